@@ -114,11 +114,11 @@ export class Charts {
         width: this.widthOf(c), height: HEIGHT,
         series,
         scales: {
-          x: { time: true, range: (u, min, max) => [max - WINDOW_SECONDS, max] },
+          x: { time: true, range: xRange },
           y: { range: c.def.yRange },
         },
         axes: [
-          { ...axis, space: 60 },
+          { ...axis, space: 70, values: (u, vals) => vals.map(hhmmss) },
           { ...axis, size: 56, values: (u, vals) => vals.map(c.def.yFmt) },
         ],
         cursor: { drag: { x: false, y: false } },
@@ -159,7 +159,12 @@ export class Charts {
   }
 
   redraw() {
-    for (const c of this.cards) c.plot?.setData(this.data(c));
+    for (const c of this.cards) {
+      if (!c.plot) continue;
+      c.plot.setData(this.data(c));
+      // Unless the pointer is over the chart, the legend shows the newest values rather than dashes.
+      if (c.plot.cursor.left < 0) c.plot.setLegend({ idx: c.plot.data[0].length - 1 });
+    }
     this.paintOverlays();
   }
 
@@ -179,3 +184,12 @@ export class Charts {
 }
 
 const nowSec = () => Date.now() / 1000;
+
+/** The x window grows with the data from one minute up to WINDOW_SECONDS, newest sample at the right edge. */
+const MIN_WINDOW_SECONDS = 60;
+function xRange(u, min, max) {
+  const span = Math.min(WINDOW_SECONDS, Math.max(MIN_WINDOW_SECONDS, max - min));
+  return [max - span, max];
+}
+
+const hhmmss = (t) => new Date(t * 1000).toLocaleTimeString('en-GB', { hour12: false });

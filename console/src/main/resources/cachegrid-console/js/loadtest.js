@@ -112,8 +112,7 @@ export class LoadTest {
     }
     body.replaceChildren(...runs.slice(0, RUNS_SHOWN).map((r) => el('tr', { dataset: { id: r.id, status: r.status } },
       el('td', {}, fmt.clock(r.started_at)),
-      el('td', {}, r.operation_type),
-      el('td.num', {}, fmt.int(r.num_operations)),
+      el('td', {}, `${fmt.int(r.num_operations)} ${r.operation_type}`),
       el('td', {}, el('span.badge', { dataset: { status: r.status } }, r.status)),
       el('td.num', {}, r.status === 'completed' ? fmt.rate(r.ops_per_second) : '—'),
       el('td.num', {}, fmt.ms(r.latency_ms?.p50)),
@@ -123,5 +122,5 @@ export class LoadTest {
   }
 }
 
-const emptyRow = (text) => el('tr.empty', {}, el('td', { colspan: 8 }, text));
+const emptyRow = (text) => el('tr.empty', {}, el('td', { colspan: 7 }, text));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
