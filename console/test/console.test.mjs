@@ -143,6 +143,24 @@ describe('CacheGrid console', { timeout: TEST_TIMEOUT }, () => {
     assert.deepEqual(page.problems, []);
   });
 
+  test('the key browser pages through many matching keys', async () => {
+    const items = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`page-test-${String(i).padStart(2, '0')}`, i]));
+    await server.json('POST', '/cache/batch/set', { items });
+    const page = await withConsole('key-paging', async (p) => {
+      await p.fill('#kb-pattern', 'page-test-');
+      await p.press('#kb-pattern', 'Enter');
+      await p.locator('#kb-summary', { hasText: '1–15 of 20 keys' }).waitFor();
+      assert.equal(await p.locator('#kb-list button.key').count(), 15);
+      assert.equal(await p.textContent('#kb-page'), 'Page 1 of 2');
+      await p.click('#kb-next');
+      await p.locator('#kb-summary', { hasText: '16–20 of 20 keys' }).waitFor();
+      assert.deepEqual(await p.locator('#kb-list button.key').allTextContents(),
+        ['page-test-15', 'page-test-16', 'page-test-17', 'page-test-18', 'page-test-19']);
+      assert.equal(await p.isDisabled('#kb-next'), true);
+    });
+    assert.deepEqual(page.problems, []);
+  });
+
   test('clearing the cache needs the typed word and empties the cache', async () => {
     for (let i = 0; i < 3; i++) await server.json('PUT', `/cache/clear-me-${i}`, i);
     const page = await withConsole('clear-cache', async (p) => {

@@ -48,7 +48,8 @@ export class KeyBrowser {
       this.goto(0);
     } catch (e) {
       this.keys = [];
-      this.renderList();
+      $('#kb-list', this.root).replaceChildren();
+      $('#kb-pager', this.root).hidden = true;
       setText('#kb-summary', `Could not list keys: ${e.message}`);
     }
   }
@@ -63,7 +64,9 @@ export class KeyBrowser {
     const list = $('#kb-list', this.root);
     const from = this.page * PAGE_SIZE;
     const shown = this.keys.slice(from, from + PAGE_SIZE);
-    list.replaceChildren(...shown.map((k) => el('li', {},
+    const what = this.pattern ? `matching “${this.pattern}”` : 'in the cache';
+    if (!shown.length) list.replaceChildren(el('li.empty', {}, `No keys ${what}.`));
+    else list.replaceChildren(...shown.map((k) => el('li', {},
       el('button.key', { type: 'button', dataset: { key: k }, 'aria-current': k === this.openKey ? 'true' : null,
         onclick: () => this.open(k) }, k))));
     const pages = Math.max(1, Math.ceil(this.keys.length / PAGE_SIZE));
@@ -72,9 +75,8 @@ export class KeyBrowser {
     $('#kb-next', this.root).disabled = this.page >= pages - 1;
     $('#kb-pager', this.root).hidden = this.keys.length <= PAGE_SIZE;
 
-    const what = this.pattern ? `matching “${this.pattern}”` : 'in the cache';
     let summary;
-    if (!this.keys.length) summary = `No keys ${what}.`;
+    if (!this.keys.length) summary = ''; // the list itself says there are none
     else summary = `${fmt.int(from + 1)}–${fmt.int(from + shown.length)} of ${fmt.int(this.totalFound)} keys ${what}`;
     if (this.totalFound > this.keys.length) {
       summary += ` (first ${fmt.int(this.keys.length)} loaded: narrow the pattern to see the rest)`;
