@@ -62,6 +62,9 @@ test('formatting', () => {
   assert.equal(fmt.ttl(600), '10m 0s');
   assert.equal(fmt.rate(12345.6), '12,346');
   assert.equal(fmt.rate(2.345), '2.3');
-  assert.equal(fmt.ms(0.0421), '0.042 ms');
+  assert.equal(fmt.ms(0.000841), '841 ns');
+  assert.equal(fmt.ms(0.0421), '42.1 µs');
+  assert.equal(fmt.ms(0.25), '250 µs');
+  assert.equal(fmt.ms(3.14159), '3.14 ms');
   assert.equal(fmt.bytes(2048), '2.0 KiB');
 });

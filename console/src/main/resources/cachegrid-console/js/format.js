@@ -46,10 +46,15 @@ export function ttl(seconds) {
   return seconds < 60 ? nf1.format(Math.max(0, seconds)) + ' s' : duration(seconds);
 }
 
-/** Latency in milliseconds with a precision that suits its size. */
+/** A latency given in milliseconds, shown in ms, µs or ns, whichever keeps it readable: 0.000841 → "841 ns". */
 export function ms(v) {
   if (!ok(v)) return '—';
-  return v < 1 ? v.toFixed(3) + ' ms' : v < 100 ? nf2.format(v) + ' ms' : nf0.format(v) + ' ms';
+  if (v >= 100) return nf0.format(v) + ' ms';
+  if (v >= 1) return nf2.format(v) + ' ms';
+  const us = v * 1000;
+  if (us >= 100) return nf0.format(us) + ' µs';
+  if (us >= 1) return nf1.format(us) + ' µs';
+  return nf0.format(us * 1000) + ' ns';
 }
 
 /** Epoch seconds (or an ISO string) → local "HH:MM:SS", with the date when it is not today. */

@@ -112,8 +112,8 @@ export class KeyBrowser {
       $('#kb-delete', this.root).disabled = true;
       return;
     }
-    const size = renderJson($('#kb-value', this.root), entry.value);
-    setText('#kb-size', fmt.bytes(size) + ' of JSON');
+    const shownSize = renderJson($('#kb-value', this.root), entry.value);
+    setText('#kb-size', fmt.bytes(entry.size_bytes ?? shownSize));
     this.countDown(entry.ttl_remaining_seconds);
   }
 
