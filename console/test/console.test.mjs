@@ -127,6 +127,7 @@ describe('CacheGrid console', { timeout: TEST_TIMEOUT }, () => {
       assert.deepEqual(JSON.parse(shown), value, 'the value is shown as JSON');
       assert.match(shown, /\n {2}"user": "alice",\n/, 'pretty-printed with two-space indent');
       assert.match(await p.textContent('#kb-ttl'), /^(9m \d+s|10m 0s)$/);
+      await p.screenshot({ path: path.join(SHOTS, 'key-browser-open.png'), fullPage: true });
 
       await p.click('#kb-delete');
       assert.equal(await p.isVisible('#kb-delete-confirm'), true, 'delete asks for confirmation first');
