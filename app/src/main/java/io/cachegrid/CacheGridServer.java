@@ -36,6 +36,7 @@ public final class CacheGridServer implements AutoCloseable {
     private final CacheEngine engine;
     private final ExpirySweeper sweeper;
     private final LoadTester loadTester;
+    private final CacheMetrics metrics;
     private final WebServer server;
 
     private CacheGridServer(CacheGridSettings settings, Config serverConfig) {
@@ -43,7 +44,7 @@ public final class CacheGridServer implements AutoCloseable {
                 settings.evictionPolicy(), 0, Ticker.system()));
         sweeper = new ExpirySweeper(engine, settings.cleanupIntervalSeconds());
         loadTester = new LoadTester(engine);
-        CacheMetrics.register(Metrics.globalRegistry(), engine);
+        metrics = CacheMetrics.register(Metrics.globalRegistry(), engine);
         ApiLimits limits = ApiLimits.from(settings);
         server = WebServer.builder()
                 .config(serverConfig)
@@ -69,8 +70,7 @@ public final class CacheGridServer implements AutoCloseable {
         CacheGridServer node = new CacheGridServer(settings, serverConfig);
         node.server.start();
         if (!node.server.isRunning()) {
-            node.loadTester.close();
-            node.sweeper.close();
+            node.stopBackgroundWork();
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port()
                     + " (is the port in use? set CACHEGRID_PORT)");
         }
@@ -88,8 +88,13 @@ public final class CacheGridServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        stopBackgroundWork();
+    }
+
+    private void stopBackgroundWork() {
         loadTester.close();
         sweeper.close();
+        metrics.close();
     }
 
     private void routing(HttpRouting.Builder routing, CacheGridSettings settings, ApiLimits limits) {
