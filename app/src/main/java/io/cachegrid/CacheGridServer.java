@@ -4,6 +4,7 @@ import io.cachegrid.api.AdminService;
 import io.cachegrid.api.ApiLimits;
 import io.cachegrid.api.BatchService;
 import io.cachegrid.api.CacheMetrics;
+import io.cachegrid.api.CacheReadinessCheck;
 import io.cachegrid.api.CacheService;
 import io.cachegrid.api.DocsService;
 import io.cachegrid.api.ErrorResponses;
@@ -52,7 +53,7 @@ public final class CacheGridServer implements AutoCloseable {
                 .port(settings.port())
                 .maxPayloadSize(limits.maxRequestBytes())
                 .directHandlers(ErrorResponses.directHandlers())
-                .addFeature(observe())
+                .addFeature(observe(engine))
                 .addFeature(OpenApiFeature.builder().webContext("/openapi").build())
                 .addFeature(staticContent())
                 .routing(routing -> routing(routing, settings, limits))
@@ -109,12 +110,14 @@ public final class CacheGridServer implements AutoCloseable {
                 .get("/console", (req, res) -> res.reroute("/console/"));
     }
 
-    private static ObserveFeature observe() {
+    /** Liveness: heap and deadlocks (Helidon's checks). Readiness: the engine answers, with its occupancy. */
+    private static ObserveFeature observe(CacheEngine engine) {
         return ObserveFeature.builder()
                 .addObserver(HealthObserver.builder()
                         .details(true)
                         .addCheck(HealthChecks.heapMemoryCheck())
                         .addCheck(HealthChecks.deadlockCheck())
+                        .addCheck(new CacheReadinessCheck(engine))
                         .build())
                 .addObserver(MetricsObserver.create())
                 .build();

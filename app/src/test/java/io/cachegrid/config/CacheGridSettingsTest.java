@@ -92,6 +92,16 @@ class CacheGridSettingsTest {
     }
 
     @Test
+    void memoryLimitMustFitTheHeap() {
+        long heap = 1000L * 1024 * 1024;
+        assertEquals(800, CacheGridSettings.resolve(Main.defaults(), Map.of("CACHEGRID_MAX_MEMORY_MB", "800"),
+                Map.of(), heap).maxMemoryMb());
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> CacheGridSettings.resolve(
+                Main.defaults(), Map.of("CACHEGRID_MAX_MEMORY_MB", "801"), Map.of(), heap));
+        assertTrue(e.getMessage().startsWith("CACHEGRID_MAX_MEMORY_MB=801 does not fit"), e.getMessage());
+    }
+
+    @Test
     void everyVariableIsInTheTableOnce() {
         assertEquals(CacheGridSettings.environmentNames().size(),
                 CacheGridSettings.environmentNames().stream().distinct().count());
