@@ -58,10 +58,4 @@ class LfuPolicyTest extends EngineTestSupport {
         assertNotNull(cache.peek("k1"));
         assertNotNull(cache.peek("k4"));
     }
-
-    static void read(CacheEngine cache, String key, int times) {
-        for (int i = 0; i < times; i++) {
-            assertNotNull(cache.get(key), key);
-        }
-    }
 }

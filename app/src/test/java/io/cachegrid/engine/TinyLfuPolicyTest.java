@@ -15,11 +15,11 @@ class TinyLfuPolicyTest extends EngineTestSupport {
         cache.put("a", bytes("1"), 0);
         cache.put("b", bytes("2"), 0);
         cache.put("c", bytes("3"), 0);            // window [c], probation [a, b]
-        LfuPolicyTest.read(cache, "a", 3);        // a promoted to protected
+        read(cache, "a", 3);        // a promoted to protected
         cache.put("d", bytes("4"), 0);            // candidate c (1) is no more popular than victim b (1): c goes
         assertNull(cache.peek("c"));
         assertNotNull(cache.peek("b"));
-        LfuPolicyTest.read(cache, "d", 3);        // d (4) now beats b (1)
+        read(cache, "d", 3);        // d (4) now beats b (1)
         cache.put("e", bytes("5"), 0);            // b goes, d moves to probation
         assertNull(cache.peek("b"));
         assertNotNull(cache.peek("a"));
