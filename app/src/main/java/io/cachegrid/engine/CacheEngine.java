@@ -103,7 +103,10 @@ public final class CacheEngine {
         return sumOverSegments(segment -> segment.clear(now));
     }
 
-    /** Up to {@code limit} live keys containing {@code substring} ("" matches all), and how many match in all. */
+    /**
+     * Up to {@code limit} live keys containing {@code substring} ("" matches all), in no particular order, and how
+     * many match in all. Scans the segments one lock at a time (an admin call); counts nothing.
+     */
     public KeyPage keys(String substring, int limit) {
         Objects.requireNonNull(substring, "substring");
         if (limit < 0) {
