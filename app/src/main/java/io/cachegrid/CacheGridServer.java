@@ -16,7 +16,6 @@ import io.cachegrid.engine.CacheSettings;
 import io.cachegrid.engine.Ticker;
 import io.cachegrid.loadtest.LoadTester;
 import io.helidon.config.Config;
-import io.helidon.health.checks.HealthChecks;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServer;
@@ -110,13 +109,14 @@ public final class CacheGridServer implements AutoCloseable {
                 .get("/console", (req, res) -> res.reroute("/console/"));
     }
 
-    /** Liveness: heap and deadlocks (Helidon's checks). Readiness: the engine answers, with its occupancy. */
+    /**
+     * Liveness: heap and deadlocks (helidon-health-checks registers them itself, found on the class path).
+     * Readiness: the engine answers, with its occupancy.
+     */
     private static ObserveFeature observe(CacheEngine engine) {
         return ObserveFeature.builder()
                 .addObserver(HealthObserver.builder()
                         .details(true)
-                        .addCheck(HealthChecks.heapMemoryCheck())
-                        .addCheck(HealthChecks.deadlockCheck())
                         .addCheck(new CacheReadinessCheck(engine))
                         .build())
                 .addObserver(MetricsObserver.create())

@@ -21,6 +21,9 @@ public final class ErrorResponses {
 
     private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
 
+    private static final String TOO_LARGE_DETAIL = "the request body is larger than the server accepts "
+            + "(CACHEGRID_MAX_VALUE_BYTES for a value, CACHEGRID_MAX_REQUEST_BYTES for any body)";
+
     private ErrorResponses() {
     }
 
@@ -35,9 +38,15 @@ public final class ErrorResponses {
     /** Errors the server raises itself; the commonest is a 404 for a path no service owns. */
     private static void httpError(ServerRequest req, ServerResponse res, HttpException e) {
         Status status = e.status();
-        String detail = status == Status.NOT_FOUND_404
-                ? "no route for " + req.prologue().method().text() + " " + req.path().absolute().path() + "; see /docs"
-                : e.getMessage();
+        String detail;
+        if (status == Status.NOT_FOUND_404) {
+            detail = "no route for " + req.prologue().method().text() + " " + req.path().absolute().path()
+                    + "; see /docs";
+        } else if (status == Status.REQUEST_ENTITY_TOO_LARGE_413) {
+            detail = TOO_LARGE_DETAIL;
+        } else {
+            detail = e.getMessage();
+        }
         write(res, status, status.reasonPhrase().toLowerCase(), detail);
     }
 
@@ -45,8 +54,7 @@ public final class ErrorResponses {
     public static DirectHandlers directHandlers() {
         DirectHandler json = (request, event, status, headers, message) -> {
             String detail = switch (event) {
-                case PAYLOAD_TOO_LARGE -> "the request body is larger than the server accepts "
-                        + "(CACHEGRID_MAX_VALUE_BYTES / CACHEGRID_MAX_REQUEST_BYTES)";
+                case PAYLOAD_TOO_LARGE -> TOO_LARGE_DETAIL;
                 default -> message == null || message.isBlank() ? status.reasonPhrase() : message;
             };
             return DirectHandler.TransportResponse.builder()
