@@ -12,7 +12,7 @@ import jakarta.json.JsonValue;
  *
  * @param method HTTP method
  * @param path   path with every segment already URL-encoded
- * @param query  query parameters (not yet encoded)
+ * @param query  query parameters, not encoded (the transport encodes them with {@link #segment})
  * @param body   JSON body, or {@code null} for none
  */
 record ApiRequest(Method method, String path, Map<String, String> query, JsonValue body) {
@@ -29,7 +29,7 @@ record ApiRequest(Method method, String path, Map<String, String> query, JsonVal
         return new ApiRequest(method, path, query, body);
     }
 
-    /** Encodes one path segment: every reserved character, '/' and space included, becomes %XX. */
+    /** Encodes a path segment or query value: every reserved character, '/' and space included, becomes %XX. */
     static String segment(String raw) {
         return URLEncoder.encode(raw, StandardCharsets.UTF_8).replace("+", "%20");
     }

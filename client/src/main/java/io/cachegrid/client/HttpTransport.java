@@ -51,9 +51,10 @@ final class HttpTransport {
 
     /** Sends the request; returns the JSON object every 2xx answer of the REST contract carries. */
     JsonObject send(Host host, ApiRequest request) {
-        HttpClientRequest http = host.client().method(request.method()).path(request.path());
+        // The path arrives encoded (a key may hold '/', '?', '%'); query values are encoded here, the same way.
+        HttpClientRequest http = host.client().method(request.method()).skipUriEncoding(true).path(request.path());
         for (Map.Entry<String, String> param : request.query().entrySet()) {
-            http.queryParam(param.getKey(), param.getValue());
+            http.queryParam(param.getKey(), ApiRequest.segment(param.getValue()));
         }
         try (HttpClientResponse response = exchange(http, request)) {
             int status = response.status().code();

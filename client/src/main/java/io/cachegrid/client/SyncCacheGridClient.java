@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.helidon.http.Method;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -88,8 +90,8 @@ public final class SyncCacheGridClient implements AutoCloseable {
             return found;
         }
         JsonObject body = JSON.createObjectBuilder().add("keys", JSON.createArrayBuilder(keys)).build();
-        JsonObject results = call(ApiRequest.of(Method.POST, "/cache/batch/get").withBody(body))
-                .getJsonObject("results");
+        JsonObject results = field(call(ApiRequest.of(Method.POST, "/cache/batch/get").withBody(body)),
+                "results", JsonObject.class);
         for (String key : keys) {
             JsonObject result = results.getJsonObject(key);
             if (result != null && result.getBoolean("exists", false)) {
@@ -112,7 +114,7 @@ public final class SyncCacheGridClient implements AutoCloseable {
     /** Removes every key; returns how many there were. */
     public long clear() {
         ApiRequest request = ApiRequest.of(Method.DELETE, "/cache").withQuery(Map.of("confirm", "true"));
-        return call(request).getJsonNumber("items_removed").longValue();
+        return field(call(request), "items_removed", JsonNumber.class).longValue();
     }
 
     /** Up to 100 keys. */
@@ -128,7 +130,8 @@ public final class SyncCacheGridClient implements AutoCloseable {
         }
         query.put("limit", Integer.toString(limit));
         List<String> keys = new ArrayList<>();
-        for (JsonValue key : call(ApiRequest.of(Method.GET, "/admin/keys").withQuery(query)).getJsonArray("keys")) {
+        JsonObject answer = call(ApiRequest.of(Method.GET, "/admin/keys").withQuery(query));
+        for (JsonValue key : field(answer, "keys", JsonArray.class)) {
             keys.add(((JsonString) key).getString());
         }
         return keys;
@@ -168,7 +171,8 @@ public final class SyncCacheGridClient implements AutoCloseable {
         if (ttl != null) {
             body.add("ttl", JSON.createValue(new BigDecimal(ttl)));
         }
-        return call(ApiRequest.of(Method.POST, "/cache/batch/set").withBody(body.build())).getInt("items_set");
+        JsonObject answer = call(ApiRequest.of(Method.POST, "/cache/batch/set").withBody(body.build()));
+        return field(answer, "items_set", JsonNumber.class).intValue();
     }
 
     private JsonObject call(ApiRequest request) {
@@ -176,6 +180,16 @@ public final class SyncCacheGridClient implements AutoCloseable {
             throw new IllegalStateException("client is closed");
         }
         return executor.execute(request);
+    }
+
+    /** A field the REST contract promises in an answer; its absence is a protocol error, not a retryable one. */
+    private static <T extends JsonValue> T field(JsonObject answer, String name, Class<T> type) {
+        JsonValue value = answer.get(name);
+        if (!type.isInstance(value)) {
+            throw new CacheGridException("server answer lacks a JSON " + type.getSimpleName() + " \"" + name + "\": "
+                    + answer, null, 200, null);
+        }
+        return type.cast(value);
     }
 
     private static String cachePath(String key) {
