@@ -75,7 +75,7 @@ public final class JsonValues {
      * type. Returns {@code null} for JSON null; throws {@link IllegalArgumentException} when the types do not match.
      */
     public static <T> T as(JsonValue value, Class<T> type) {
-        if (type.isInstance(value)) {
+        if (JsonValue.class.isAssignableFrom(type) && type.isInstance(value)) {
             return type.cast(value);
         }
         if (value.getValueType() == JsonValue.ValueType.NULL) {
