@@ -1,0 +1,69 @@
+package io.cachegrid.api;
+
+import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.engine.KeyPage;
+import io.cachegrid.json.JsonWriter;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Operator views that leave the statistics alone: {@code GET /admin/keys} lists keys by substring and
+ * {@code GET /admin/entry/{key}} shows one entry with its remaining ttl (the console's key browser).
+ */
+public final class AdminService implements HttpService {
+
+    private static final String ENTRY_PREFIX = "/admin/entry/";
+    private static final int MAX_LIMIT = 1000;
+    private static final int DEFAULT_LIMIT = 100;
+
+    private final CacheEngine engine;
+    private final RequestReader reader;
+
+    public AdminService(CacheEngine engine, ApiLimits limits) {
+        this.engine = engine;
+        this.reader = new RequestReader(limits);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/keys", this::keys)
+                .any("/keys", MethodNotAllowed.allow("GET"))
+                .get("/entry/{+key}", this::entry)
+                .any("/entry/{+key}", MethodNotAllowed.allow("GET"));
+    }
+
+    private void keys(ServerRequest req, ServerResponse res) {
+        String pattern = req.query().first("pattern").orElse("");
+        int limit = reader.intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        // "*" alone reads as "everything", as users of glob-style key listings expect
+        KeyPage page = engine.keys("*".equals(pattern) ? "" : pattern, limit);
+        JsonWriter out = new JsonWriter(256 + 32 * page.keys().size()).beginObject().name("keys").beginArray();
+        page.keys().forEach(out::value);
+        Json.send(res, out.endArray().name("total_found").value(page.totalFound())
+                .name("returned").value(page.keys().size()).name("pattern").value(pattern)
+                .name("timestamp").value(Json.timestamp()).endObject());
+    }
+
+    private void entry(ServerRequest req, ServerResponse res) {
+        String key = reader.keyFromPath(req, ENTRY_PREFIX);
+        long ttlNanos = engine.ttlRemainingNanos(key);
+        byte[] value = engine.peek(key);
+        boolean exists = value != null;
+        JsonWriter out = new JsonWriter(128 + (exists ? value.length : 0)).beginObject().name("key").value(key)
+                .name("value");
+        if (exists) {
+            out.rawValue(value);
+        } else {
+            out.nullValue();
+        }
+        out.name("exists").value(exists).name("ttl_remaining_seconds");
+        if (exists && ttlNanos >= 0) {
+            out.value(ttlNanos / 1e9);
+        } else {
+            out.nullValue();
+        }
+        Json.send(res, out.name("size_bytes").value(exists ? value.length : 0).endObject());
+    }
+}

@@ -1,0 +1,39 @@
+package io.cachegrid.api;
+
+import io.helidon.http.Status;
+
+/**
+ * A request we refuse, with the status and the JSON error body {@code {"error": ..., "detail": ...}} the client
+ * gets. Thrown from handlers and turned into a response by {@link ErrorResponses}; never carries a stack trace out.
+ */
+public final class ApiException extends RuntimeException {
+
+    private final transient Status status;
+    private final String error;
+
+    public ApiException(Status status, String error, String detail) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.error = error;
+    }
+
+    public static ApiException badRequest(String error, String detail) {
+        return new ApiException(Status.BAD_REQUEST_400, error, detail);
+    }
+
+    public static ApiException tooLarge(String detail) {
+        return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "payload too large", detail);
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public String detail() {
+        return getMessage();
+    }
+}

@@ -1,0 +1,27 @@
+package io.cachegrid.api;
+
+import io.cachegrid.config.CacheGridSettings;
+
+/**
+ * The request limits every handler enforces, from configuration.
+ *
+ * @param maxKeyLength    longest key in characters (Unicode code points)
+ * @param maxValueBytes   largest value in bytes of JSON text
+ * @param maxBatchSize    most keys or items in one batch request
+ * @param maxRequestBytes largest request body of any kind (batch bodies); the server refuses larger ones by header
+ */
+public record ApiLimits(int maxKeyLength, long maxValueBytes, int maxBatchSize, long maxRequestBytes) {
+
+    /** Room around a value in {@code POST /cache}: the key, the ttl and the envelope's punctuation. */
+    private static final int ENVELOPE_BYTES = 1024;
+
+    public static ApiLimits from(CacheGridSettings settings) {
+        return new ApiLimits(settings.maxKeyLength(), settings.maxValueBytes(), settings.maxBatchSize(),
+                Math.max(settings.maxRequestBytes(), settings.maxValueBytes() + ENVELOPE_BYTES));
+    }
+
+    /** Largest {@code POST /cache} body: one value with its key (escaped, up to 6 bytes a char) and ttl. */
+    long maxSingleItemBody() {
+        return maxValueBytes + 6L * maxKeyLength + ENVELOPE_BYTES;
+    }
+}

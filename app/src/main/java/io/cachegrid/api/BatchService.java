@@ -1,0 +1,114 @@
+package io.cachegrid.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.json.JsonSlice;
+import io.cachegrid.json.JsonWriter;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Multi-key operations: {@code POST /cache/batch/get} and {@code POST /cache/batch/set}. A batch is checked whole
+ * before the engine is touched, so a refused batch changes nothing.
+ */
+public final class BatchService implements HttpService {
+
+    private final CacheEngine engine;
+    private final RequestReader reader;
+
+    public BatchService(CacheEngine engine, ApiLimits limits) {
+        this.engine = engine;
+        this.reader = new RequestReader(limits);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/get", this::batchGet)
+                .any("/get", MethodNotAllowed.allow("POST"))
+                .post("/set", this::batchSet)
+                .any("/set", MethodNotAllowed.allow("POST"));
+    }
+
+    private void batchGet(ServerRequest req, ServerResponse res) {
+        List<String> keys = keys(reader.jsonObjectBody(req, reader.limits().maxRequestBytes()).members().get("keys"));
+        Map<String, byte[]> found = new LinkedHashMap<>();
+        for (String key : keys) {
+            found.put(key, engine.get(key)); // one hit or miss per requested key, duplicates included
+        }
+        JsonWriter out = new JsonWriter(256 + 64 * found.size()).beginObject()
+                .name("success").value(true).name("results").beginObject();
+        long foundKeys = 0;
+        for (Map.Entry<String, byte[]> entry : found.entrySet()) {
+            boolean exists = entry.getValue() != null;
+            out.name(entry.getKey()).beginObject().name("value");
+            if (exists) {
+                out.rawValue(entry.getValue());
+                foundKeys++;
+            } else {
+                out.nullValue();
+            }
+            out.name("exists").value(exists).name("hit").value(exists).endObject();
+        }
+        Json.send(res, out.endObject().name("requested_keys").value(keys.size()).name("found_keys").value(foundKeys)
+                .name("timestamp").value(Json.timestamp()).endObject());
+    }
+
+    private void batchSet(ServerRequest req, ServerResponse res) {
+        Map<String, JsonSlice> body = reader.jsonObjectBody(req, reader.limits().maxRequestBytes()).members();
+        JsonSlice items = body.get("items");
+        if (items == null || items.kind() != JsonSlice.Kind.OBJECT) {
+            throw ApiException.badRequest("invalid body", "expected {\"items\": {key: value, ...}, \"ttl\": seconds "
+                    + "(optional)}; \"items\" is missing or not an object");
+        }
+        long ttlNanos = reader.ttlFromJson(body.get("ttl"));
+        Map<String, JsonSlice> members = items.members();
+        checkCount(members.size(), "items");
+        List<Map.Entry<String, byte[]>> checked = new ArrayList<>(members.size());
+        for (Map.Entry<String, JsonSlice> item : members.entrySet()) {
+            String key = reader.checkKey(item.getKey());
+            byte[] value = item.getValue().bytes();
+            long weight = CacheEngine.weigh(key, value);
+            if (value.length > reader.limits().maxValueBytes() || weight > engine.maxEntryWeight()) {
+                throw ApiException.tooLarge("the value of \"" + key + "\" is " + value.length + " bytes; the limit is "
+                        + Math.min(reader.limits().maxValueBytes(), engine.maxEntryWeight()) + "; nothing was stored");
+            }
+            checked.add(Map.entry(key, value));
+        }
+        for (Map.Entry<String, byte[]> item : checked) {
+            engine.put(item.getKey(), item.getValue(), ttlNanos);
+        }
+        JsonWriter out = new JsonWriter().beginObject().name("success").value(true)
+                .name("items_requested").value(members.size()).name("items_set").value(checked.size()).name("ttl");
+        Json.send(res, Json.ttl(out, ttlNanos).name("timestamp").value(Json.timestamp()).endObject());
+    }
+
+    private List<String> keys(JsonSlice keys) {
+        if (keys == null || keys.kind() != JsonSlice.Kind.ARRAY) {
+            throw ApiException.badRequest("invalid body", "expected {\"keys\": [\"key\", ...]}; \"keys\" is missing "
+                    + "or not a list");
+        }
+        List<JsonSlice> elements = keys.elements();
+        checkCount(elements.size(), "keys");
+        List<String> result = new ArrayList<>(elements.size());
+        for (JsonSlice element : elements) {
+            if (element.kind() != JsonSlice.Kind.STRING) {
+                throw ApiException.badRequest("invalid body", "every key must be a string, got " + element);
+            }
+            result.add(reader.checkKey(element.asString()));
+        }
+        return result;
+    }
+
+    private void checkCount(int count, String what) {
+        if (count == 0 || count > reader.limits().maxBatchSize()) {
+            throw ApiException.badRequest("invalid batch", what + " must hold 1 to " + reader.limits().maxBatchSize()
+                    + " entries, got " + count + " (CACHEGRID_MAX_BATCH_SIZE)");
+        }
+    }
+}

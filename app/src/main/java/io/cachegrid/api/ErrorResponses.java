@@ -1,0 +1,90 @@
+package io.cachegrid.api;
+
+import java.io.UncheckedIOException;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Every refusal leaves as JSON {@code {"error", "detail"}}: the ones our handlers raise ({@link ApiException}),
+ * the ones the server raises before routing (bad request line, headers too large, body over the payload limit)
+ * through {@link DirectHandlers}, and anything unexpected as a 500 whose detail names no internals (the cause goes
+ * to the log only).
+ */
+public final class ErrorResponses {
+
+    private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
+
+    private ErrorResponses() {
+    }
+
+    /** Error handlers for the routing, plus the 404 for paths no service owns (registered last). */
+    public static void register(HttpRouting.Builder routing) {
+        routing.error(ApiException.class, ErrorResponses::apiError)
+                .error(HttpException.class, ErrorResponses::httpError)
+                .error(UncheckedIOException.class, ErrorResponses::ioError)
+                .error(Exception.class, ErrorResponses::unexpected);
+    }
+
+    /** Errors the server raises itself; the commonest is a 404 for a path no service owns. */
+    private static void httpError(ServerRequest req, ServerResponse res, HttpException e) {
+        Status status = e.status();
+        String detail = status == Status.NOT_FOUND_404
+                ? "no route for " + req.prologue().method().text() + " " + req.path().absolute().path() + "; see /docs"
+                : e.getMessage();
+        write(res, status, status.reasonPhrase().toLowerCase(), detail);
+    }
+
+    /** JSON bodies for errors the server answers before any route runs. */
+    public static DirectHandlers directHandlers() {
+        DirectHandler json = (request, event, status, headers, message) -> {
+            String detail = switch (event) {
+                case PAYLOAD_TOO_LARGE -> "the request body is larger than the server accepts "
+                        + "(CACHEGRID_MAX_VALUE_BYTES / CACHEGRID_MAX_REQUEST_BYTES)";
+                default -> message == null || message.isBlank() ? status.reasonPhrase() : message;
+            };
+            return DirectHandler.TransportResponse.builder()
+                    .status(status)
+                    .headers(headers)
+                    .header(HeaderValues.CONTENT_TYPE_JSON)
+                    .keepAlive(event.keepAlive())
+                    .entity(Json.errorBody(status.reasonPhrase().toLowerCase(), detail))
+                    .build();
+        };
+        DirectHandlers.Builder builder = DirectHandlers.builder();
+        for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
+            builder.addHandler(event, json);
+        }
+        return builder.build();
+    }
+
+    private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
+        write(res, e.status(), e.error(), e.detail());
+    }
+
+    private static void ioError(ServerRequest req, ServerResponse res, UncheckedIOException e) {
+        // the client went away or sent a broken body; there may be nobody left to answer
+        LOG.log(System.Logger.Level.DEBUG, "I/O error reading request", e);
+        write(res, Status.BAD_REQUEST_400, "bad request", "the request body could not be read");
+    }
+
+    private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
+        LOG.log(System.Logger.Level.ERROR, "Unexpected error on " + req.path().path(), e);
+        write(res, Status.INTERNAL_SERVER_ERROR_500, "internal error", "the server failed; the cause is in its log");
+    }
+
+    private static void write(ServerResponse res, Status status, String error, String detail) {
+        if (res.isSent()) {
+            return;
+        }
+        res.status(status);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(Json.errorBody(error, detail));
+    }
+}

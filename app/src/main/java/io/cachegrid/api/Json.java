@@ -1,0 +1,42 @@
+package io.cachegrid.api;
+
+import io.cachegrid.json.JsonWriter;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+
+/** Sending JSON answers, and the clock every answer's {@code timestamp} comes from. */
+final class Json {
+
+    private Json() {
+    }
+
+    /** Epoch seconds as a float, the seed's {@code timestamp} format. */
+    static double timestamp() {
+        return System.currentTimeMillis() / 1000.0;
+    }
+
+    static void send(ServerResponse res, JsonWriter body) {
+        send(res, Status.OK_200, body);
+    }
+
+    static void send(ServerResponse res, Status status, JsonWriter body) {
+        res.status(status);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(body.toByteArray());
+    }
+
+    /** Writes a ttl back as seconds ({@code 3600}, {@code 1.5}), or null when there is none. */
+    static JsonWriter ttl(JsonWriter out, long ttlNanos) {
+        if (ttlNanos <= 0) {
+            return out.nullValue();
+        }
+        return ttlNanos % 1_000_000_000L == 0 ? out.value(ttlNanos / 1_000_000_000L) : out.value(ttlNanos / 1e9);
+    }
+
+    static byte[] errorBody(String error, String detail) {
+        return new JsonWriter(64 + detail.length())
+                .beginObject().name("error").value(error).name("detail").value(detail).endObject()
+                .toByteArray();
+    }
+}

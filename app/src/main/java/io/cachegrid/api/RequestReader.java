@@ -1,0 +1,209 @@
+package io.cachegrid.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import io.cachegrid.json.JsonSlice;
+import io.cachegrid.json.MalformedJsonException;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HttpMediaType;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * Reads and checks what a client sent: JSON bodies (type, size, well-formedness), keys from the raw path and ttl
+ * values. Everything it refuses becomes an {@link ApiException}, before anything is stored.
+ */
+final class RequestReader {
+
+    /** Longest accepted ttl: ten years in seconds; beyond it a ttl is almost surely a unit mistake. */
+    static final double MAX_TTL_SECONDS = 10 * 365 * 24 * 3600.0;
+
+    private final ApiLimits limits;
+
+    RequestReader(ApiLimits limits) {
+        this.limits = limits;
+    }
+
+    ApiLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Reads a JSON body of at most {@code maxBytes}. A larger announced body is refused from its Content-Length
+     * alone; a chunked body is read only up to the limit, never buffered whole.
+     */
+    JsonSlice jsonBody(ServerRequest req, long maxBytes) {
+        checkContentType(req);
+        OptionalLong announced = req.headers().contentLength();
+        if (announced.isPresent() && announced.getAsLong() > maxBytes) {
+            throw ApiException.tooLarge("body is " + announced.getAsLong() + " bytes; the limit is " + maxBytes);
+        }
+        byte[] body = readAtMost(req, maxBytes);
+        try {
+            return JsonSlice.parse(body);
+        } catch (MalformedJsonException e) {
+            throw ApiException.badRequest("invalid JSON", e.getMessage());
+        }
+    }
+
+    /** The object of a JSON body, or 400. */
+    JsonSlice jsonObjectBody(ServerRequest req, long maxBytes) {
+        JsonSlice body = jsonBody(req, maxBytes);
+        if (body.kind() != JsonSlice.Kind.OBJECT) {
+            throw ApiException.badRequest("invalid body", "expected a JSON object");
+        }
+        return body;
+    }
+
+    /** The cache key after {@code prefix} in the raw (still percent-encoded) path, decoded and checked. */
+    String keyFromPath(ServerRequest req, String prefix) {
+        String raw = req.path().absolute().rawPath();
+        String encoded = raw.length() > prefix.length() ? raw.substring(prefix.length()) : "";
+        return checkKey(percentDecode(encoded));
+    }
+
+    /** Checks a key's length in characters (code points, as the seed counted them). */
+    String checkKey(String key) {
+        if (key.isEmpty()) {
+            throw ApiException.badRequest("invalid key", "key must not be empty");
+        }
+        int length = key.codePointCount(0, key.length());
+        if (length > limits.maxKeyLength()) {
+            throw ApiException.badRequest("invalid key", "key is " + length + " characters; the limit is "
+                    + limits.maxKeyLength());
+        }
+        return key;
+    }
+
+    /** The {@code ttl} query parameter as nanoseconds, or 0 when absent. */
+    long ttlFromQuery(ServerRequest req) {
+        Optional<String> text = req.query().first("ttl").asOptional();
+        if (text.isEmpty() || text.get().isEmpty()) {
+            return 0;
+        }
+        double seconds;
+        try {
+            seconds = Double.parseDouble(text.get().trim());
+        } catch (NumberFormatException e) {
+            throw badTtl(text.get());
+        }
+        return ttlNanos(seconds, text.get());
+    }
+
+    /** A {@code ttl} body field as nanoseconds: absent or null means no expiry. */
+    long ttlFromJson(JsonSlice ttl) {
+        if (ttl == null || ttl.kind() == JsonSlice.Kind.NULL) {
+            return 0;
+        }
+        if (ttl.kind() != JsonSlice.Kind.NUMBER) {
+            throw badTtl(ttl.toString());
+        }
+        BigDecimal seconds = ttl.asNumber();
+        return ttlNanos(seconds.doubleValue(), ttl.toString());
+    }
+
+    /** An integer query parameter within bounds, or its default. */
+    int intParam(ServerRequest req, String name, int defaultValue, int min, int max) {
+        Optional<String> text = req.query().first(name).asOptional();
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(text.get().trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the same answer as an out-of-range number
+        }
+        throw ApiException.badRequest("invalid " + name, name + " must be a whole number from " + min + " to " + max
+                + ", got \"" + text.get() + "\"");
+    }
+
+    private static long ttlNanos(double seconds, String text) {
+        if (!(seconds > 0) || seconds > MAX_TTL_SECONDS) {
+            throw badTtl(text);
+        }
+        return Math.max(1, Math.round(seconds * 1e9));
+    }
+
+    private static ApiException badTtl(String text) {
+        return ApiException.badRequest("invalid ttl", "ttl must be a number of seconds > 0 and at most "
+                + (long) MAX_TTL_SECONDS + " (fractions allowed), got " + text);
+    }
+
+    private static void checkContentType(ServerRequest req) {
+        Optional<HttpMediaType> type = req.headers().contentType();
+        if (type.isEmpty()) {
+            return;
+        }
+        HttpMediaType media = type.get();
+        boolean json = media.test(MediaTypes.APPLICATION_JSON) || media.subtype().endsWith("+json");
+        if (!json) {
+            throw new ApiException(Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported media type",
+                    "send JSON with Content-Type: application/json, got " + media.text());
+        }
+    }
+
+    private static byte[] readAtMost(ServerRequest req, long maxBytes) {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (body.length > maxBytes) {
+                throw ApiException.tooLarge("body is larger than the limit of " + maxBytes + " bytes");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** RFC 3986 percent-decoding of a path segment: {@code +} stays a plus; bad escapes or UTF-8 are refused. */
+    static String percentDecode(String encoded) {
+        if (encoded.indexOf('%') < 0) {
+            return encoded;
+        }
+        byte[] out = new byte[encoded.length()];
+        int n = 0;
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(encoded.charAt(i + 2), 16) : -1;
+                if (lo < 0) {
+                    throw ApiException.badRequest("invalid key", "bad percent-encoding in the path near position " + i);
+                }
+                out[n++] = (byte) ((hi << 4) | lo);
+                i += 2;
+            } else if (c < 0x80) {
+                out[n++] = (byte) c;
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (n + utf8.length > out.length) {
+                    out = java.util.Arrays.copyOf(out, out.length * 2 + utf8.length);
+                }
+                System.arraycopy(utf8, 0, out, n, utf8.length);
+                n += utf8.length;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(out, 0, n))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("invalid key", "the percent-encoded key is not valid UTF-8");
+        }
+    }
+}

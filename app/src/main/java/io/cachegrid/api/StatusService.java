@@ -1,0 +1,88 @@
+package io.cachegrid.api;
+
+import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.engine.CacheStats;
+import io.cachegrid.json.JsonWriter;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.checks.HealthChecks;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The seed's status routes: {@code GET /} (service card), {@code GET /stats} and {@code GET /health}. Both of the
+ * latter read one {@link CacheStats} snapshot, so their figures agree.
+ */
+public final class StatusService implements HttpService {
+
+    private static final double MIB = 1024.0 * 1024.0;
+
+    private final CacheEngine engine;
+    private final String nodeId;
+    private final String version;
+    private final long startedAtNanos = System.nanoTime();
+    private final io.helidon.health.HealthCheck heapCheck = HealthChecks.heapMemoryCheck();
+
+    public StatusService(CacheEngine engine, String nodeId, String version) {
+        this.engine = engine;
+        this.nodeId = nodeId;
+        this.version = version;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::index)
+                .get("/stats", this::stats)
+                .get("/health", this::health);
+    }
+
+    private void index(ServerRequest req, ServerResponse res) {
+        Json.send(res, new JsonWriter().beginObject()
+                .name("service").value("CacheGrid").name("version").value(version).name("status").value("running")
+                .name("node_id").value(nodeId)
+                .name("docs").value("/docs").name("openapi").value("/openapi").name("health").value("/health")
+                .name("stats").value("/stats").name("metrics").value("/metrics").name("console").value("/console/")
+                .endObject());
+    }
+
+    private void stats(ServerRequest req, ServerResponse res) {
+        CacheStats s = engine.stats();
+        Json.send(res, new JsonWriter().beginObject()
+                .name("hits").value(s.hits()).name("misses").value(s.misses())
+                .name("sets").value(s.sets()).name("deletes").value(s.deletes())
+                .name("evictions").value(s.evictions()).name("expired_items").value(s.expirations())
+                .name("current_size").value(s.size()).name("max_size").value(s.maxSize())
+                .name("memory_usage_bytes").value(s.memoryBytes()).name("memory_usage_mb").value(mib(s.memoryBytes()))
+                .name("max_memory_mb").value(Math.round(s.maxMemoryBytes() / MIB))
+                .name("hit_ratio").value(round(s.hitRatio(), 4)).name("uptime_seconds").value(uptimeSeconds())
+                .name("eviction_policy").value(s.policy().configName()).name("node_id").value(nodeId)
+                .endObject());
+    }
+
+    /** 200 while the node can serve; 503 when the JVM heap is nearly exhausted, so orchestrators stop routing. */
+    private void health(ServerRequest req, ServerResponse res) {
+        CacheStats s = engine.stats();
+        boolean healthy = heapCheck.call().status() == HealthCheckResponse.Status.UP;
+        Json.send(res, healthy ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, new JsonWriter().beginObject()
+                .name("status").value(healthy ? "healthy" : "unhealthy")
+                .name("uptime_seconds").value(uptimeSeconds()).name("cache_size").value(s.size())
+                .name("hit_ratio").value(round(s.hitRatio(), 4)).name("memory_usage_mb").value(mib(s.memoryBytes()))
+                .name("last_check").value(Json.timestamp()).name("node_id").value(nodeId)
+                .endObject());
+    }
+
+    private double uptimeSeconds() {
+        return round((System.nanoTime() - startedAtNanos) / 1e9, 3);
+    }
+
+    private static double mib(long bytes) {
+        return round(bytes / MIB, 2);
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+}

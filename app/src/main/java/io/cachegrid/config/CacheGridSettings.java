@@ -1,0 +1,164 @@
+package io.cachegrid.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+
+import io.cachegrid.engine.EvictionPolicy;
+import io.helidon.config.Config;
+
+/**
+ * Every setting CacheGrid reads, resolved once at start and validated.
+ * <p>
+ * Precedence, highest first: a {@code -D} system property named by the yaml key, the environment variable
+ * (the seed README's {@code CACHEGRID_*} names), then {@code application.yaml}. A value that cannot be used stops
+ * the start with a {@link ConfigurationException} naming the variable and what it accepts.
+ */
+public record CacheGridSettings(
+        String nodeId,
+        String host,
+        int port,
+        long maxSize,
+        long maxMemoryMb,
+        double cleanupIntervalSeconds,
+        EvictionPolicy evictionPolicy,
+        long maxValueBytes,
+        int maxKeyLength,
+        int maxBatchSize,
+        long maxRequestBytes,
+        Level logLevel) {
+
+    static final Setting<String> NODE_ID = new Setting<>("CACHEGRID_NODE_ID", "cachegrid.node-id",
+            "a non-empty name", CacheGridSettings::nonEmpty);
+    static final Setting<String> HOST = new Setting<>("CACHEGRID_HOST", "cachegrid.host",
+            "an address to listen on, e.g. 0.0.0.0 or 127.0.0.1", CacheGridSettings::nonEmpty);
+    static final Setting<Integer> PORT = new Setting<>("CACHEGRID_PORT", "cachegrid.port",
+            "a port number 0..65535 (0 picks a free port)", text -> (int) range(text, 0, 65_535), List.of("PORT"));
+    static final Setting<Long> MAX_SIZE = new Setting<>("CACHEGRID_MAX_SIZE", "cachegrid.max-size",
+            "a whole number of items >= 1", text -> range(text, 1, Long.MAX_VALUE));
+    static final Setting<Long> MAX_MEMORY_MB = new Setting<>("CACHEGRID_MAX_MEMORY_MB", "cachegrid.max-memory-mb",
+            "a whole number of MiB >= 1", text -> range(text, 1, 1L << 30));
+    static final Setting<Double> CLEANUP_INTERVAL = new Setting<>("CACHEGRID_CLEANUP_INTERVAL",
+            "cachegrid.cleanup-interval", "seconds > 0 (fractions allowed)", CacheGridSettings::positiveSeconds);
+    static final Setting<EvictionPolicy> EVICTION_POLICY = new Setting<>("CACHEGRID_EVICTION_POLICY",
+            "cachegrid.eviction-policy", "one of lru, lfu, ttl, size, tinylfu", EvictionPolicy::parse);
+    static final Setting<Long> MAX_VALUE_BYTES = new Setting<>("CACHEGRID_MAX_VALUE_BYTES",
+            "cachegrid.max-value-bytes", "a whole number of bytes >= 1", text -> range(text, 1, Integer.MAX_VALUE - 64));
+    static final Setting<Integer> MAX_KEY_LENGTH = new Setting<>("CACHEGRID_MAX_KEY_LENGTH",
+            "cachegrid.max-key-length", "a whole number of characters 1..65536", text -> (int) range(text, 1, 65_536));
+    static final Setting<Integer> MAX_BATCH_SIZE = new Setting<>("CACHEGRID_MAX_BATCH_SIZE",
+            "cachegrid.max-batch-size", "a whole number of keys 1..100000", text -> (int) range(text, 1, 100_000));
+    static final Setting<Long> MAX_REQUEST_BYTES = new Setting<>("CACHEGRID_MAX_REQUEST_BYTES",
+            "cachegrid.max-request-bytes", "a whole number of bytes >= 1024", text -> range(text, 1024, Integer.MAX_VALUE - 64));
+    static final Setting<Level> LOG_LEVEL = new Setting<>("CACHEGRID_LOG_LEVEL", "cachegrid.log-level",
+            "one of debug, info, warning, error", CacheGridSettings::logLevel);
+
+    /** The table an operator can set; documented in the README, kept in sync by a test. */
+    public static final List<Setting<?>> ALL = List.of(NODE_ID, HOST, PORT, MAX_SIZE, MAX_MEMORY_MB, CLEANUP_INTERVAL,
+            EVICTION_POLICY, MAX_VALUE_BYTES, MAX_KEY_LENGTH, MAX_BATCH_SIZE, MAX_REQUEST_BYTES, LOG_LEVEL);
+
+    /** Names of every environment variable read, aliases included. */
+    public static List<String> environmentNames() {
+        return ALL.stream().flatMap(s -> Resolver.names(s).stream()).toList();
+    }
+
+    /**
+     * Resolves every setting.
+     *
+     * @param defaults   the configuration holding the defaults ({@code application.yaml})
+     * @param env        the process environment (maps, so tests can pass their own)
+     * @param properties the system properties
+     * @return validated settings
+     * @throws ConfigurationException naming the first setting that cannot be used
+     */
+    public static CacheGridSettings resolve(Config defaults, Map<String, String> env, Map<String, String> properties) {
+        Resolver r = new Resolver(defaults, env, properties);
+        CacheGridSettings settings = new CacheGridSettings(
+                r.get(NODE_ID), r.get(HOST), r.get(PORT), r.get(MAX_SIZE), r.get(MAX_MEMORY_MB),
+                r.get(CLEANUP_INTERVAL), r.get(EVICTION_POLICY), r.get(MAX_VALUE_BYTES), r.get(MAX_KEY_LENGTH),
+                r.get(MAX_BATCH_SIZE), r.get(MAX_REQUEST_BYTES), r.get(LOG_LEVEL));
+        if (settings.maxValueBytes() > settings.maxMemoryBytes()) {
+            throw new ConfigurationException(MAX_VALUE_BYTES.env() + "=" + settings.maxValueBytes()
+                    + " is larger than the cache itself (" + MAX_MEMORY_MB.env() + "=" + settings.maxMemoryMb()
+                    + "); accepted: at most the memory limit in bytes");
+        }
+        return settings;
+    }
+
+    public long maxMemoryBytes() {
+        return maxMemoryMb * 1024 * 1024;
+    }
+
+    /** Reads one setting with the precedence described on the record. */
+    private record Resolver(Config defaults, Map<String, String> env, Map<String, String> properties) {
+
+        <T> T get(Setting<T> setting) {
+            String source = "-D" + setting.key();
+            Optional<String> text = Optional.ofNullable(properties.get(setting.key()));
+            if (text.isEmpty()) {
+                for (String name : names(setting)) {
+                    if (env.containsKey(name)) {
+                        source = name;
+                        text = Optional.of(env.get(name));
+                        break;
+                    }
+                }
+            }
+            if (text.isEmpty()) {
+                source = setting.key() + " (application.yaml)";
+                text = defaults.get(setting.key()).asString().asOptional();
+            }
+            if (text.isEmpty()) {
+                throw new ConfigurationException(setting.env() + " is not set and has no default; accepted: "
+                        + setting.accepted());
+            }
+            try {
+                return setting.parser().apply(text.get().trim());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("Invalid " + source + "=\"" + text.get() + "\"; accepted: "
+                        + setting.accepted());
+            }
+        }
+
+        private static List<String> names(Setting<?> setting) {
+            return Stream.concat(Stream.of(setting.env()), setting.aliases().stream()).toList();
+        }
+    }
+
+    private static String nonEmpty(String text) {
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("empty");
+        }
+        return text;
+    }
+
+    private static long range(String text, long min, long max) {
+        long value = Long.parseLong(text);
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("out of range");
+        }
+        return value;
+    }
+
+    private static double positiveSeconds(String text) {
+        double value = Double.parseDouble(text);
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("not positive");
+        }
+        return value;
+    }
+
+    private static Level logLevel(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "debug", "fine" -> Level.FINE;
+            case "trace", "finest" -> Level.FINEST;
+            case "info" -> Level.INFO;
+            case "warning", "warn" -> Level.WARNING;
+            case "error", "critical", "severe" -> Level.SEVERE;
+            default -> throw new IllegalArgumentException("unknown level");
+        };
+    }
+}

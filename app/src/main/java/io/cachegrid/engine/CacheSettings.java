@@ -1,0 +1,34 @@
+package io.cachegrid.engine;
+
+import java.util.Objects;
+
+/**
+ * How big a cache may grow and how it chooses what to drop.
+ *
+ * @param maxSize        most entries held at once
+ * @param maxMemoryBytes most accounted bytes held at once (see {@link CacheEngine#weigh})
+ * @param policy         eviction rule
+ * @param segments       lock stripes, a power of two; 0 picks a count from the limits
+ * @param ticker         clock for TTL deadlines
+ */
+public record CacheSettings(long maxSize, long maxMemoryBytes, EvictionPolicy policy, int segments, Ticker ticker) {
+
+    public CacheSettings {
+        if (maxSize <= 0) {
+            throw new IllegalArgumentException("maxSize must be > 0, was " + maxSize);
+        }
+        if (maxMemoryBytes <= 0) {
+            throw new IllegalArgumentException("maxMemoryBytes must be > 0, was " + maxMemoryBytes);
+        }
+        if (segments < 0 || Integer.bitCount(segments) > 1) {
+            throw new IllegalArgumentException("segments must be 0 (auto) or a power of two, was " + segments);
+        }
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(ticker, "ticker");
+    }
+
+    /** Automatic segment count and the system clock. */
+    public static CacheSettings of(long maxSize, long maxMemoryBytes, EvictionPolicy policy) {
+        return new CacheSettings(maxSize, maxMemoryBytes, policy, 0, Ticker.system());
+    }
+}

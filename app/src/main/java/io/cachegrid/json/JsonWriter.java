@@ -1,0 +1,230 @@
+package io.cachegrid.json;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Writes a JSON document straight into a byte buffer.
+ * <p>
+ * Responses embed stored values as the raw bytes they were sent in ({@link #rawValue(byte[])}), which a tree-based
+ * JSON library cannot do without decoding and re-encoding them. Commas are placed automatically: a bit per nesting
+ * level remembers whether the container already has an element.
+ */
+public final class JsonWriter {
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_DEPTH = 63;
+
+    private byte[] buf;
+    private int size;
+    private long hasElement; // bit d set: the container at depth d already has an element
+    private int depth;
+    private boolean afterName;
+
+    public JsonWriter() {
+        this(256);
+    }
+
+    public JsonWriter(int initialCapacity) {
+        buf = new byte[initialCapacity];
+    }
+
+    public JsonWriter beginObject() {
+        return open('{');
+    }
+
+    public JsonWriter endObject() {
+        return close('}');
+    }
+
+    public JsonWriter beginArray() {
+        return open('[');
+    }
+
+    public JsonWriter endArray() {
+        return close(']');
+    }
+
+    /** Starts an object member; the next value written is its value. */
+    public JsonWriter name(String name) {
+        separate();
+        writeString(name);
+        put((byte) ':');
+        afterName = true;
+        return this;
+    }
+
+    public JsonWriter value(String text) {
+        if (text == null) {
+            return nullValue();
+        }
+        separate();
+        writeString(text);
+        return this;
+    }
+
+    public JsonWriter value(long number) {
+        separate();
+        ascii(Long.toString(number));
+        return this;
+    }
+
+    public JsonWriter value(boolean flag) {
+        separate();
+        ascii(flag ? "true" : "false");
+        return this;
+    }
+
+    /** A finite double in plain notation ({@code 1764082627.123456}, not {@code 1.764E9}); NaN and infinities as null. */
+    public JsonWriter value(double number) {
+        if (Double.isNaN(number) || Double.isInfinite(number)) {
+            return nullValue();
+        }
+        separate();
+        String text = Double.toString(number);
+        ascii(text.indexOf('E') < 0 ? text : BigDecimal.valueOf(number).toPlainString());
+        return this;
+    }
+
+    public JsonWriter nullValue() {
+        separate();
+        ascii("null");
+        return this;
+    }
+
+    /** Embeds already-valid JSON text as it is. */
+    public JsonWriter rawValue(byte[] json) {
+        separate();
+        ensure(json.length);
+        System.arraycopy(json, 0, buf, size, json.length);
+        size += json.length;
+        return this;
+    }
+
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buf, size);
+    }
+
+    @Override
+    public String toString() {
+        return new String(buf, 0, size, StandardCharsets.UTF_8);
+    }
+
+    private JsonWriter open(char c) {
+        separate();
+        if (depth == MAX_DEPTH) {
+            throw new IllegalStateException("too deep");
+        }
+        depth++;
+        hasElement &= ~(1L << depth);
+        put((byte) c);
+        return this;
+    }
+
+    private JsonWriter close(char c) {
+        depth--;
+        put((byte) c);
+        return this;
+    }
+
+    private void separate() {
+        if (afterName) {
+            afterName = false;
+            return;
+        }
+        long bit = 1L << depth;
+        if ((hasElement & bit) != 0) {
+            put((byte) ',');
+        }
+        hasElement |= bit;
+    }
+
+    private void writeString(String s) {
+        ensure(s.length() * 3 + 2);
+        buf[size++] = '"';
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                buf[size++] = (byte) c;
+            } else if (c == '"' || c == '\\') {
+                ensure(2);
+                buf[size++] = '\\';
+                buf[size++] = (byte) c;
+            } else if (c < 0x20) {
+                escapeControl(c);
+            } else if (Character.isSurrogate(c)) {
+                i = writeSurrogate(s, i);
+            } else {
+                utf8(c);
+            }
+        }
+        ensure(1);
+        buf[size++] = '"';
+    }
+
+    private int writeSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            int cp = Character.toCodePoint(c, s.charAt(i + 1));
+            ensure(4);
+            buf[size++] = (byte) (0xF0 | (cp >> 18));
+            buf[size++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+            buf[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+            buf[size++] = (byte) (0x80 | (cp & 0x3F));
+            return i + 1;
+        }
+        escapeUnicode(c); // a lone surrogate cannot be UTF-8; \\u keeps the text lossless
+        return i;
+    }
+
+    private void utf8(char c) {
+        ensure(3);
+        if (c < 0x800) {
+            buf[size++] = (byte) (0xC0 | (c >> 6));
+        } else {
+            buf[size++] = (byte) (0xE0 | (c >> 12));
+            buf[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        }
+        buf[size++] = (byte) (0x80 | (c & 0x3F));
+    }
+
+    private void escapeControl(char c) {
+        switch (c) {
+            case '\n' -> ascii("\\n");
+            case '\r' -> ascii("\\r");
+            case '\t' -> ascii("\\t");
+            case '\b' -> ascii("\\b");
+            case '\f' -> ascii("\\f");
+            default -> escapeUnicode(c);
+        }
+    }
+
+    private void escapeUnicode(char c) {
+        ensure(6);
+        buf[size++] = '\\';
+        buf[size++] = 'u';
+        buf[size++] = HEX[(c >> 12) & 0xF];
+        buf[size++] = HEX[(c >> 8) & 0xF];
+        buf[size++] = HEX[(c >> 4) & 0xF];
+        buf[size++] = HEX[c & 0xF];
+    }
+
+    private void ascii(String s) {
+        ensure(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            buf[size++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void put(byte b) {
+        ensure(1);
+        buf[size++] = b;
+    }
+
+    private void ensure(int extra) {
+        if (size + extra > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
+        }
+    }
+}

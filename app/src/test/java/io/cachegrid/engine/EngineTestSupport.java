@@ -1,0 +1,43 @@
+package io.cachegrid.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * Base of the engine tests: engines made through {@link #engine} are checked with
+ * {@link CacheEngine#checkInvariants()} after every test, so every test also tests the bookkeeping.
+ */
+abstract class EngineTestSupport {
+    static final long LARGE_MEMORY_BYTES = 1L << 30;
+
+    final FakeTicker ticker = new FakeTicker();
+    private final List<CacheEngine> engines = new ArrayList<>();
+
+    CacheEngine engine(long maxSize, long maxMemoryBytes, EvictionPolicy policy, int segments) {
+        CacheEngine engine = new CacheEngine(new CacheSettings(maxSize, maxMemoryBytes, policy, segments, ticker));
+        engines.add(engine);
+        return engine;
+    }
+
+    /** One segment and ample memory: the policy alone decides, exactly. */
+    CacheEngine singleSegment(long maxSize, EvictionPolicy policy) {
+        return engine(maxSize, LARGE_MEMORY_BYTES, policy, 1);
+    }
+
+    @AfterEach
+    void checkEveryEngineInvariants() {
+        engines.forEach(CacheEngine::checkInvariants);
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(UTF_8);
+    }
+
+    static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, UTF_8);
+    }
+}
