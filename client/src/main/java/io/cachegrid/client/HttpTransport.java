@@ -43,6 +43,10 @@ final class HttpTransport {
                 .connectTimeout(settings.timeout())
                 .readTimeout(settings.timeout())
                 .keepAlive(true)
+                // Small requests and answers must not wait for Nagle's algorithm (40 ms stalls on getMulti otherwise)
+                .socketOptions(socket -> socket.tcpNoDelay(true)
+                        .connectTimeout(settings.timeout())
+                        .readTimeout(settings.timeout()))
                 .shareConnectionCache(false)
                 .followRedirects(false);
         settings.authToken().ifPresent(token -> builder.addHeader(HeaderNames.AUTHORIZATION, "Bearer " + token));
