@@ -136,6 +136,8 @@ class CacheGridClient:
 def _cache_path(key):
     if not isinstance(key, str) or not key:
         raise ValueError("key must be a non-empty string (1..250 characters)")
+    if key in (".", ".."):  # dot segments are normalised away by HTTP stacks: send them encoded
+        return "/cache/" + key.replace(".", "%2E")
     return "/cache/" + quote(key, safe="")
 
 

@@ -43,6 +43,10 @@ class SyncClientTest(unittest.TestCase):
         self.assertEqual("odd", self.client.get(key))
         self.assertIn(key, self.client.keys("py:a/b c?d", 10))
         self.assertTrue(self.client.delete(key))
+        for dots in (".", ".."):
+            self.client.set(dots, dots)
+            self.assertEqual(dots, self.client.get(dots))
+            self.assertTrue(self.client.delete(dots))
 
     def test_ttl_expires(self):
         self.client.set("py:session:abc", {"token": "xyz"}, ttl=0.3)

@@ -196,7 +196,9 @@ public final class SyncCacheGridClient implements AutoCloseable {
         if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("key must be 1..250 characters");
         }
-        return "/cache/" + ApiRequest.segment(key);
+        // "." and ".." would be dot segments, which HTTP clients and servers normalise away: send them encoded.
+        String segment = key.equals(".") || key.equals("..") ? key.replace(".", "%2E") : ApiRequest.segment(key);
+        return "/cache/" + segment;
     }
 
     /** TTL as the decimal seconds the server takes ("3600", "1.5"). */

@@ -64,6 +64,11 @@ class SyncClientOperationsTest {
         assertEquals(Optional.of("odd"), client.get(key, String.class));
         assertTrue(client.keys("sync:a/b c?d", 10).contains(key));
         assertTrue(client.delete(key));
+        for (String dots : new String[] {".", ".."}) {
+            client.set(dots, dots);
+            assertEquals(Optional.of(dots), client.get(dots, String.class));
+            assertTrue(client.delete(dots));
+        }
     }
 
     @Test
