@@ -4,6 +4,7 @@ import io.cachegrid.api.AdminService;
 import io.cachegrid.api.ApiLimits;
 import io.cachegrid.api.BatchService;
 import io.cachegrid.api.CacheMetrics;
+import io.cachegrid.api.CacheReadinessCheck;
 import io.cachegrid.api.CacheService;
 import io.cachegrid.api.DocsService;
 import io.cachegrid.api.ErrorResponses;
@@ -36,6 +37,7 @@ public final class CacheGridServer implements AutoCloseable {
     private final CacheEngine engine;
     private final ExpirySweeper sweeper;
     private final LoadTester loadTester;
+    private final CacheMetrics metrics;
     private final WebServer server;
 
     private CacheGridServer(CacheGridSettings settings, Config serverConfig) {
@@ -43,7 +45,7 @@ public final class CacheGridServer implements AutoCloseable {
                 settings.evictionPolicy(), 0, Ticker.system()));
         sweeper = new ExpirySweeper(engine, settings.cleanupIntervalSeconds());
         loadTester = new LoadTester(engine);
-        CacheMetrics.register(Metrics.globalRegistry(), engine);
+        metrics = CacheMetrics.register(Metrics.globalRegistry(), engine);
         ApiLimits limits = ApiLimits.from(settings);
         server = WebServer.builder()
                 .config(serverConfig)
@@ -51,7 +53,7 @@ public final class CacheGridServer implements AutoCloseable {
                 .port(settings.port())
                 .maxPayloadSize(limits.maxRequestBytes())
                 .directHandlers(ErrorResponses.directHandlers())
-                .addFeature(observe())
+                .addFeature(observe(engine))
                 .addFeature(OpenApiFeature.builder().webContext("/openapi").build())
                 .addFeature(staticContent())
                 .routing(routing -> routing(routing, settings, limits))
@@ -69,8 +71,7 @@ public final class CacheGridServer implements AutoCloseable {
         CacheGridServer node = new CacheGridServer(settings, serverConfig);
         node.server.start();
         if (!node.server.isRunning()) {
-            node.loadTester.close();
-            node.sweeper.close();
+            node.stopBackgroundWork();
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port()
                     + " (is the port in use? set CACHEGRID_PORT)");
         }
@@ -88,8 +89,13 @@ public final class CacheGridServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        stopBackgroundWork();
+    }
+
+    private void stopBackgroundWork() {
         loadTester.close();
         sweeper.close();
+        metrics.close();
     }
 
     private void routing(HttpRouting.Builder routing, CacheGridSettings settings, ApiLimits limits) {
@@ -104,12 +110,14 @@ public final class CacheGridServer implements AutoCloseable {
                 .get("/console", (req, res) -> res.reroute("/console/"));
     }
 
-    private static ObserveFeature observe() {
+    /** Liveness: heap and deadlocks (Helidon's checks). Readiness: the engine answers, with its occupancy. */
+    private static ObserveFeature observe(CacheEngine engine) {
         return ObserveFeature.builder()
                 .addObserver(HealthObserver.builder()
                         .details(true)
                         .addCheck(HealthChecks.heapMemoryCheck())
                         .addCheck(HealthChecks.deadlockCheck())
+                        .addCheck(new CacheReadinessCheck(engine))
                         .build())
                 .addObserver(MetricsObserver.create())
                 .build();

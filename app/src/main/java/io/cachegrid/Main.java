@@ -20,11 +20,7 @@ public final class Main {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        Config defaults = Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .sources(ConfigSources.classpath("application.yaml"))
-                .build();
+        Config defaults = defaults();
         CacheGridSettings settings;
         try {
             settings = CacheGridSettings.resolve(defaults, System.getenv(), systemProperties());
@@ -47,6 +43,15 @@ public final class Main {
                 "CacheGrid {0} node {1} listening on http://{2}:{3} (policy {4}, max {5} items, {6} MiB); console at /console/",
                 CacheGridServer.VERSION, settings.nodeId(), settings.host(), String.valueOf(node.port()),
                 settings.evictionPolicy().configName(), settings.maxSize(), settings.maxMemoryMb());
+    }
+
+    /** {@code application.yaml} alone: environment and system properties are applied by the settings table. */
+    public static Config defaults() {
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(ConfigSources.classpath("application.yaml"))
+                .build();
     }
 
     private static Map<String, String> systemProperties() {

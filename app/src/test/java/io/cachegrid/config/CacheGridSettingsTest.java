@@ -1,0 +1,112 @@
+package io.cachegrid.config;
+
+import java.util.Map;
+import java.util.logging.Level;
+
+import io.cachegrid.Main;
+import io.cachegrid.engine.EvictionPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The table from the seed's {@code CACHEGRID_*} variables to settings, with defaults, precedence and refusals. */
+class CacheGridSettingsTest {
+
+    private static CacheGridSettings resolve(Map<String, String> env, Map<String, String> properties) {
+        return CacheGridSettings.resolve(Main.defaults(), env, properties);
+    }
+
+    @Test
+    void defaultsComeFromApplicationYaml() {
+        CacheGridSettings s = resolve(Map.of(), Map.of());
+        assertEquals("node-1", s.nodeId());
+        assertEquals("0.0.0.0", s.host());
+        assertEquals(8080, s.port());
+        assertEquals(10_000, s.maxSize());
+        assertEquals(512, s.maxMemoryMb());
+        assertEquals(60.0, s.cleanupIntervalSeconds());
+        assertEquals(EvictionPolicy.LRU, s.evictionPolicy());
+        assertEquals(8 * 1024 * 1024, s.maxValueBytes());
+        assertEquals(250, s.maxKeyLength());
+        assertEquals(1000, s.maxBatchSize());
+        assertEquals(Level.INFO, s.logLevel());
+    }
+
+    @Test
+    void everySeedVariableOverridesItsDefault() {
+        CacheGridSettings s = resolve(Map.ofEntries(
+                Map.entry("CACHEGRID_NODE_ID", "node-7"),
+                Map.entry("CACHEGRID_MAX_SIZE", "20000"),
+                Map.entry("CACHEGRID_MAX_MEMORY_MB", "1024"),
+                Map.entry("CACHEGRID_CLEANUP_INTERVAL", "0.5"),
+                Map.entry("CACHEGRID_HOST", "127.0.0.1"),
+                Map.entry("CACHEGRID_PORT", "9090"),
+                Map.entry("CACHEGRID_LOG_LEVEL", "debug"),
+                Map.entry("CACHEGRID_EVICTION_POLICY", "TinyLFU"),
+                Map.entry("CACHEGRID_MAX_VALUE_BYTES", "1000"),
+                Map.entry("CACHEGRID_MAX_KEY_LENGTH", "64"),
+                Map.entry("CACHEGRID_MAX_BATCH_SIZE", "10"),
+                Map.entry("CACHEGRID_MAX_REQUEST_BYTES", "4096")), Map.of());
+        assertEquals("node-7", s.nodeId());
+        assertEquals(20_000, s.maxSize());
+        assertEquals(1024, s.maxMemoryMb());
+        assertEquals(0.5, s.cleanupIntervalSeconds());
+        assertEquals("127.0.0.1", s.host());
+        assertEquals(9090, s.port());
+        assertEquals(Level.FINE, s.logLevel());
+        assertEquals(EvictionPolicy.TINYLFU, s.evictionPolicy());
+        assertEquals(1000, s.maxValueBytes());
+        assertEquals(64, s.maxKeyLength());
+        assertEquals(10, s.maxBatchSize());
+        assertEquals(4096, s.maxRequestBytes());
+    }
+
+    @Test
+    void systemPropertyBeatsEnvironmentAndHerokuPortIsAnAlias() {
+        assertEquals(7000, resolve(Map.of("CACHEGRID_PORT", "9090"), Map.of("cachegrid.port", "7000")).port());
+        assertEquals(5000, resolve(Map.of("PORT", "5000"), Map.of()).port());
+        assertEquals(9090, resolve(Map.of("PORT", "5000", "CACHEGRID_PORT", "9090"), Map.of()).port());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "CACHEGRID_PORT|abc|0..65535",
+            "CACHEGRID_PORT|70000|0..65535",
+            "CACHEGRID_MAX_SIZE|-5|>= 1",
+            "CACHEGRID_MAX_SIZE|0|>= 1",
+            "CACHEGRID_MAX_MEMORY_MB|lots|>= 1",
+            "CACHEGRID_CLEANUP_INTERVAL|0|> 0",
+            "CACHEGRID_EVICTION_POLICY|random|lru, lfu, ttl, size, tinylfu",
+            "CACHEGRID_LOG_LEVEL|loud|debug, info, warning, error",
+            "CACHEGRID_NODE_ID|'   '|non-empty"})
+    void badValueStopsTheStartNamingTheVariableAndTheAcceptedValues(String variable, String value, String accepted) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> resolve(Map.of(variable, value), Map.of()));
+        assertTrue(e.getMessage().contains(variable), e.getMessage());
+        assertTrue(e.getMessage().contains(accepted), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void memoryLimitMustFitTheHeap() {
+        long heap = 1000L * 1024 * 1024;
+        assertEquals(800, CacheGridSettings.resolve(Main.defaults(), Map.of("CACHEGRID_MAX_MEMORY_MB", "800"),
+                Map.of(), heap).maxMemoryMb());
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> CacheGridSettings.resolve(
+                Main.defaults(), Map.of("CACHEGRID_MAX_MEMORY_MB", "801"), Map.of(), heap));
+        assertTrue(e.getMessage().startsWith("CACHEGRID_MAX_MEMORY_MB=801 does not fit"), e.getMessage());
+    }
+
+    @Test
+    void everyVariableIsInTheTableOnce() {
+        assertEquals(CacheGridSettings.environmentNames().size(),
+                CacheGridSettings.environmentNames().stream().distinct().count());
+        assertTrue(CacheGridSettings.environmentNames().containsAll(java.util.List.of("CACHEGRID_NODE_ID",
+                "CACHEGRID_MAX_SIZE", "CACHEGRID_MAX_MEMORY_MB", "CACHEGRID_CLEANUP_INTERVAL", "CACHEGRID_HOST",
+                "CACHEGRID_PORT", "CACHEGRID_LOG_LEVEL", "CACHEGRID_EVICTION_POLICY", "CACHEGRID_MAX_VALUE_BYTES")));
+    }
+}

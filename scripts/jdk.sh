@@ -1,0 +1,25 @@
+# Sourced by the other scripts: exports JAVA_HOME as a JDK 21 or newer (Helidon 4 needs it; the machine's
+# default java may be 17). Takes JAVA_HOME when it is new enough, else the newest JDK under /usr/lib/jvm.
+
+java_major() { # prints the major version of the java binary $1
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
+}
+
+find_jdk() {
+  local candidate
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && [ "$(java_major "$JAVA_HOME/bin/java")" -ge 21 ] 2>/dev/null; then
+    return 0
+  fi
+  for candidate in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
+    candidate=${candidate%/}
+    if [ -x "$candidate/bin/javac" ] && [ "$(java_major "$candidate/bin/java")" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME=$candidate
+      return 0
+    fi
+  done
+  echo "CacheGrid needs a JDK 21 or newer (Java 25 recommended): set JAVA_HOME to one, or install one under /usr/lib/jvm (e.g. Temurin 25)." >&2
+  return 1
+}
+
+find_jdk || exit 1
+export PATH="$JAVA_HOME/bin:$PATH"
