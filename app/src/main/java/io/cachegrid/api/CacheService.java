@@ -6,6 +6,7 @@ import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.EntryTooLargeException;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -31,13 +32,22 @@ public final class CacheService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/", this::postItem)
+        rules.any("/", this::emptyKey)
+                .post("/", this::postItem)
                 .delete("/", this::clear)
                 .any("/", MethodNotAllowed.allow("POST, DELETE"))
                 .get("/{+key}", this::get)
                 .put("/{+key}", this::put)
                 .delete("/{+key}", this::delete)
                 .any("/{+key}", MethodNotAllowed.allow("GET, PUT, DELETE"));
+    }
+
+    /** {@code /cache/} with a method that takes a key names the empty key: a 400, not the whole-cache routes. */
+    private void emptyKey(ServerRequest req, ServerResponse res) {
+        if (req.prologue().method() != Method.POST && req.path().absolute().rawPath().equals(KEY_PREFIX)) {
+            reader.checkKey("");
+        }
+        res.next();
     }
 
     private void get(ServerRequest req, ServerResponse res) {
