@@ -5,8 +5,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.cachegrid.cluster.ClusterSettings;
+import io.cachegrid.cluster.NodeAddress;
 import io.cachegrid.engine.EvictionPolicy;
 import io.helidon.config.Config;
 
@@ -29,7 +32,8 @@ public record CacheGridSettings(
         int maxKeyLength,
         int maxBatchSize,
         long maxRequestBytes,
-        Level logLevel) {
+        Level logLevel,
+        ClusterSettings cluster) {
 
     static final Setting<String> NODE_ID = new Setting<>("CACHEGRID_NODE_ID", "cachegrid.node-id",
             "a non-empty name", CacheGridSettings::nonEmpty);
@@ -55,13 +59,33 @@ public record CacheGridSettings(
             "cachegrid.max-request-bytes", "a whole number of bytes >= 1024", text -> range(text, 1024, Integer.MAX_VALUE - 64));
     static final Setting<Level> LOG_LEVEL = new Setting<>("CACHEGRID_LOG_LEVEL", "cachegrid.log-level",
             "one of debug, info, warning, error", CacheGridSettings::logLevel);
+    static final Setting<List<NodeAddress>> PEERS = new Setting<>("CACHEGRID_PEERS", "cachegrid.peers",
+            "empty, or a comma-separated list of host:port of all members, e.g. cachegrid-1:8080,cachegrid-2:8080",
+            CacheGridSettings::peers);
+    static final Setting<String> DISCOVERY_DNS = new Setting<>("CACHEGRID_DISCOVERY_DNS", "cachegrid.discovery-dns",
+            "empty, or a DNS name whose addresses are the members, e.g. cachegrid-headless.default.svc.cluster.local",
+            CacheGridSettings::dnsName);
+    static final Setting<Optional<NodeAddress>> ADVERTISE = new Setting<>("CACHEGRID_ADVERTISE",
+            "cachegrid.advertise", "empty (derived), or host:port as peers reach this node",
+            text -> text.isEmpty() ? Optional.empty() : Optional.of(NodeAddress.parse(text)));
+    static final Setting<Integer> REPLICATION_FACTOR = new Setting<>("CACHEGRID_REPLICATION_FACTOR",
+            "cachegrid.replication-factor", "a whole number of copies 1..16", text -> (int) range(text, 1, 16));
+    static final Setting<Double> MEMBERSHIP_INTERVAL = new Setting<>("CACHEGRID_MEMBERSHIP_INTERVAL",
+            "cachegrid.membership-interval", "seconds > 0 and <= 3600 (fractions allowed)",
+            text -> atMost(positiveSeconds(text), 3600));
+
+    /** A DNS name: dot-separated labels of letters, digits and inner hyphens, at most 253 characters. */
+    private static final String DNS_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "(?=.{1,253}\\.?$)" + DNS_LABEL + "(\\." + DNS_LABEL + ")*\\.?");
 
     /** Share of the JVM heap the cache may fill; the rest serves requests (bodies up to the value limit). */
     static final double HEAP_SHARE = 0.8;
 
     /** The table an operator can set; documented in the README, kept in sync by a test. */
     public static final List<Setting<?>> ALL = List.of(NODE_ID, HOST, PORT, MAX_SIZE, MAX_MEMORY_MB, CLEANUP_INTERVAL,
-            EVICTION_POLICY, MAX_VALUE_BYTES, MAX_KEY_LENGTH, MAX_BATCH_SIZE, MAX_REQUEST_BYTES, LOG_LEVEL);
+            EVICTION_POLICY, MAX_VALUE_BYTES, MAX_KEY_LENGTH, MAX_BATCH_SIZE, MAX_REQUEST_BYTES, LOG_LEVEL, PEERS,
+            DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR, MEMBERSHIP_INTERVAL);
 
     /** Names of every environment variable read, aliases included. */
     public static List<String> environmentNames() {
@@ -93,7 +117,7 @@ public record CacheGridSettings(
         CacheGridSettings settings = new CacheGridSettings(
                 r.get(NODE_ID), r.get(HOST), r.get(PORT), r.get(MAX_SIZE), r.get(MAX_MEMORY_MB),
                 r.get(CLEANUP_INTERVAL), r.get(EVICTION_POLICY), r.get(MAX_VALUE_BYTES), r.get(MAX_KEY_LENGTH),
-                r.get(MAX_BATCH_SIZE), r.get(MAX_REQUEST_BYTES), r.get(LOG_LEVEL));
+                r.get(MAX_BATCH_SIZE), r.get(MAX_REQUEST_BYTES), r.get(LOG_LEVEL), cluster(r));
         if (settings.maxValueBytes() > settings.maxMemoryBytes()) {
             throw new ConfigurationException(MAX_VALUE_BYTES.env() + "=" + settings.maxValueBytes()
                     + " is larger than the cache itself (" + MAX_MEMORY_MB.env() + "=" + settings.maxMemoryMb()
@@ -107,6 +131,17 @@ public record CacheGridSettings(
                     + " -XX:MaxRAMPercentage in JAVA_OPTS");
         }
         return settings;
+    }
+
+    private static ClusterSettings cluster(Resolver r) {
+        List<NodeAddress> peers = r.get(PEERS);
+        String dns = r.get(DISCOVERY_DNS);
+        if (!peers.isEmpty() && !dns.isEmpty()) {
+            throw new ConfigurationException(PEERS.env() + " and " + DISCOVERY_DNS.env() + " are both set; accepted:"
+                    + " one of them (a static member list or DNS discovery), not both");
+        }
+        return new ClusterSettings(peers, dns, r.get(ADVERTISE), r.get(REPLICATION_FACTOR),
+                r.get(MEMBERSHIP_INTERVAL));
     }
 
     public long maxMemoryBytes() {
@@ -170,6 +205,26 @@ public record CacheGridSettings(
             throw new IllegalArgumentException("not positive");
         }
         return value;
+    }
+
+    private static double atMost(double value, double max) {
+        if (value > max) {
+            throw new IllegalArgumentException("too large");
+        }
+        return value;
+    }
+
+    /** Comma-separated host:port entries; blanks around entries and a trailing comma are tolerated. */
+    private static List<NodeAddress> peers(String text) {
+        return Stream.of(text.split(",")).map(String::trim).filter(entry -> !entry.isEmpty())
+                .map(NodeAddress::parse).distinct().toList();
+    }
+
+    private static String dnsName(String text) {
+        if (!text.isEmpty() && !DNS_NAME.matcher(text).matches()) {
+            throw new IllegalArgumentException("not a DNS name");
+        }
+        return text;
     }
 
     private static Level logLevel(String text) {
