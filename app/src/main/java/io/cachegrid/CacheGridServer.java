@@ -10,6 +10,7 @@ import io.cachegrid.api.DocsService;
 import io.cachegrid.api.ErrorResponses;
 import io.cachegrid.api.LoadTestService;
 import io.cachegrid.api.StatusService;
+import io.cachegrid.cluster.Cluster;
 import io.cachegrid.config.CacheGridSettings;
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.CacheSettings;
@@ -37,6 +38,7 @@ public final class CacheGridServer implements AutoCloseable {
     private final ExpirySweeper sweeper;
     private final LoadTester loadTester;
     private final CacheMetrics metrics;
+    private final Cluster cluster;
     private final WebServer server;
 
     private CacheGridServer(CacheGridSettings settings, Config serverConfig) {
@@ -46,6 +48,7 @@ public final class CacheGridServer implements AutoCloseable {
         loadTester = new LoadTester(engine);
         metrics = CacheMetrics.register(Metrics.globalRegistry(), engine);
         ApiLimits limits = ApiLimits.from(settings);
+        cluster = Cluster.create(settings.cluster(), settings.nodeId(), settings.host(), engine, limits);
         server = WebServer.builder()
                 .config(serverConfig)
                 .host(settings.host())
@@ -74,6 +77,7 @@ public final class CacheGridServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port()
                     + " (is the port in use? set CACHEGRID_PORT)");
         }
+        node.cluster.start(node.server.port());
         return node;
     }
 
@@ -92,6 +96,7 @@ public final class CacheGridServer implements AutoCloseable {
     }
 
     private void stopBackgroundWork() {
+        cluster.close();
         loadTester.close();
         sweeper.close();
         metrics.close();
@@ -99,6 +104,7 @@ public final class CacheGridServer implements AutoCloseable {
 
     private void routing(HttpRouting.Builder routing, CacheGridSettings settings, ApiLimits limits) {
         ErrorResponses.register(routing);
+        cluster.install(routing); // without cluster settings: nothing
         routing.register("/", new StatusService(engine, settings.nodeId(), VERSION))
                 .register("/cache/batch", new BatchService(engine, limits))
                 .register("/cache", new CacheService(engine, limits))

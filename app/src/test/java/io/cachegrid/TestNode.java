@@ -33,9 +33,14 @@ public final class TestNode implements AutoCloseable {
 
     /** Starts a node with the defaults and these variables on 127.0.0.1, port chosen by the OS. */
     public static TestNode start(Map<String, String> env) {
+        return start(0, env);
+    }
+
+    /** Starts a node on a given 127.0.0.1 port (cluster members must know each other's ports before they start). */
+    public static TestNode start(int port, Map<String, String> env) {
         Map<String, String> all = new HashMap<>(env);
         all.put("CACHEGRID_HOST", "127.0.0.1");
-        all.put("CACHEGRID_PORT", "0");
+        all.put("CACHEGRID_PORT", String.valueOf(port));
         all.putIfAbsent("CACHEGRID_LOG_LEVEL", "warning");
         CacheGridSettings settings = CacheGridSettings.resolve(Main.defaults(), all, Map.of());
         return new TestNode(CacheGridServer.start(settings, Main.defaults().get("server")));

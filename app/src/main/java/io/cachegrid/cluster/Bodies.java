@@ -1,0 +1,48 @@
+package io.cachegrid.cluster;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+import io.cachegrid.api.ApiException;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * Why: to route a body-carrying request the router reads the body whole (the server already refused anything over
+ * the request limit), then sends it on unchanged with its Content-Type.
+ */
+final class Bodies {
+
+    private Bodies() {
+    }
+
+    static byte[] read(ServerRequest req) {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (DataReader.InsufficientDataAvailableException e) {
+            throw ApiException.badRequest("incomplete body", "the connection closed before the whole body arrived");
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("malformed body", "the chunked transfer encoding of the body is invalid");
+        }
+    }
+
+    /** The request's Content-Type as sent, or null. */
+    static String contentType(ServerRequest req) {
+        Optional<String> type = req.headers().first(HeaderNames.CONTENT_TYPE);
+        return type.orElse(null);
+    }
+
+    /** Path and query exactly as the client sent them, still percent-encoded. */
+    static String rawPathAndQuery(ServerRequest req) {
+        String query = req.query().rawValue();
+        return req.path().absolute().rawPath() + (query == null || query.isEmpty() ? "" : "?" + query);
+    }
+}

@@ -1,0 +1,96 @@
+package io.cachegrid.cluster;
+
+import java.util.Optional;
+
+import io.helidon.http.Method;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * Why: the HTTP services stay single-node code; this filter, in front of them, decides per request whether the
+ * local service answers it, another member does, or several do:
+ * <ul>
+ *   <li>{@code GET|PUT|DELETE /cache/{key}}, {@code POST /cache}, {@code GET /admin/entry/{key}}: by the key's
+ *   owners ({@link KeyRoute});</li>
+ *   <li>{@code POST /cache/batch/get|set}: split by owner ({@link BatchRoute});</li>
+ *   <li>{@code DELETE /cache?confirm=true}, {@code GET /admin/keys}: every live member ({@link FanOutRoute});</li>
+ *   <li>anything else ({@code /stats}, {@code /health}, ...), and every request from another member
+ *   ({@link Internal#HEADER}), locally as today.</li>
+ * </ul>
+ * The paths are matched on the raw path the same way the services' routes match them.
+ */
+final class ClusterRouter implements Filter {
+
+    private static final String CACHE = "/cache";
+    private static final String KEY_PREFIX = "/cache/";
+    private static final String ENTRY_PREFIX = "/admin/entry/";
+
+    private final ClusterNode node;
+    private final KeyRoute keys;
+    private final BatchRoute batches;
+    private final FanOutRoute fanOut;
+
+    ClusterRouter(ClusterNode node) {
+        this.node = node;
+        this.keys = new KeyRoute(node);
+        this.batches = new BatchRoute(node);
+        this.fanOut = new FanOutRoute(node);
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        ClusterView view = node.view();
+        Optional<String> mode = req.headers().first(Internal.HEADER);
+        boolean asOwner = mode.isPresent() && mode.get().equals(Internal.OWNER);
+        if (view == null || (mode.isPresent() && !asOwner)) {
+            chain.proceed();
+            return;
+        }
+        Method method = req.prologue().method();
+        String path = req.path().absolute().rawPath();
+        if (path.equals(CACHE) || path.equals(KEY_PREFIX)) {
+            if (method == Method.POST && !asOwner) {
+                keys.postItem(req, res, view);
+            } else if (method == Method.DELETE && path.equals(CACHE) && !asOwner && confirmed(req)) {
+                fanOut.clear(req, res, view);
+            } else {
+                chain.proceed();
+            }
+        } else if (path.equals("/cache/batch/get") || path.equals("/cache/batch/set")) {
+            if (method == Method.POST && !asOwner) {
+                if (path.endsWith("get")) {
+                    batches.get(req, res, view);
+                } else {
+                    batches.set(req, res, view);
+                }
+            } else {
+                chain.proceed();
+            }
+        } else if (path.startsWith(KEY_PREFIX) && (method == Method.GET || method == Method.PUT
+                || method == Method.DELETE)) {
+            keyed(chain, req, res, view, KEY_PREFIX, asOwner);
+        } else if (path.startsWith(ENTRY_PREFIX) && method == Method.GET) {
+            keyed(chain, req, res, view, ENTRY_PREFIX, asOwner);
+        } else if (path.equals("/admin/keys") && method == Method.GET && !asOwner) {
+            fanOut.keys(req, res, view);
+        } else {
+            chain.proceed();
+        }
+    }
+
+    private void keyed(FilterChain chain, RoutingRequest req, RoutingResponse res, ClusterView view, String prefix,
+                       boolean asOwner) {
+        Optional<String> key = KeyPaths.decode(req.path().absolute().rawPath(), prefix);
+        if (key.isEmpty() || key.get().isEmpty()) {
+            chain.proceed(); // the service answers the bad key
+        } else {
+            keys.single(chain, req, res, view, key.get(), asOwner);
+        }
+    }
+
+    private static boolean confirmed(RoutingRequest req) {
+        return "true".equalsIgnoreCase(req.query().first("confirm").orElse(""));
+    }
+}

@@ -1,0 +1,87 @@
+package io.cachegrid.cluster;
+
+import java.time.Duration;
+
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+
+/**
+ * Why: every node-to-node call (forward, replicate, fan-out, push, health check) goes through one helidon-webclient
+ * with short timeouts and pooled keep-alive connections, and reports an unreachable peer the same way
+ * ({@link PeerUnavailableException}). Paths are sent as given, already percent-encoded, so any key survives.
+ */
+final class PeerClient implements AutoCloseable {
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    private final WebClient client;
+
+    PeerClient() {
+        client = WebClient.builder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .readTimeout(REQUEST_TIMEOUT)
+                .followRedirects(false)
+                .shareConnectionCache(false)
+                .maxInMemoryEntity(Integer.MAX_VALUE - 64)
+                .build();
+    }
+
+    /**
+     * Sends one request and reads the whole answer.
+     *
+     * @param to          the peer
+     * @param method      HTTP method
+     * @param rawPath     path and query, percent-encoded as they should arrive
+     * @param mode        the {@link Internal#HEADER} value
+     * @param contentType Content-Type of the body, or null for none
+     * @param body        the body, or null for none
+     * @param timeout     how long to wait for the answer
+     */
+    PeerResponse send(NodeAddress to, Method method, String rawPath, String mode, String contentType, byte[] body,
+                      Duration timeout) throws PeerUnavailableException {
+        try {
+            HttpClientRequest request = client.method(method)
+                    // uri(String) with skipUriEncoding keeps path and query byte for byte (checked against
+                    // uri(URI), which decodes the path, and path(), which encodes it again)
+                    .uri("http://" + to + rawPath)
+                    .skipUriEncoding(true)
+                    .readTimeout(timeout)
+                    .header(Internal.HEADER, mode);
+            if (body != null) {
+                request.header(HeaderNames.CONTENT_TYPE, contentType == null ? MediaTypes.APPLICATION_JSON_VALUE
+                        : contentType);
+            }
+            try (HttpClientResponse response = body == null ? request.request() : request.submit(body)) {
+                byte[] bytes = response.entity().hasEntity() ? response.as(byte[].class) : new byte[0];
+                return new PeerResponse(response.status().code(),
+                        response.headers().first(HeaderNames.CONTENT_TYPE).orElse(""), bytes);
+            }
+        } catch (RuntimeException e) {
+            throw new PeerUnavailableException(to, e);
+        }
+    }
+
+    PeerResponse send(NodeAddress to, Method method, String rawPath, String mode, String contentType, byte[] body)
+            throws PeerUnavailableException {
+        return send(to, method, rawPath, mode, contentType, body, REQUEST_TIMEOUT);
+    }
+
+    /** True when the peer answers {@code GET /health} with 200 within the timeout. */
+    boolean healthy(NodeAddress peer, Duration timeout) {
+        try {
+            return send(peer, Method.GET, "/health", Internal.REPLICA, null, null, timeout).ok();
+        } catch (PeerUnavailableException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        client.closeResource();
+    }
+}

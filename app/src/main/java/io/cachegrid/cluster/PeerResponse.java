@@ -1,0 +1,23 @@
+package io.cachegrid.cluster;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Why: what a peer answered, held whole, so a forwarded answer can be returned to the client byte for byte and a
+ * fan-out can merge several.
+ *
+ * @param status      HTTP status code
+ * @param contentType the Content-Type header, or empty
+ * @param body        the body bytes
+ */
+record PeerResponse(int status, String contentType, byte[] body) {
+
+    boolean ok() {
+        return status == 200;
+    }
+
+    @Override
+    public String toString() {
+        return status + " " + new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
+    }
+}
