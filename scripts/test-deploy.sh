@@ -45,7 +45,6 @@ elif [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
     fail "Node.js 20+" "found $(node --version)"
 elif [ ! -d "$TOOLS/node_modules" ] || [ "$TOOLS/package-lock.json" -nt "$TOOLS/node_modules/.package-lock.json" ]; then
     if npm_out="$(cd "$TOOLS" && npm ci --no-audit --no-fund --loglevel=error 2>&1)"; then
-        pass "npm ci in k8s/test (kubernetes-models, js-yaml, dockerfile-utils)"
         node_ok=true
     else
         fail "npm ci in k8s/test" "$(tail -5 <<<"$npm_out" | tr '\n' ' ')"
@@ -53,6 +52,7 @@ elif [ ! -d "$TOOLS/node_modules" ] || [ "$TOOLS/package-lock.json" -nt "$TOOLS/
 else
     node_ok=true
 fi
+$node_ok && pass "Node $(node --version) with k8s/test/node_modules (kubernetes-models, js-yaml, dockerfile-utils)"
 
 # ------------------------------------------------------------------------------------------------ checks
 if $node_ok; then
