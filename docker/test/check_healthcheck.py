@@ -67,6 +67,10 @@ def main():
 
 def run_checks(classes):
     javac = os.path.join(JAVA_HOME, "bin", "javac")
+    if not os.access(javac, os.X_OK):
+        report("health probe compiles with javac --release 21 (as in the image's build stage)",
+               f"no {javac}: set JAVA_HOME to a JDK 21+")
+        return
     compiled = subprocess.run([javac, "--release", "21", "-d", classes, SOURCE], capture_output=True, text=True)
     report("health probe compiles with javac --release 21 (as in the image's build stage)",
            None if compiled.returncode == 0 else (compiled.stderr.strip() or f"{javac} failed")[:500])
