@@ -54,12 +54,7 @@ public final class CacheService implements HttpService {
         String key = reader.keyFromPath(req, KEY_PREFIX);
         byte[] value = engine.get(key);
         JsonWriter out = new JsonWriter(64 + key.length() + (value == null ? 0 : value.length))
-                .beginObject().name("key").value(key).name("value");
-        if (value == null) {
-            out.nullValue();
-        } else {
-            out.rawValue(value);
-        }
+                .beginObject().name("key").value(key).name("value").rawValueOrNull(value);
         Json.send(res, out.name("exists").value(value != null).name("hit").value(value != null).endObject());
     }
 
