@@ -91,6 +91,7 @@ public final class CacheGridServer implements AutoCloseable {
 
     @Override
     public void close() {
+        cluster.close(); // first: no health checks or pushes from a node that is going away
         server.stop();
         stopBackgroundWork();
     }

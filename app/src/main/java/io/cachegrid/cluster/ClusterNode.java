@@ -1,6 +1,7 @@
 package io.cachegrid.cluster;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cachegrid.api.ApiLimits;
 import io.cachegrid.engine.CacheEngine;
@@ -22,6 +23,7 @@ final class ClusterNode implements Cluster {
     private final ApiLimits limits;
     private final PeerClient client = new PeerClient();
     private final HandoffReads handoff;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Membership membership;
     private Rebalancer rebalancer;
 
@@ -112,6 +114,9 @@ final class ClusterNode implements Cluster {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         Membership m = membership;
         if (m != null) {
             m.close();

@@ -68,4 +68,13 @@ class ClusterPartsTest {
         }
         assertEquals(List.of(a), view.without(b, 64).live());
     }
+
+    @Test
+    void withoutClusterSettingsANodeHasNoClusterRoutes() {
+        try (io.cachegrid.TestNode node = io.cachegrid.TestNode.start()) {
+            assertEquals(404, node.get("/cluster").status());
+            assertEquals(200, node.put("/cache/k", "1").status());
+            assertEquals(1, node.server().engine().size());
+        }
+    }
 }
