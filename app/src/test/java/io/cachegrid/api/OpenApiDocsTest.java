@@ -49,7 +49,7 @@ class OpenApiDocsTest {
             "GET /metrics", "GET /docs", "GET /openapi",
             "GET /observe/health", "GET /observe/health/live", "GET /observe/health/ready",
             "GET /observe/health/started", "GET /observe/metrics",
-            "GET /console/");
+            "GET /console/", "GET /cluster", "POST /cluster/push");
 
     /** Methods probed on every documented path; OPTIONS and HEAD are left to the server's generic handling. */
     private static final List<String> METHODS = List.of("GET", "PUT", "POST", "DELETE", "PATCH");
@@ -62,8 +62,13 @@ class OpenApiDocsTest {
     private static TestNode node;
 
     @BeforeAll
-    static void start() {
-        node = TestNode.start();
+    static void start() throws java.io.IOException {
+        // a one-member cluster, so the routes that exist only with clustering on are served and checked too
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        node = TestNode.start(port, Map.of("CACHEGRID_PEERS", "127.0.0.1:" + port));
     }
 
     @AfterAll
