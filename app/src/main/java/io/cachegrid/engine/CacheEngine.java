@@ -55,26 +55,26 @@ public final class CacheEngine {
 
     /**
      * A copy of the live value, or null; counts one hit or one miss. An expired entry is a miss, removed and
-     * counted. Allocates nothing but the copy for an ASCII key.
+     * counted.
      */
     public byte[] get(String key) {
-        byte[] encoded = Keys.encodeUnlessAscii(key);
-        long hash = Keys.hash(key, encoded);
-        return valueOf(segmentFor(hash).get(key, encoded, hash, ticker.nanos()), key, encoded);
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return valueOf(segmentFor(hash).get(encoded, hash, ticker.nanos()), encoded);
     }
 
     /** Like {@link #get} but counts nothing and leaves the policy's order alone. */
     public byte[] peek(String key) {
-        byte[] encoded = Keys.encodeUnlessAscii(key);
-        long hash = Keys.hash(key, encoded);
-        return valueOf(segmentFor(hash).peek(key, encoded, hash, ticker.nanos()), key, encoded);
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return valueOf(segmentFor(hash).peek(encoded, hash, ticker.nanos()), encoded);
     }
 
     /** Remaining time to live in nanoseconds; -1 for a live entry without TTL; -2 when absent or expired. */
     public long ttlRemainingNanos(String key) {
-        byte[] encoded = Keys.encodeUnlessAscii(key);
-        long hash = Keys.hash(key, encoded);
-        return segmentFor(hash).ttlRemainingNanos(key, encoded, hash, ticker.nanos());
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return segmentFor(hash).ttlRemainingNanos(encoded, hash, ticker.nanos());
     }
 
     /**
@@ -86,24 +86,23 @@ public final class CacheEngine {
     public void put(String key, byte[] value, long ttlNanos) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        byte[] encoded = Keys.encodeUnlessAscii(key);
-        int keyLength = Keys.length(key, encoded);
-        long weight = (long) keyLength + value.length + ENTRY_OVERHEAD_BYTES;
+        byte[] encoded = Keys.encode(key);
+        long weight = (long) encoded.length + value.length + ENTRY_OVERHEAD_BYTES;
         if (weight > maxEntryWeight) {
             throw new EntryTooLargeException(weight, maxEntryWeight);
         }
-        byte[] data = Entry.newData(key, encoded, keyLength, value);     // outside the lock
-        long hash = Keys.hash(key, encoded);
+        byte[] data = Entry.newData(encoded, value);     // outside the lock
+        long hash = Keys.hash(encoded);
         long now = ticker.nanos();
-        segmentFor(hash).put(key, encoded, hash, data, weight, deadline(now, ttlNanos), now);
+        segmentFor(hash).put(encoded, hash, data, weight, deadline(now, ttlNanos), now);
         stats.sets.increment();
     }
 
     /** Removes a live entry; true (and one delete counted) only if there was one. */
     public boolean delete(String key) {
-        byte[] encoded = Keys.encodeUnlessAscii(key);
-        long hash = Keys.hash(key, encoded);
-        return segmentFor(hash).delete(key, encoded, hash, ticker.nanos());
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return segmentFor(hash).delete(encoded, hash, ticker.nanos());
     }
 
     /** Removes everything, segment by segment; returns how many live entries were removed. */
@@ -208,7 +207,7 @@ public final class CacheEngine {
     }
 
     /** The value part of an entry's data array, copied; null for null. */
-    private static byte[] valueOf(byte[] data, String key, byte[] encoded) {
-        return data == null ? null : Arrays.copyOfRange(data, Entry.valueOffset(Keys.length(key, encoded)), data.length);
+    private static byte[] valueOf(byte[] data, byte[] key) {
+        return data == null ? null : Arrays.copyOfRange(data, Entry.valueOffset(key.length), data.length);
     }
 }

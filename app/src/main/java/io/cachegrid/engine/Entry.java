@@ -1,5 +1,7 @@
 package io.cachegrid.engine;
 
+import java.util.Arrays;
+
 /**
  * One cached key/value pair, as small as the policies allow. All fields are guarded by the owning segment's lock.
  *
@@ -53,10 +55,11 @@ class Entry {
     }
 
     /**
-     * A new data array: the key given as {@code (key, encoded)} ({@link Keys}) of {@code keyLength} bytes, then
-     * the value. The caller has checked that it fits in an array ({@link #MAX_PAYLOAD_BYTES}).
+     * A new data array: the key's bytes ({@link Keys#encode}), then the value's. The caller has checked that it
+     * fits in an array ({@link #MAX_PAYLOAD_BYTES}).
      */
-    static byte[] newData(String key, byte[] encoded, int keyLength, byte[] value) {
+    static byte[] newData(byte[] key, byte[] value) {
+        int keyLength = key.length;
         int keyOffset = keyOffset(keyLength);
         byte[] data = new byte[keyOffset + keyLength + value.length];
         if (keyOffset > 0) {
@@ -65,7 +68,7 @@ class Entry {
             data[2] = (byte) (keyLength >>> 8);
             data[3] = (byte) keyLength;
         }
-        Keys.encode(key, encoded, data, keyOffset);
+        System.arraycopy(key, 0, data, keyOffset, keyLength);
         System.arraycopy(value, 0, data, keyOffset + keyLength, value.length);
         return data;
     }
@@ -111,9 +114,10 @@ class Entry {
         return (long) payloadBytes() + CacheEngine.ENTRY_OVERHEAD_BYTES;
     }
 
-    /** Whether this entry holds the key given as {@code (key, encoded)} ({@link Keys}). */
-    boolean hasKey(String key, byte[] encoded) {
-        return Keys.equal(key, encoded, data, keyOffset(), keyBytes());
+    /** Whether this entry holds the key of these bytes. */
+    boolean hasKey(byte[] key) {
+        int offset = keyOffset();
+        return Arrays.equals(key, 0, key.length, data, offset, offset + keyBytes());
     }
 
     /** The full hash of the key, recomputed from the bytes. */

@@ -35,14 +35,14 @@ final class EntryTable {
         return size;
     }
 
-    /** The entry holding the key given as {@code (key, encoded)} ({@link Keys}) with that hash, or null. */
-    Entry find(String key, byte[] encoded, long hash) {
+    /** The entry holding the key of these bytes ({@link Keys#encode}) and that hash, or null. */
+    Entry find(byte[] key, long hash) {
         Entry[] table = slots;
         int mask = table.length - 1;
         short tag = Entry.tagOf(hash);
         for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
             Entry entry = table[i];
-            if (entry == null || entry.tag == tag && entry.hasKey(key, encoded)) {
+            if (entry == null || entry.tag == tag && entry.hasKey(key)) {
                 return entry;
             }
         }
@@ -112,8 +112,8 @@ final class EntryTable {
             long hash = entry.hash();
             Invariants.check(entry.tag == Entry.tagOf(hash), "table tag of " + entry);
             byte[] key = Arrays.copyOfRange(entry.data, entry.keyOffset(), entry.keyOffset() + entry.keyBytes());
-            Invariants.check(find(null, key, hash) == entry, "table lookup of " + entry + " (slot " + at
-                    + ", home " + ((int) hash & mask) + ") finds " + find(null, key, hash));
+            Invariants.check(find(key, hash) == entry, "table lookup of " + entry + " (slot " + at
+                    + ", home " + ((int) hash & mask) + ") finds " + find(key, hash));
         }
         Invariants.check(counted == size, "table size " + size + " but " + counted + " entries");
         Invariants.check(Integer.bitCount(slots.length) == 1, "table capacity " + slots.length);

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * it is dropped and stored afresh). Occupancy is published through two volatile fields at the end of each
  * change, so {@link #size()} and {@link #weight()} read it without the lock, never torn.
  *
- * <p>Keys arrive as {@code (key, encoded, hash)}: the String, its bytes unless it is ASCII, and its hash
+ * <p>Keys arrive as {@code (key, hash)}: the String, its bytes unless it is ASCII, and its hash
  * ({@link Keys}), computed by the caller outside the lock. A read hands back the entry's data array, which is
  * never written after it is stored, so the caller copies the value out after the lock is released.
  */
@@ -47,10 +47,10 @@ final class Segment {
     }
 
     /** The live entry's data array (key, then value) or null; counts a hit or a miss. */
-    byte[] get(String key, byte[] encoded, long hash, long now) {
+    byte[] get(byte[] key, long hash, long now) {
         lock.lock();
         try {
-            Entry entry = liveEntry(key, encoded, hash, now);
+            Entry entry = liveEntry(key, hash, now);
             if (entry == null) {
                 stats.misses.increment();
                 policy.onMiss(hash);
@@ -65,20 +65,20 @@ final class Segment {
     }
 
     /** Like {@link #get}, counting nothing and changing nothing. */
-    byte[] peek(String key, byte[] encoded, long hash, long now) {
+    byte[] peek(byte[] key, long hash, long now) {
         lock.lock();
         try {
-            Entry entry = table.find(key, encoded, hash);
+            Entry entry = table.find(key, hash);
             return entry == null || entry.isExpired(now) ? null : entry.data;
         } finally {
             lock.unlock();
         }
     }
 
-    long ttlRemainingNanos(String key, byte[] encoded, long hash, long now) {
+    long ttlRemainingNanos(byte[] key, long hash, long now) {
         lock.lock();
         try {
-            Entry entry = table.find(key, encoded, hash);
+            Entry entry = table.find(key, hash);
             if (entry == null || entry.isExpired(now)) {
                 return -2;
             }
@@ -89,10 +89,10 @@ final class Segment {
     }
 
     /** Stores {@code data} (built by {@link Entry#newData} from this key), of that weight, under the key. */
-    void put(String key, byte[] encoded, long hash, byte[] data, long entryWeight, long deadline, long now) {
+    void put(byte[] key, long hash, byte[] data, long entryWeight, long deadline, long now) {
         lock.lock();
         try {
-            Entry existing = liveEntry(key, encoded, hash, now);
+            Entry existing = liveEntry(key, hash, now);
             if (existing != null && makeRoom(0, entryWeight - existing.weight(), existing, now)) {
                 replace(existing, data, deadline, hash);
             } else {
@@ -100,7 +100,7 @@ final class Segment {
                     remove(existing);   // the policy would evict it first anyway: the new value starts afresh
                 }
                 makeRoom(1, entryWeight, null, now);
-                insert(Entry.create(data, Keys.length(key, encoded), hash, deadline), hash);
+                insert(Entry.create(data, key.length, hash, deadline), hash);
             }
             publish();
         } finally {
@@ -108,10 +108,10 @@ final class Segment {
         }
     }
 
-    boolean delete(String key, byte[] encoded, long hash, long now) {
+    boolean delete(byte[] key, long hash, long now) {
         lock.lock();
         try {
-            Entry entry = liveEntry(key, encoded, hash, now);
+            Entry entry = liveEntry(key, hash, now);
             if (entry == null) {
                 return false;
             }
@@ -193,7 +193,9 @@ final class Segment {
                 String key = entry.key();
                 byte[] value = Arrays.copyOfRange(entry.data, entry.valueOffset(), entry.data.length);
                 Invariants.check(entry.weight() == CacheEngine.weigh(key, value), "weight of " + entry);
-                Invariants.check(entry.hash() == Keys.hash(key), "key bytes of " + entry + " round-trip");
+                byte[] reencoded = Keys.encode(key);
+                Invariants.check(Arrays.equals(reencoded, 0, reencoded.length, entry.data, entry.keyOffset(),
+                                               entry.valueOffset()), "key bytes of " + entry + " round-trip");
                 Invariants.check(entry.hasDeadline() == entry instanceof ExpiringEntry, "class of " + entry);
                 Invariants.check(entry.hasDeadline() == expiry.contains(entry), "expiry heap membership of " + entry);
                 summedWeight += entry.weight();
@@ -211,8 +213,8 @@ final class Segment {
     }
 
     /** The entry for the key if it is live; an expired one is removed on the way and counted. */
-    private Entry liveEntry(String key, byte[] encoded, long hash, long now) {
-        Entry entry = table.find(key, encoded, hash);
+    private Entry liveEntry(byte[] key, long hash, long now) {
+        Entry entry = table.find(key, hash);
         if (entry != null && entry.isExpired(now)) {
             expire(entry);
             publish();

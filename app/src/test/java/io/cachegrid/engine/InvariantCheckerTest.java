@@ -37,7 +37,7 @@ class InvariantCheckerTest {
     void noticesABrokenHeapOrder() {
         EntryHeap heap = new EntryHeap(BY_WEIGHT, EntryHeap.POLICY_SLOT, false);
         List.of(a, b, c).forEach(heap::add);
-        a.data = Entry.newData("a", null, 1, new byte[10]);   // changed without heap.update
+        a.data = Entry.newData(Keys.encode("a"), new byte[10]);   // changed without heap.update
         assertThrows(IllegalStateException.class, heap::checkedEntries);
     }
 
@@ -67,7 +67,7 @@ class InvariantCheckerTest {
     }
 
     private static Entry entry(String key, int valueBytes) {
-        return Entry.create(Entry.newData(key, null, key.length(), new byte[valueBytes]), key.length(),
+        return Entry.create(Entry.newData(Keys.encode(key), new byte[valueBytes]), key.length(),
                             Keys.hash(key), Entry.NO_DEADLINE);
     }
 }
