@@ -1,6 +1,7 @@
 package io.cachegrid.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.ToLongFunction;
@@ -8,23 +9,35 @@ import java.util.function.ToLongFunction;
 /**
  * The in-memory cache: keys spread over power-of-two lock stripes ({@link Segment}s), each enforcing its share
  * of the item and memory limits exactly with its own eviction policy and expiry heap. No lock spans segments;
- * counters are LongAdders. Values are opaque byte arrays, stored and returned as given, never copied.
+ * counters are LongAdders. Values are opaque byte arrays: a put copies the value in next to its key (one array
+ * per entry, see {@link Entry}), a read returns a fresh copy, so callers may keep or change either array.
  */
 public final class CacheEngine {
 
     /**
-     * Retained heap per entry beyond its key and value bytes: the {@code Entry} object (72 B), the segment's
-     * HashMap node (32 B) and table slot (~6-11 B), the key's String object (24 B) and array header (16 B), the
-     * value array header (16 B), and the arrays' padding to 8 bytes (~7 B on average).
+     * Retained heap per entry beyond its key and value bytes. The layout ({@link Entry}, {@link EntryTable}), with
+     * compressed oops and the default 12-byte object header: the {@code Entry} object, 32 B (header 12, three
+     * references 12, policy int 4, key length 2, hash tag 2); the header of its one data array, 16 B (12 + the
+     * 4-byte length), plus the padding of key + value bytes to 8, 0-7 B (3.5 on average); its segment's table slot,
+     * a 4-byte reference at 37.5-75% load, 5.3-10.7 B. In all 57-62 B. With {@code -XX:+UseCompactObjectHeaders}
+     * (8-byte header): the entry is 28 B padded to 32, the array header 12 B, so 53-58 B on average.
      *
-     * <p>Measured, not guessed, by {@code MemoryAccountingTest} on Java 25 (64-bit, compressed oops, G1): fill an
-     * engine with 100,000 entries (keys of 6-10 Latin-1 chars, values of 32-231 bytes), run System.gc() a few
-     * times, take the used heap (MemoryMXBean) minus the empty engine's, subtract the key and value bytes and
-     * divide by the entry count: 183-184 bytes over repeated runs. The test keeps checking that the accounted
-     * memory stays within 10% of the measured heap. Not counted: a policy's per-segment structures (heap arrays
-     * of 4 B per entry for ttl/size, the tinylfu sketch of 8 B per entry of capacity).
+     * <p>Measured, not guessed, by {@code MemoryAccountingTest} on Java 25 (64-bit, G1): fill an engine with
+     * 100,000 entries (keys of 6-10 ASCII chars, values of 32-231 bytes, 64 segments whose tables are 38% full),
+     * run System.gc() a few times, take the used heap (MemoryMXBean) minus the empty engine's, subtract the key
+     * and value bytes and divide by the entry count: 60.4-63.0 B (typically 62.7) with default headers, 56.6 B
+     * with compact headers. The project's own yardstick, 1M entries of 16-byte keys and 64-byte values (LRU,
+     * tables 48% full, key + value a multiple of 8), measures 57.0 B with default and 57.1 B with compact headers
+     * (the old layout: 184 B). The test keeps checking that the accounted memory stays within 10% of the measured
+     * heap.
+     *
+     * <p>Not counted, as they are not in the entry layout this weighs: a TTL (an {@link ExpiringEntry} costs 16 B
+     * more, 8 B with compact headers, plus a 4-byte expiry-heap slot per entry of heap capacity), the ttl and size
+     * policies' heap arrays (12 B per slot: reference and write order), the tinylfu sketch (8 B per entry of
+     * capacity) and lfu's buckets (one per distinct frequency). An all-TTL cache of small values is therefore
+     * under-reported by about 10-15%.
      */
-    public static final int ENTRY_OVERHEAD_BYTES = 184;
+    public static final int ENTRY_OVERHEAD_BYTES = 62;
 
     private static final int MAX_AUTO_SEGMENTS = 64;
     private static final long MIN_ITEMS_PER_AUTO_SEGMENT = 64;
@@ -45,7 +58,7 @@ public final class CacheEngine {
             throw new IllegalArgumentException(count + " segments leave each too small (" + limits
                     + "): each must hold at least one item of " + ENTRY_OVERHEAD_BYTES + " bytes");
         }
-        this.maxEntryWeight = limits.maxWeight();
+        this.maxEntryWeight = Math.min(limits.maxWeight(), Entry.MAX_PAYLOAD_BYTES + ENTRY_OVERHEAD_BYTES);
         this.segments = new Segment[count];
         for (int i = 0; i < count; i++) {
             segments[i] = new Segment(settings.policy(), limits, stats);
@@ -59,19 +72,28 @@ public final class CacheEngine {
         return fit < 1 ? 1 : (int) Long.highestOneBit(fit);
     }
 
-    /** The live value or null; counts one hit or one miss. An expired entry is a miss, removed and counted. */
+    /**
+     * A copy of the live value, or null; counts one hit or one miss. An expired entry is a miss, removed and
+     * counted.
+     */
     public byte[] get(String key) {
-        return segmentFor(key).get(key, ticker.nanos());
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return valueOf(segmentFor(hash).get(encoded, hash, ticker.nanos()), encoded);
     }
 
     /** Like {@link #get} but counts nothing and leaves the policy's order alone. */
     public byte[] peek(String key) {
-        return segmentFor(key).peek(key, ticker.nanos());
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return valueOf(segmentFor(hash).peek(encoded, hash, ticker.nanos()), encoded);
     }
 
     /** Remaining time to live in nanoseconds; -1 for a live entry without TTL; -2 when absent or expired. */
     public long ttlRemainingNanos(String key) {
-        return segmentFor(key).ttlRemainingNanos(key, ticker.nanos());
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return segmentFor(hash).ttlRemainingNanos(encoded, hash, ticker.nanos());
     }
 
     /**
@@ -83,18 +105,23 @@ public final class CacheEngine {
     public void put(String key, byte[] value, long ttlNanos) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        long weight = weigh(key, value);
+        byte[] encoded = Keys.encode(key);
+        long weight = (long) encoded.length + value.length + ENTRY_OVERHEAD_BYTES;
         if (weight > maxEntryWeight) {
             throw new EntryTooLargeException(weight, maxEntryWeight);
         }
+        byte[] data = Entry.newData(encoded, value);     // outside the lock
+        long hash = Keys.hash(encoded);
         long now = ticker.nanos();
-        segmentFor(key).put(key, value, weight, deadline(now, ttlNanos), now);
+        segmentFor(hash).put(encoded, hash, data, weight, deadline(now, ttlNanos), now);
         stats.sets.increment();
     }
 
     /** Removes a live entry; true (and one delete counted) only if there was one. */
     public boolean delete(String key) {
-        return segmentFor(key).delete(key, ticker.nanos());
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return segmentFor(hash).delete(encoded, hash, ticker.nanos());
     }
 
     /** Removes everything, segment by segment; returns how many live entries were removed. */
@@ -141,7 +168,10 @@ public final class CacheEngine {
         return sumOverSegments(Segment::weight);
     }
 
-    /** The largest weight one entry may have: one segment's memory budget. */
+    /**
+     * The largest weight one entry may have: one segment's memory budget (or, for segments of more than 2 GiB,
+     * what one Java array can hold).
+     */
     public long maxEntryWeight() {
         return maxEntryWeight;
     }
@@ -160,11 +190,11 @@ public final class CacheEngine {
 
     /**
      * The accounted memory of one entry: key bytes + value bytes + {@link #ENTRY_OVERHEAD_BYTES}. Key bytes are
-     * what the JVM stores for the String: one byte per char when all chars are Latin-1 (compact strings), else
-     * two, since that, not the UTF-8 length, is what the heap holds.
+     * the key's UTF-8 length, since that is what the entry stores (a lone surrogate, which UTF-8 cannot spell,
+     * counts 3 bytes, as {@link Keys} stores it).
      */
     public static long weigh(String key, byte[] value) {
-        return keyBytes(key) + (long) value.length + ENTRY_OVERHEAD_BYTES;
+        return Keys.encodedLength(key) + (long) value.length + ENTRY_OVERHEAD_BYTES;
     }
 
     /** Throws IllegalStateException if any segment's counts, weights, indices or policy disagree with its map. */
@@ -172,15 +202,6 @@ public final class CacheEngine {
         for (Segment segment : segments) {
             segment.checkInvariants();
         }
-    }
-
-    private static long keyBytes(String key) {
-        for (int i = 0; i < key.length(); i++) {
-            if (key.charAt(i) > 0xFF) {
-                return 2L * key.length();
-            }
-        }
-        return key.length();
     }
 
     private static long deadline(long now, long ttlNanos) {
@@ -199,9 +220,13 @@ public final class CacheEngine {
         return sum;
     }
 
-    /** Fibonacci hashing spreads even poor String hashes over the stripes. */
-    private Segment segmentFor(String key) {
-        int hash = key.hashCode() * 0x9E3779B9;
-        return segments[(hash ^ (hash >>> 16)) & (segments.length - 1)];
+    /** Hash bits 48 and up pick the stripe; the table inside uses bits 0-31 and the tags 32-47 ({@link Keys}). */
+    private Segment segmentFor(long hash) {
+        return segments[(int) (hash >>> 48) & (segments.length - 1)];
+    }
+
+    /** The value part of an entry's data array, copied; null for null. */
+    private static byte[] valueOf(byte[] data, byte[] key) {
+        return data == null ? null : Arrays.copyOfRange(data, Entry.valueOffset(key.length), data.length);
     }
 }

@@ -1,13 +1,16 @@
 package io.cachegrid.engine;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
  * An indexed binary min-heap of entries. Each entry remembers its own position (in a {@link Slot}), so
  * removing or re-ordering an arbitrary entry costs O(log n) rather than a search. Two heaps can hold
  * the same entry as long as they use different slots (the ttl/size policy heap and the expiry heap).
+ *
+ * <p>A sequenced heap also keeps a {@code long} beside each entry (the policies' write order, their tie-breaker),
+ * in a parallel array that moves with the entries: the entry itself has no room for it, and only the heap
+ * policies need it.
  */
 final class EntryHeap {
     /** Where an entry keeps its position in one particular heap. */
@@ -17,36 +20,47 @@ final class EntryHeap {
         void set(Entry entry, int index);
     }
 
+    /** The heap order over (entry, its sequence number) pairs; the sequence is 0 in an unsequenced heap. */
+    interface Order {
+        int compare(Entry a, long sequenceA, Entry b, long sequenceB);
+    }
+
+    /** The policy's int of state ({@link Entry#state}). */
     static final Slot POLICY_SLOT = new Slot() {
         public int get(Entry entry) {
-            return entry.policyIndex;
+            return entry.state;
         }
 
         public void set(Entry entry, int index) {
-            entry.policyIndex = index;
+            entry.state = index;
         }
     };
 
+    /** Only an {@link ExpiringEntry} can be in the expiry heap; any other entry is never in it. */
     static final Slot EXPIRY_SLOT = new Slot() {
         public int get(Entry entry) {
-            return entry.expiryIndex;
+            return entry instanceof ExpiringEntry expiring ? expiring.expiryIndex : Entry.NOT_IN_HEAP;
         }
 
         public void set(Entry entry, int index) {
-            entry.expiryIndex = index;
+            ((ExpiringEntry) entry).expiryIndex = index;
         }
     };
 
     private static final int INITIAL_CAPACITY = 16;
 
-    private final Comparator<Entry> order;
+    private final Order order;
     private final Slot slot;
+    private final boolean sequenced;
     private Entry[] heap = new Entry[INITIAL_CAPACITY];
+    private long[] sequences;
     private int size;
 
-    EntryHeap(Comparator<Entry> order, Slot slot) {
+    EntryHeap(Order order, Slot slot, boolean sequenced) {
         this.order = order;
         this.slot = slot;
+        this.sequenced = sequenced;
+        this.sequences = sequenced ? new long[INITIAL_CAPACITY] : null;
     }
 
     int size() {
@@ -64,10 +78,17 @@ final class EntryHeap {
     }
 
     void add(Entry entry) {
+        add(entry, 0);
+    }
+
+    void add(Entry entry, long sequence) {
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
+            if (sequenced) {
+                sequences = Arrays.copyOf(sequences, size * 2);
+            }
         }
-        place(entry, size);
+        place(entry, sequence, size);
         siftUp(size++);
     }
 
@@ -75,17 +96,29 @@ final class EntryHeap {
         int index = slot.get(entry);
         int last = --size;
         Entry moved = heap[last];
+        long movedSequence = sequenceAt(last);
         heap[last] = null;
         slot.set(entry, Entry.NOT_IN_HEAP);
         if (index != last) {
-            place(moved, index);
+            place(moved, movedSequence, index);
             reposition(index);
         }
     }
 
-    /** Restores the heap order after the entry's sort key changed. */
-    void update(Entry entry) {
-        reposition(slot.get(entry));
+    /** Gives the entry a new sequence number and restores the heap order after its sort key changed. */
+    void update(Entry entry, long sequence) {
+        int index = slot.get(entry);
+        if (sequenced) {
+            sequences[index] = sequence;
+        }
+        reposition(index);
+    }
+
+    /** Puts {@code fresh} exactly where {@code old} is, with old's sequence number; old leaves the heap. */
+    void swap(Entry old, Entry fresh) {
+        int index = slot.get(old);
+        slot.set(old, Entry.NOT_IN_HEAP);
+        place(fresh, sequenceAt(index), index);
     }
 
     void clear() {
@@ -93,6 +126,7 @@ final class EntryHeap {
             slot.set(heap[i], Entry.NOT_IN_HEAP);
         }
         heap = new Entry[INITIAL_CAPACITY];
+        sequences = sequenced ? new long[INITIAL_CAPACITY] : null;
         size = 0;
     }
 
@@ -101,10 +135,18 @@ final class EntryHeap {
         for (int i = 0; i < size; i++) {
             Invariants.check(slot.get(heap[i]) == i, "heap index of " + heap[i] + " is " + slot.get(heap[i]) + ", not " + i);
             if (i > 0) {
-                Invariants.check(order.compare(heap[(i - 1) / 2], heap[i]) <= 0, "heap order at " + i);
+                Invariants.check(compare((i - 1) / 2, i) <= 0, "heap order at " + i);
             }
         }
         return Arrays.asList(heap).subList(0, size);
+    }
+
+    private long sequenceAt(int index) {
+        return sequenced ? sequences[index] : 0;
+    }
+
+    private int compare(int i, int j) {
+        return order.compare(heap[i], sequenceAt(i), heap[j], sequenceAt(j));
     }
 
     private void reposition(int index) {
@@ -117,38 +159,43 @@ final class EntryHeap {
 
     private void siftUp(int index) {
         Entry entry = heap[index];
+        long sequence = sequenceAt(index);
         while (index > 0) {
             int parent = (index - 1) / 2;
-            if (order.compare(heap[parent], entry) <= 0) {
+            if (order.compare(heap[parent], sequenceAt(parent), entry, sequence) <= 0) {
                 break;
             }
-            place(heap[parent], index);
+            place(heap[parent], sequenceAt(parent), index);
             index = parent;
         }
-        place(entry, index);
+        place(entry, sequence, index);
     }
 
     private void siftDown(int index) {
         Entry entry = heap[index];
+        long sequence = sequenceAt(index);
         while (true) {
             int child = 2 * index + 1;
             if (child >= size) {
                 break;
             }
-            if (child + 1 < size && order.compare(heap[child + 1], heap[child]) < 0) {
+            if (child + 1 < size && compare(child + 1, child) < 0) {
                 child++;
             }
-            if (order.compare(entry, heap[child]) <= 0) {
+            if (order.compare(entry, sequence, heap[child], sequenceAt(child)) <= 0) {
                 break;
             }
-            place(heap[child], index);
+            place(heap[child], sequenceAt(child), index);
             index = child;
         }
-        place(entry, index);
+        place(entry, sequence, index);
     }
 
-    private void place(Entry entry, int index) {
+    private void place(Entry entry, long sequence, int index) {
         heap[index] = entry;
+        if (sequenced) {
+            sequences[index] = sequence;
+        }
         slot.set(entry, index);
     }
 }

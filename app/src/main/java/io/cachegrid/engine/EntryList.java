@@ -61,6 +61,24 @@ final class EntryList {
         }
     }
 
+    /** Puts {@code fresh} exactly where {@code old} is; old leaves the list. */
+    void swap(Entry old, Entry fresh) {
+        fresh.prev = old.prev;
+        fresh.next = old.next;
+        if (old.prev == null) {
+            head = fresh;
+        } else {
+            old.prev.next = fresh;
+        }
+        if (old.next == null) {
+            tail = fresh;
+        } else {
+            old.next.prev = fresh;
+        }
+        old.prev = null;
+        old.next = null;
+    }
+
     void clear() {
         head = null;
         tail = null;

@@ -32,9 +32,9 @@ final class FrequencySketch {
         this.sampleSize = SAMPLE_SIZE_PER_ENTRY * Math.max(1, capacity);
     }
 
-    /** The estimated number of recent accesses of the key, 0 to 15. */
-    int frequency(String key) {
-        long hash = mix(key.hashCode());
+    /** The estimated number of recent accesses of the key with this hash ({@link Keys}), 0 to 15. */
+    int frequency(long keyHash) {
+        long hash = mix(keyHash);
         int estimate = MAX_COUNT;
         for (int row = 0; row < DEPTH; row++) {
             long rowHash = rowHash(hash, row);
@@ -43,9 +43,9 @@ final class FrequencySketch {
         return estimate;
     }
 
-    /** Records one access of the key, halving all counters when the sample is complete. */
-    void increment(String key) {
-        long hash = mix(key.hashCode());
+    /** Records one access of the key with this hash, halving all counters when the sample is complete. */
+    void increment(long keyHash) {
+        long hash = mix(keyHash);
         boolean added = false;
         for (int row = 0; row < DEPTH; row++) {
             long rowHash = rowHash(hash, row);

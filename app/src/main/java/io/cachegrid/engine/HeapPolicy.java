@@ -1,35 +1,43 @@
 package io.cachegrid.engine;
 
 import java.util.Collection;
-import java.util.Comparator;
 
 /**
  * A policy whose victim is the least entry under a fixed order of entry attributes, kept in an indexed binary
  * heap: insert, remove and re-order after a write cost O(log n), naming the victim O(1). Reads do not change
  * the order. Subclasses only say what the order is.
+ *
+ * <p>The entry's heap index is its {@link Entry#state}. The tie-breaker, the order of writes (a counter of this
+ * policy's inserts and updates: "oldest write first"), is kept in the heap beside the entry, not in it.
  */
 abstract class HeapPolicy implements ReplacementPolicy {
     private final EntryHeap heap;
     private final String name;
+    private long writes;
 
-    HeapPolicy(String name, Comparator<Entry> evictFirst) {
+    HeapPolicy(String name, EntryHeap.Order evictFirst) {
         this.name = name;
-        this.heap = new EntryHeap(evictFirst, EntryHeap.POLICY_SLOT);
+        this.heap = new EntryHeap(evictFirst, EntryHeap.POLICY_SLOT, true);
     }
 
     @Override
-    public final void onInsert(Entry entry) {
-        heap.add(entry);
+    public final void onInsert(Entry entry, long hash) {
+        heap.add(entry, ++writes);
     }
 
     @Override
-    public final void onAccess(Entry entry) {
+    public final void onAccess(Entry entry, long hash) {
         // the order depends on attributes a read does not change
     }
 
     @Override
-    public final void onUpdate(Entry entry, long oldWeight) {
-        heap.update(entry);
+    public final void onUpdate(Entry entry, long oldWeight, long hash) {
+        heap.update(entry, ++writes);
+    }
+
+    @Override
+    public final void onSwap(Entry old, Entry fresh) {
+        heap.swap(old, fresh);
     }
 
     @Override

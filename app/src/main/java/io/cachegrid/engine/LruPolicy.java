@@ -5,23 +5,29 @@ import java.util.Collection;
 /**
  * Least recently used. One intrusive list in access order: a read or write moves the entry to the tail,
  * so the head is always the entry untouched for longest, and it is the victim. Every operation is O(1).
+ * Needs nothing per entry beyond the links.
  */
 final class LruPolicy implements ReplacementPolicy {
     private final EntryList accessOrder = new EntryList();
 
     @Override
-    public void onInsert(Entry entry) {
+    public void onInsert(Entry entry, long hash) {
         accessOrder.addLast(entry);
     }
 
     @Override
-    public void onAccess(Entry entry) {
+    public void onAccess(Entry entry, long hash) {
         accessOrder.moveToLast(entry);
     }
 
     @Override
-    public void onUpdate(Entry entry, long oldWeight) {
+    public void onUpdate(Entry entry, long oldWeight, long hash) {
         accessOrder.moveToLast(entry);
+    }
+
+    @Override
+    public void onSwap(Entry old, Entry fresh) {
+        accessOrder.swap(old, fresh);
     }
 
     @Override

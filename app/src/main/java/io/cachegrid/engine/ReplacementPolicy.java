@@ -3,26 +3,33 @@ package io.cachegrid.engine;
 import java.util.Collection;
 
 /**
- * The bookkeeping of one eviction rule inside one segment. The segment owns the map and calls these hooks
- * under its lock; the policy keeps whatever order it needs (intrusively, through the entries' fields) and
- * names the next victim. Every hook is O(1) or O(log n).
+ * The bookkeeping of one eviction rule inside one segment. The segment owns the table and calls these hooks
+ * under its lock; the policy keeps whatever order it needs (through the entries' links and their one int of
+ * {@link Entry#state}, plus structures of its own) and names the next victim. Every hook is O(1) or O(log n).
+ * {@code hash} is the key's full hash ({@link Keys}), for policies that count keys.
  */
 interface ReplacementPolicy {
 
     /** A new entry joined the segment. */
-    void onInsert(Entry entry);
+    void onInsert(Entry entry, long hash);
 
     /** A live entry was read. */
-    void onAccess(Entry entry);
+    void onAccess(Entry entry, long hash);
 
-    /** A live entry got a new value, weight or deadline in place. */
-    void onUpdate(Entry entry, long oldWeight);
+    /** A live entry got a new value or deadline in place (after {@link #onSwap} if its object changed). */
+    void onUpdate(Entry entry, long oldWeight, long hash);
+
+    /**
+     * {@code fresh} takes the place of {@code old}, same key, in every structure of the policy, with old's state:
+     * a rewrite that adds or drops a TTL changes the entry's class. {@link #onUpdate} follows.
+     */
+    void onSwap(Entry old, Entry fresh);
 
     /** An entry left the segment (deleted, expired, evicted or cleared one by one). */
     void onRemove(Entry entry);
 
     /** A read found no live entry for the key; only frequency-aware policies care. */
-    default void onMiss(String key) {
+    default void onMiss(long hash) {
     }
 
     /** The entry to evict next; null only when the policy holds nothing. Choosing does not remove it. */

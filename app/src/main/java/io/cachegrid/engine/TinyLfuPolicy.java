@@ -21,19 +21,20 @@ import java.util.List;
 final class TinyLfuPolicy implements ReplacementPolicy {
     private static final double WINDOW_SHARE = 0.01;
     private static final double PROTECTED_SHARE_OF_MAIN = 0.80;
-    private static final byte WINDOW = 0;
-    private static final byte PROBATION = 1;
-    private static final byte PROTECTED = 2;
+    /** Region tags, kept in each entry's {@link Entry#state}. */
+    private static final int WINDOW = 0;
+    private static final int PROBATION = 1;
+    private static final int PROTECTED = 2;
 
     /** One LRU region with its occupancy and budget. */
     private static final class Region {
-        final byte tag;
+        final int tag;
         final EntryList entries = new EntryList();
         final long maxCount;
         final long maxWeight;
         long weight;
 
-        Region(byte tag, long maxCount, long maxWeight) {
+        Region(int tag, long maxCount, long maxWeight) {
             this.tag = tag;
             this.maxCount = maxCount;
             this.maxWeight = maxWeight;
@@ -41,13 +42,13 @@ final class TinyLfuPolicy implements ReplacementPolicy {
 
         void add(Entry entry) {
             entries.addLast(entry);
-            entry.region = tag;
-            weight += entry.weight;
+            entry.state = tag;
+            weight += entry.weight();
         }
 
         void remove(Entry entry) {
             entries.remove(entry);
-            weight -= entry.weight;
+            weight -= entry.weight();
         }
 
         boolean overBudget() {
@@ -81,15 +82,15 @@ final class TinyLfuPolicy implements ReplacementPolicy {
     }
 
     @Override
-    public void onInsert(Entry entry) {
-        sketch.increment(entry.key);
+    public void onInsert(Entry entry, long hash) {
+        sketch.increment(hash);
         window.add(entry);
         moveWindowOverflowToMain();
     }
 
     @Override
-    public void onAccess(Entry entry) {
-        sketch.increment(entry.key);
+    public void onAccess(Entry entry, long hash) {
+        sketch.increment(hash);
         Region region = regionOf(entry);
         if (region == probation) {
             probation.remove(entry);
@@ -101,11 +102,17 @@ final class TinyLfuPolicy implements ReplacementPolicy {
     }
 
     @Override
-    public void onUpdate(Entry entry, long oldWeight) {
-        regionOf(entry).weight += entry.weight - oldWeight;
-        onAccess(entry);
+    public void onUpdate(Entry entry, long oldWeight, long hash) {
+        regionOf(entry).weight += entry.weight() - oldWeight;
+        onAccess(entry, hash);
         demoteProtectedOverflow();
         moveWindowOverflowToMain();
+    }
+
+    @Override
+    public void onSwap(Entry old, Entry fresh) {
+        regionOf(old).entries.swap(old, fresh);
+        fresh.state = old.state;
     }
 
     @Override
@@ -115,8 +122,8 @@ final class TinyLfuPolicy implements ReplacementPolicy {
     }
 
     @Override
-    public void onMiss(String key) {
-        sketch.increment(key);
+    public void onMiss(long hash) {
+        sketch.increment(hash);
     }
 
     @Override
@@ -129,7 +136,7 @@ final class TinyLfuPolicy implements ReplacementPolicy {
         if (mainVictim == null) {
             return candidate;
         }
-        return sketch.frequency(candidate.key) > sketch.frequency(mainVictim.key) ? mainVictim : candidate;
+        return sketch.frequency(candidate.hash()) > sketch.frequency(mainVictim.hash()) ? mainVictim : candidate;
     }
 
     @Override
@@ -146,8 +153,8 @@ final class TinyLfuPolicy implements ReplacementPolicy {
         for (Region region : regions()) {
             long weight = 0;
             for (Entry entry : region.entries.checkedEntries()) {
-                Invariants.check(entry.region == region.tag, "tinylfu region tag of " + entry);
-                weight += entry.weight;
+                Invariants.check(entry.state == region.tag, "tinylfu region tag of " + entry);
+                weight += entry.weight();
                 all.add(entry);
             }
             Invariants.check(weight == region.weight, "tinylfu region " + region.tag + " weight");
@@ -176,11 +183,11 @@ final class TinyLfuPolicy implements ReplacementPolicy {
 
     private boolean mainHasRoomFor(Entry entry) {
         long count = probation.entries.size() + protectedRegion.entries.size();
-        return count < mainMaxCount && probation.weight + protectedRegion.weight + entry.weight <= mainMaxWeight;
+        return count < mainMaxCount && probation.weight + protectedRegion.weight + entry.weight() <= mainMaxWeight;
     }
 
     private Region regionOf(Entry entry) {
-        return switch (entry.region) {
+        return switch (entry.state) {
             case WINDOW -> window;
             case PROBATION -> probation;
             default -> protectedRegion;

@@ -28,8 +28,8 @@ class ConcurrencyTest extends EngineTestSupport {
     private static final int OPS_PER_THREAD = 100_000;
     private static final int KEY_SPACE = 3_000;
     private static final long MAX_SIZE = 1_000;
-    /** About 110 entries of the average weight per segment, near the 125-item share: both limits bind. */
-    private static final long MAX_MEMORY_BYTES = 400 << 10;
+    /** About 110 entries of the average weight (~330 B) per segment, near the 125-item share: both limits bind. */
+    private static final long MAX_MEMORY_BYTES = 288 << 10;
     private static final int SEGMENTS = 8;
     private static final int MAX_VALUE_BYTES = 512;
     private static final long MAX_TTL_NANOS = 2_000_000;

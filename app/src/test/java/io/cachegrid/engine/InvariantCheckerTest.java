@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The checker run after every engine test is only worth something if it notices broken bookkeeping. */
 class InvariantCheckerTest {
+    private static final EntryHeap.Order BY_WEIGHT = (x, ignoredX, y, ignoredY) -> Long.compare(x.weight(), y.weight());
+
     private final Entry a = entry("a", 1);
     private final Entry b = entry("b", 2);
     private final Entry c = entry("c", 3);
@@ -24,18 +26,18 @@ class InvariantCheckerTest {
 
     @Test
     void noticesAWrongHeapIndex() {
-        EntryHeap heap = new EntryHeap((x, y) -> Long.compare(x.weight, y.weight), EntryHeap.POLICY_SLOT);
+        EntryHeap heap = new EntryHeap(BY_WEIGHT, EntryHeap.POLICY_SLOT, false);
         List.of(c, b, a).forEach(heap::add);
         assertDoesNotThrow(heap::checkedEntries);
-        a.policyIndex = 2;
+        a.state = 2;
         assertThrows(IllegalStateException.class, heap::checkedEntries);
     }
 
     @Test
     void noticesABrokenHeapOrder() {
-        EntryHeap heap = new EntryHeap((x, y) -> Long.compare(x.weight, y.weight), EntryHeap.POLICY_SLOT);
+        EntryHeap heap = new EntryHeap(BY_WEIGHT, EntryHeap.POLICY_SLOT, false);
         List.of(a, b, c).forEach(heap::add);
-        a.weight = 10;                                   // changed without heap.update
+        a.data = Entry.newData(Keys.encode("a"), new byte[10]);   // changed without heap.update
         assertThrows(IllegalStateException.class, heap::checkedEntries);
     }
 
@@ -43,28 +45,29 @@ class InvariantCheckerTest {
     void noticesAPolicyThatLostOrInventedAnEntry() {
         for (EvictionPolicy kind : EvictionPolicy.values()) {
             ReplacementPolicy policy = ReplacementPolicy.create(kind, new SegmentLimits(100, 1L << 20));
-            policy.onInsert(a);
-            policy.onInsert(b);
+            policy.onInsert(a, Keys.hash("a"));
+            policy.onInsert(b, Keys.hash("b"));
             assertDoesNotThrow(() -> policy.checkInvariants(List.of(a, b)), kind.configName());
             assertThrows(IllegalStateException.class, () -> policy.checkInvariants(List.of(a, b, c)), kind.configName());
             assertThrows(IllegalStateException.class, () -> policy.checkInvariants(List.of(a)), kind.configName());
             a.prev = a.next = null;
             b.prev = b.next = null;
-            a.policyIndex = b.policyIndex = Entry.NOT_IN_HEAP;
+            a.state = b.state = Entry.NOT_IN_HEAP;
         }
     }
 
     @Test
     void noticesAnLfuEntryPointingAtTheWrongBucket() {
         LfuPolicy policy = new LfuPolicy();
-        policy.onInsert(a);
-        policy.onInsert(b);
-        policy.onAccess(b);
-        a.bucket = b.bucket;
+        policy.onInsert(a, Keys.hash("a"));
+        policy.onInsert(b, Keys.hash("b"));
+        policy.onAccess(b, Keys.hash("b"));
+        a.state = b.state;                               // the id of b's bucket
         assertThrows(IllegalStateException.class, () -> policy.checkInvariants(List.of(a, b)));
     }
 
-    private static Entry entry(String key, long weight) {
-        return new Entry(key, new byte[0], weight, Entry.NO_DEADLINE, weight);
+    private static Entry entry(String key, int valueBytes) {
+        return Entry.create(Entry.newData(Keys.encode(key), new byte[valueBytes]), key.length(),
+                            Keys.hash(key), Entry.NO_DEADLINE);
     }
 }

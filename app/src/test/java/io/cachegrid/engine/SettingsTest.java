@@ -30,7 +30,8 @@ class SettingsTest extends EngineTestSupport {
         assertThrows(IllegalArgumentException.class, () -> new CacheSettings(1, 1, EvictionPolicy.LRU, -2, clock));
         assertThrows(NullPointerException.class, () -> new CacheSettings(1, 1, null, 0, clock));
         assertThrows(IllegalArgumentException.class, () -> engine(4, LARGE_MEMORY_BYTES, EvictionPolicy.LRU, 8));
-        assertThrows(IllegalArgumentException.class, () -> engine(100, 1000, EvictionPolicy.LRU, 8));
+        long tooSmallForOneEntryPerSegment = 8L * CacheEngine.ENTRY_OVERHEAD_BYTES - 1;
+        assertThrows(IllegalArgumentException.class, () -> engine(100, tooSmallForOneEntryPerSegment, EvictionPolicy.LRU, 8));
     }
 
     @Test
