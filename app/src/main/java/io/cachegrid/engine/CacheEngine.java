@@ -31,13 +31,18 @@ public final class CacheEngine {
      * (the old layout: 184 B). The test keeps checking that the accounted memory stays within 10% of the measured
      * heap.
      *
-     * <p>Not counted, as they are not in the entry layout this weighs: a TTL (an {@link ExpiringEntry} costs 16 B
-     * more, 8 B with compact headers, plus a 4-byte expiry-heap slot per entry of heap capacity), the ttl and size
-     * policies' heap arrays (12 B per slot: reference and write order), the tinylfu sketch (8 B per entry of
-     * capacity) and lfu's buckets (one per distinct frequency). An all-TTL cache of small values is therefore
-     * under-reported by about 10-15%.
+     * <p>An entry with a TTL weighs {@link #EXPIRY_OVERHEAD_BYTES} more. Not counted: the ttl and size policies'
+     * heap arrays (12 B per slot: reference and write order), the tinylfu sketch (8 B per entry of capacity) and
+     * lfu's buckets (one per distinct frequency).
      */
     public static final int ENTRY_OVERHEAD_BYTES = 62;
+
+    /**
+     * What a TTL adds to an entry: an {@link ExpiringEntry} is 16 B larger (deadline and expiry-heap index; 8 B
+     * with compact headers) and holds a 4-byte slot of the segment's expiry heap. Counted so that a cache of
+     * expiring entries is accounted as truly as one without ({@code MemoryAccountingTest} checks both).
+     */
+    public static final int EXPIRY_OVERHEAD_BYTES = 20;
 
     private static final int MAX_AUTO_SEGMENTS = 64;
     private static final long MIN_ITEMS_PER_AUTO_SEGMENT = 64;
@@ -106,7 +111,8 @@ public final class CacheEngine {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         byte[] encoded = Keys.encode(key);
-        long weight = (long) encoded.length + value.length + ENTRY_OVERHEAD_BYTES;
+        long weight = (long) encoded.length + value.length + ENTRY_OVERHEAD_BYTES
+                + (ttlNanos > 0 ? EXPIRY_OVERHEAD_BYTES : 0);
         if (weight > maxEntryWeight) {
             throw new EntryTooLargeException(weight, maxEntryWeight);
         }
@@ -195,6 +201,11 @@ public final class CacheEngine {
      */
     public static long weigh(String key, byte[] value) {
         return Keys.encodedLength(key) + (long) value.length + ENTRY_OVERHEAD_BYTES;
+    }
+
+    /** The accounted memory of one entry stored with this ttl ({@code <= 0}: none); see {@link #put}. */
+    public static long weigh(String key, byte[] value, long ttlNanos) {
+        return weigh(key, value) + (ttlNanos > 0 ? EXPIRY_OVERHEAD_BYTES : 0);
     }
 
     /** Throws IllegalStateException if any segment's counts, weights, indices or policy disagree with its map. */

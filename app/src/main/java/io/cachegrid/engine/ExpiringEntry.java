@@ -16,6 +16,11 @@ final class ExpiringEntry extends Entry {
     }
 
     @Override
+    long weight() {
+        return super.weight() + CacheEngine.EXPIRY_OVERHEAD_BYTES;
+    }
+
+    @Override
     long deadline() {
         return deadline;
     }

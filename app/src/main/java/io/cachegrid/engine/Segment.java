@@ -192,7 +192,8 @@ final class Segment {
             for (Entry entry : entries) {
                 String key = entry.key();
                 byte[] value = Arrays.copyOfRange(entry.data, entry.valueOffset(), entry.data.length);
-                Invariants.check(entry.weight() == CacheEngine.weigh(key, value), "weight of " + entry);
+                Invariants.check(entry.weight() == CacheEngine.weigh(key, value, entry.hasDeadline() ? 1 : 0),
+                        "weight of " + entry);
                 byte[] reencoded = Keys.encode(key);
                 Invariants.check(Arrays.equals(reencoded, 0, reencoded.length, entry.data, entry.keyOffset(),
                                                entry.valueOffset()), "key bytes of " + entry + " round-trip");

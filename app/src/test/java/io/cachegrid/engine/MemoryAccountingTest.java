@@ -3,7 +3,8 @@ package io.cachegrid.engine;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,15 +18,16 @@ class MemoryAccountingTest extends EngineTestSupport {
     private static final double TOLERANCE = 0.10;
     private static final int SETTLE_GCS = 4;
 
-    @Test
-    void accountedMemoryTracksRetainedHeapWithinTenPercent() {
+    @ParameterizedTest(name = "ttl {0} s")
+    @ValueSource(longs = {0, 3600})
+    void accountedMemoryTracksRetainedHeapWithinTenPercent(long ttlSeconds) {
         CacheEngine cache = engine(1_000_000, LARGE_MEMORY_BYTES, EvictionPolicy.LRU, 0);
         long keyAndValueBytes = 0;
         long baseline = usedHeapAfterGc();
         for (int i = 0; i < ENTRIES; i++) {
             String key = "user:" + i;                     // 6 to 10 Latin-1 chars
             byte[] value = new byte[32 + (i % 200)];      // 32 to 231 bytes
-            cache.put(key, value, 0);
+            cache.put(key, value, ttlSeconds * 1_000_000_000L);
             keyAndValueBytes += key.length() + value.length;
         }
         long retained = usedHeapAfterGc() - baseline;
