@@ -120,7 +120,11 @@ public final class HitRatioSimulator {
         return (double) hits / keys.length;
     }
 
-    /** Dense id -> String table for the ids a trace uses, so no string is built inside a simulation. */
+    /**
+     * Dense id -> String table for the ids a trace uses, so no string is built inside a simulation. Keys are
+     * fixed-width (16 characters) so that every entry weighs the same and the size policy is not steered by key
+     * length.
+     */
     static String[] keyNames(int[] keys) {
         int max = 0;
         for (int key : keys) {
@@ -129,7 +133,7 @@ public final class HitRatioSimulator {
         String[] names = new String[max + 1];
         for (int key : keys) {
             if (names[key] == null) {
-                names[key] = "key:" + key;
+                names[key] = String.format("key:%012d", key);
             }
         }
         return names;
