@@ -34,9 +34,9 @@ public final class MemoryProbe {
         Cache<String, byte[]> caffeine = null;
         Map<String, byte[]> map = null;
         switch (store) {
-            case "caffeine" -> holder = caffeine = Caffeine.newBuilder().maximumSize(entries * 2L).build();
+            case "caffeine" -> holder = caffeine = Caffeine.newBuilder().maximumSize(entries).build();
             case "hashmap" -> holder = map = new HashMap<>();
-            default -> holder = engine = new CacheEngine(CacheSettings.of(entries * 2L, 1L << 40,
+            default -> holder = engine = new CacheEngine(CacheSettings.of(entries, 1L << 40,
                                                                           EvictionPolicy.parse(store)));
         }
         long before = usedAfterGc();
