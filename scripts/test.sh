@@ -30,7 +30,7 @@ summary+=("Java: $java_passed passed, $java_failed failed, $java_skipped skipped
 total_passed=$java_passed
 total_failed=$java_failed
 # Suites that test the built server from outside; each ends with "<Name>: N passed, M failed".
-EXTERNAL_SUITES=""
+EXTERNAL_SUITES="test-deploy.sh test-python.sh test-console.sh"
 for suite in $EXTERNAL_SUITES; do
   echo
   echo "== $suite =="

@@ -4,6 +4,7 @@ import io.cachegrid.api.AdminService;
 import io.cachegrid.api.ApiLimits;
 import io.cachegrid.api.BatchService;
 import io.cachegrid.api.CacheMetrics;
+import io.cachegrid.api.CacheReadinessCheck;
 import io.cachegrid.api.CacheService;
 import io.cachegrid.api.DocsService;
 import io.cachegrid.api.ErrorResponses;
@@ -15,7 +16,6 @@ import io.cachegrid.engine.CacheSettings;
 import io.cachegrid.engine.Ticker;
 import io.cachegrid.loadtest.LoadTester;
 import io.helidon.config.Config;
-import io.helidon.health.checks.HealthChecks;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServer;
@@ -52,7 +52,7 @@ public final class CacheGridServer implements AutoCloseable {
                 .port(settings.port())
                 .maxPayloadSize(limits.maxRequestBytes())
                 .directHandlers(ErrorResponses.directHandlers())
-                .addFeature(observe())
+                .addFeature(observe(engine))
                 .addFeature(OpenApiFeature.builder().webContext("/openapi").build())
                 .addFeature(staticContent())
                 .routing(routing -> routing(routing, settings, limits))
@@ -109,12 +109,15 @@ public final class CacheGridServer implements AutoCloseable {
                 .get("/console", (req, res) -> res.reroute("/console/"));
     }
 
-    private static ObserveFeature observe() {
+    /**
+     * Liveness: heap and deadlocks (helidon-health-checks registers them itself, found on the class path).
+     * Readiness: the engine answers, with its occupancy.
+     */
+    private static ObserveFeature observe(CacheEngine engine) {
         return ObserveFeature.builder()
                 .addObserver(HealthObserver.builder()
                         .details(true)
-                        .addCheck(HealthChecks.heapMemoryCheck())
-                        .addCheck(HealthChecks.deadlockCheck())
+                        .addCheck(new CacheReadinessCheck(engine))
                         .build())
                 .addObserver(MetricsObserver.create())
                 .build();

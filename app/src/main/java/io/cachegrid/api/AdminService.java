@@ -52,12 +52,7 @@ public final class AdminService implements HttpService {
         byte[] value = engine.peek(key);
         boolean exists = value != null;
         JsonWriter out = new JsonWriter(128 + (exists ? value.length : 0)).beginObject().name("key").value(key)
-                .name("value");
-        if (exists) {
-            out.rawValue(value);
-        } else {
-            out.nullValue();
-        }
+                .name("value").rawValueOrNull(value);
         out.name("exists").value(exists).name("ttl_remaining_seconds");
         if (exists && ttlNanos >= 0) {
             out.value(ttlNanos / 1e9);

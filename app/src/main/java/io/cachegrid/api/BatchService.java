@@ -46,13 +46,8 @@ public final class BatchService implements HttpService {
         long foundKeys = 0;
         for (Map.Entry<String, byte[]> entry : found.entrySet()) {
             boolean exists = entry.getValue() != null;
-            out.name(entry.getKey()).beginObject().name("value");
-            if (exists) {
-                out.rawValue(entry.getValue());
-                foundKeys++;
-            } else {
-                out.nullValue();
-            }
+            out.name(entry.getKey()).beginObject().name("value").rawValueOrNull(entry.getValue());
+            foundKeys += exists ? 1 : 0;
             out.name("exists").value(exists).name("hit").value(exists).endObject();
         }
         Json.send(res, out.endObject().name("requested_keys").value(keys.size()).name("found_keys").value(foundKeys)

@@ -6,6 +6,7 @@ import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.EntryTooLargeException;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -31,7 +32,8 @@ public final class CacheService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/", this::postItem)
+        rules.any("/", this::emptyKey)
+                .post("/", this::postItem)
                 .delete("/", this::clear)
                 .any("/", MethodNotAllowed.allow("POST, DELETE"))
                 .get("/{+key}", this::get)
@@ -40,16 +42,19 @@ public final class CacheService implements HttpService {
                 .any("/{+key}", MethodNotAllowed.allow("GET, PUT, DELETE"));
     }
 
+    /** {@code /cache/} with a method that takes a key names the empty key: a 400, not the whole-cache routes. */
+    private void emptyKey(ServerRequest req, ServerResponse res) {
+        if (req.prologue().method() != Method.POST && req.path().absolute().rawPath().equals(KEY_PREFIX)) {
+            reader.checkKey("");
+        }
+        res.next();
+    }
+
     private void get(ServerRequest req, ServerResponse res) {
         String key = reader.keyFromPath(req, KEY_PREFIX);
         byte[] value = engine.get(key);
         JsonWriter out = new JsonWriter(64 + key.length() + (value == null ? 0 : value.length))
-                .beginObject().name("key").value(key).name("value");
-        if (value == null) {
-            out.nullValue();
-        } else {
-            out.rawValue(value);
-        }
+                .beginObject().name("key").value(key).name("value").rawValueOrNull(value);
         Json.send(res, out.name("exists").value(value != null).name("hit").value(value != null).endObject());
     }
 

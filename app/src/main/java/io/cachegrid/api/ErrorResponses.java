@@ -20,6 +20,13 @@ import io.helidon.webserver.http.ServerResponse;
 public final class ErrorResponses {
 
     private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
+    private static final String MALFORMED_REQUEST = "the request line or headers are malformed or too large: check "
+            + "the method, the %-escapes in the path and query, the header syntax and the header size";
+    private static final String URI_TOO_LONG = "the request line (method, path and query) is longer than the server "
+            + "accepts; a key may have at most CACHEGRID_MAX_KEY_LENGTH characters";
+
+    private static final String TOO_LARGE_DETAIL = "the request body is larger than the server accepts "
+            + "(CACHEGRID_MAX_VALUE_BYTES for a value, CACHEGRID_MAX_REQUEST_BYTES for any body)";
 
     private ErrorResponses() {
     }
@@ -35,19 +42,32 @@ public final class ErrorResponses {
     /** Errors the server raises itself; the commonest is a 404 for a path no service owns. */
     private static void httpError(ServerRequest req, ServerResponse res, HttpException e) {
         Status status = e.status();
-        String detail = status == Status.NOT_FOUND_404
-                ? "no route for " + req.prologue().method().text() + " " + req.path().absolute().path() + "; see /docs"
-                : e.getMessage();
+        String detail;
+        if (status == Status.NOT_FOUND_404) {
+            detail = "no route for " + req.prologue().method().text() + " " + req.path().absolute().path()
+                    + "; see /docs";
+        } else if (status == Status.REQUEST_ENTITY_TOO_LARGE_413) {
+            detail = TOO_LARGE_DETAIL;
+        } else {
+            detail = e.getMessage();
+        }
         write(res, status, status.reasonPhrase().toLowerCase(), detail);
     }
 
     /** JSON bodies for errors the server answers before any route runs. */
     public static DirectHandlers directHandlers() {
         DirectHandler json = (request, event, status, headers, message) -> {
+            if (event == DirectHandler.EventType.INTERNAL_ERROR && request == DirectHandler.TransportRequest.empty()) {
+                // Helidon reports a request line it cannot parse (e.g. "G@T / HTTP/1.1", a control byte in the
+                // method) as an internal error before any request exists; it is the client's bytes that are wrong
+                status = Status.BAD_REQUEST_400;
+                message = MALFORMED_REQUEST;
+            }
             String detail = switch (event) {
-                case PAYLOAD_TOO_LARGE -> "the request body is larger than the server accepts "
-                        + "(CACHEGRID_MAX_VALUE_BYTES / CACHEGRID_MAX_REQUEST_BYTES)";
-                default -> message == null || message.isBlank() ? status.reasonPhrase() : message;
+                case PAYLOAD_TOO_LARGE -> TOO_LARGE_DETAIL;
+                default -> message == null || message.isBlank() || message.equals(status.reasonPhrase())
+                        ? genericDetail(status)
+                        : message;
             };
             return DirectHandler.TransportResponse.builder()
                     .status(status)
@@ -62,6 +82,15 @@ public final class ErrorResponses {
             builder.addHandler(event, json);
         }
         return builder.build();
+    }
+
+    /** What to fix, for the refusals Helidon raises with no message beyond the status's reason phrase. */
+    private static String genericDetail(Status status) {
+        return switch (status.code()) {
+            case Status.BAD_REQUEST_400_CODE -> MALFORMED_REQUEST;
+            case Status.REQUEST_URI_TOO_LONG_414_CODE -> URI_TOO_LONG;
+            default -> status.reasonPhrase();
+        };
     }
 
     private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {

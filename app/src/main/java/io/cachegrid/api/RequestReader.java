@@ -9,9 +9,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.MalformedJsonException;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
@@ -25,6 +27,9 @@ final class RequestReader {
 
     /** Longest accepted ttl: ten years in seconds; beyond it a ttl is almost surely a unit mistake. */
     static final double MAX_TTL_SECONDS = 10 * 365 * 24 * 3600.0;
+
+    /** A ttl in the query: a plain decimal number of seconds, optionally with a fraction and an exponent. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     private final ApiLimits limits;
 
@@ -89,13 +94,12 @@ final class RequestReader {
         if (text.isEmpty() || text.get().isEmpty()) {
             return 0;
         }
-        double seconds;
-        try {
-            seconds = Double.parseDouble(text.get().trim());
-        } catch (NumberFormatException e) {
+        String trimmed = text.get().trim();
+        // decimal notation only: Double.parseDouble alone would also take "10f", "10d", "0x1p4", "NaN", "Infinity"
+        if (!DECIMAL.matcher(trimmed).matches()) {
             throw badTtl(text.get());
         }
-        return ttlNanos(seconds, text.get());
+        return ttlNanos(Double.parseDouble(trimmed), text.get());
     }
 
     /** A {@code ttl} body field as nanoseconds: absent or null means no expiry. */
@@ -106,7 +110,12 @@ final class RequestReader {
         if (ttl.kind() != JsonSlice.Kind.NUMBER) {
             throw badTtl(ttl.toString());
         }
-        BigDecimal seconds = ttl.asNumber();
+        BigDecimal seconds;
+        try {
+            seconds = ttl.asNumber();
+        } catch (NumberFormatException e) {
+            throw badTtl(ttl.toString()); // valid JSON, but an exponent beyond BigDecimal's range (1e99999999999)
+        }
         return ttlNanos(seconds.doubleValue(), ttl.toString());
     }
 
@@ -165,6 +174,11 @@ final class RequestReader {
             return body;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (DataReader.InsufficientDataAvailableException e) {
+            throw ApiException.badRequest("incomplete body", "the connection closed before the whole body arrived");
+        } catch (IllegalArgumentException e) {
+            // Helidon's chunked decoder fails this way on a bad chunk size line ("zz\r\n")
+            throw ApiException.badRequest("malformed body", "the chunked transfer encoding of the body is invalid");
         }
     }
 

@@ -56,6 +56,9 @@ public record CacheGridSettings(
     static final Setting<Level> LOG_LEVEL = new Setting<>("CACHEGRID_LOG_LEVEL", "cachegrid.log-level",
             "one of debug, info, warning, error", CacheGridSettings::logLevel);
 
+    /** Share of the JVM heap the cache may fill; the rest serves requests (bodies up to the value limit). */
+    static final double HEAP_SHARE = 0.8;
+
     /** The table an operator can set; documented in the README, kept in sync by a test. */
     public static final List<Setting<?>> ALL = List.of(NODE_ID, HOST, PORT, MAX_SIZE, MAX_MEMORY_MB, CLEANUP_INTERVAL,
             EVICTION_POLICY, MAX_VALUE_BYTES, MAX_KEY_LENGTH, MAX_BATCH_SIZE, MAX_REQUEST_BYTES, LOG_LEVEL);
@@ -75,6 +78,17 @@ public record CacheGridSettings(
      * @throws ConfigurationException naming the first setting that cannot be used
      */
     public static CacheGridSettings resolve(Config defaults, Map<String, String> env, Map<String, String> properties) {
+        return resolve(defaults, env, properties, Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * As {@link #resolve(Config, Map, Map)}, checking the memory limit against a given heap size.
+     *
+     * @param maxHeapBytes the JVM's maximum heap; the cache may take at most {@link #HEAP_SHARE} of it, the rest
+     *                     is for requests in flight, so cache contents can never exhaust the heap
+     */
+    static CacheGridSettings resolve(Config defaults, Map<String, String> env, Map<String, String> properties,
+                                     long maxHeapBytes) {
         Resolver r = new Resolver(defaults, env, properties);
         CacheGridSettings settings = new CacheGridSettings(
                 r.get(NODE_ID), r.get(HOST), r.get(PORT), r.get(MAX_SIZE), r.get(MAX_MEMORY_MB),
@@ -84,6 +98,13 @@ public record CacheGridSettings(
             throw new ConfigurationException(MAX_VALUE_BYTES.env() + "=" + settings.maxValueBytes()
                     + " is larger than the cache itself (" + MAX_MEMORY_MB.env() + "=" + settings.maxMemoryMb()
                     + "); accepted: at most the memory limit in bytes");
+        }
+        long heapMb = maxHeapBytes / (1024 * 1024);
+        if (settings.maxMemoryBytes() > HEAP_SHARE * maxHeapBytes) {
+            throw new ConfigurationException(MAX_MEMORY_MB.env() + "=" + settings.maxMemoryMb()
+                    + " does not fit the JVM heap of " + heapMb + " MiB; accepted: at most "
+                    + (long) (HEAP_SHARE * heapMb) + " (80% of the heap), or give the JVM more with -Xmx or"
+                    + " -XX:MaxRAMPercentage in JAVA_OPTS");
         }
         return settings;
     }

@@ -10,9 +10,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * One lock stripe of the cache: a map, its eviction policy and its expiry heap, all guarded by one lock,
  * enforcing its share of both limits exactly.
  *
- * <p>Occupancy is published through two volatile fields written only at the end of an operation, after any
- * eviction, so lock-free readers ({@link #size()}, {@link #weight()}) never see the transient overshoot
- * between inserting an entry and evicting for it: the published figures are within the limits at all times.
+ * <p>A write makes room first and stores second, so the limits hold at every step, even inside the lock, and
+ * the entry being written is never its own victim (if a policy would rather evict the entry being rewritten,
+ * it is dropped and stored afresh). Occupancy is published through two volatile fields at the end of each
+ * change, so {@link #size()} and {@link #weight()} read it without the lock, never torn.
  */
 final class Segment {
     private static final Comparator<Entry> BY_DEADLINE = Comparator.comparingLong(entry -> entry.deadline);
@@ -86,13 +87,16 @@ final class Segment {
     void put(String key, byte[] value, long entryWeight, long deadline, long now) {
         lock.lock();
         try {
-            Entry entry = liveEntry(key, now);
-            if (entry == null) {
-                insert(new Entry(key, value, entryWeight, deadline, ++writeSequence));
+            Entry existing = liveEntry(key, now);
+            if (existing != null && makeRoom(0, entryWeight - existing.weight, existing, now)) {
+                replace(existing, value, entryWeight, deadline);
             } else {
-                replace(entry, value, entryWeight, deadline);
+                if (existing != null) {
+                    remove(existing);   // the policy would evict it first anyway: the new value starts afresh
+                }
+                makeRoom(1, entryWeight, null, now);
+                insert(new Entry(key, value, entryWeight, deadline, ++writeSequence));
             }
-            evictWhileOverLimits(now);
             publish();
         } finally {
             lock.unlock();
@@ -229,10 +233,17 @@ final class Segment {
         policy.onUpdate(entry, oldWeight);
     }
 
-    private void evictWhileOverLimits(long now) {
-        while (limits.exceededBy(map.size(), weight)) {
+    /**
+     * Evicts per policy until {@code extraItems} more entries and {@code extraWeight} more bytes fit. Stops and
+     * returns false, evicting nothing more, if the policy names {@code spared} (the entry being rewritten).
+     */
+    private boolean makeRoom(int extraItems, long extraWeight, Entry spared, long now) {
+        while (limits.exceededBy(map.size() + extraItems, weight + extraWeight)) {
             Entry victim = policy.victim();
             Invariants.check(victim != null, "policy named no victim in a segment over its limits");
+            if (victim == spared) {
+                return false;
+            }
             if (victim.isExpired(now)) {
                 expire(victim);
             } else {
@@ -240,6 +251,7 @@ final class Segment {
                 stats.evictions.increment();
             }
         }
+        return true;
     }
 
     private void expire(Entry entry) {

@@ -10,8 +10,8 @@ import java.util.List;
  * <p>New entries enter a small LRU <em>window</em> (1% of the segment), which lets bursts of fresh keys build
  * up a little history. The rest is the <em>main</em> space, a segmented LRU: entries arrive on <em>probation</em>
  * and move to <em>protected</em> (80% of main) on their next read; protected overflow falls back to the tail of
- * probation. While main has room, window overflow simply moves to probation. When the segment is full, the
- * window's oldest entry (the candidate) competes with probation's oldest (the victim): a {@link FrequencySketch}
+ * probation. While main has room, window overflow simply moves to probation. When the segment must make room
+ * and the window is full, the window's oldest entry (the candidate) competes with probation's oldest (the victim): a {@link FrequencySketch}
  * of recent accesses, hits and misses alike, estimates both, and the candidate is admitted only if it is more
  * popular; the loser is evicted. One-hit wonders from a scan therefore never push out the popular core.
  *
@@ -52,6 +52,11 @@ final class TinyLfuPolicy implements ReplacementPolicy {
 
         boolean overBudget() {
             return entries.size() > maxCount || weight > maxWeight;
+        }
+
+        /** At or over budget: the next entry added would overflow it. */
+        boolean full() {
+            return entries.size() >= maxCount || weight >= maxWeight;
         }
     }
 
@@ -117,7 +122,7 @@ final class TinyLfuPolicy implements ReplacementPolicy {
     @Override
     public Entry victim() {
         Entry mainVictim = probation.entries.isEmpty() ? protectedRegion.entries.first() : probation.entries.first();
-        if (!window.overBudget() || window.entries.isEmpty()) {
+        if (!window.full() || window.entries.isEmpty()) {
             return mainVictim != null ? mainVictim : window.entries.first();
         }
         Entry candidate = window.entries.first();

@@ -102,6 +102,11 @@ public final class JsonWriter {
         return this;
     }
 
+    /** Embeds already-valid JSON text, or writes null when there is none (a cache miss). */
+    public JsonWriter rawValueOrNull(byte[] json) {
+        return json == null ? nullValue() : rawValue(json);
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
     }

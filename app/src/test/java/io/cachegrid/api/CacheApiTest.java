@@ -256,7 +256,9 @@ class CacheApiTest {
     void observeHealthEndpointsAnswer() {
         assertEquals(200, node.get("/observe/health").status());
         assertTrue(node.get("/observe/health/live").status() / 100 == 2);
-        assertTrue(node.get("/observe/health/ready").status() / 100 == 2);
+        TestNode.Reply ready = node.get("/observe/health/ready");
+        assertEquals(200, ready.status());
+        assertTrue(ready.body().contains("\"cachegrid\"") && ready.body().contains("\"UP\""), ready.body());
     }
 
     @Test

@@ -92,6 +92,29 @@ class CacheGridSettingsTest {
     }
 
     @Test
+    void memoryLimitMustFitTheHeap() {
+        long heap = 1000L * 1024 * 1024;
+        assertEquals(800, CacheGridSettings.resolve(Main.defaults(), Map.of("CACHEGRID_MAX_MEMORY_MB", "800"),
+                Map.of(), heap).maxMemoryMb());
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> CacheGridSettings.resolve(
+                Main.defaults(), Map.of("CACHEGRID_MAX_MEMORY_MB", "801"), Map.of(), heap));
+        assertTrue(e.getMessage().startsWith("CACHEGRID_MAX_MEMORY_MB=801 does not fit"), e.getMessage());
+    }
+
+    @Test
+    void deploymentChecksKnowExactlyTheVariablesTheServerReads() throws java.io.IOException {
+        // scripts/test-deploy.sh refuses CACHEGRID_* names in manifests that are not in this list
+        java.util.Set<String> listed = java.nio.file.Files.readAllLines(
+                        java.nio.file.Path.of("..", "k8s", "test", "app-env-names.txt")).stream()
+                .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .collect(java.util.stream.Collectors.toSet());
+        java.util.Set<String> read = CacheGridSettings.environmentNames().stream()
+                .filter(name -> name.startsWith("CACHEGRID_"))
+                .collect(java.util.stream.Collectors.toSet());
+        assertEquals(read, listed);
+    }
+
+    @Test
     void everyVariableIsInTheTableOnce() {
         assertEquals(CacheGridSettings.environmentNames().size(),
                 CacheGridSettings.environmentNames().stream().distinct().count());

@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Base of the engine tests: engines made through {@link #engine} are checked with
@@ -31,6 +32,13 @@ abstract class EngineTestSupport {
     @AfterEach
     void checkEveryEngineInvariants() {
         engines.forEach(CacheEngine::checkInvariants);
+    }
+
+    /** Reads a key that must be present, {@code times} times. */
+    static void read(CacheEngine cache, String key, int times) {
+        for (int i = 0; i < times; i++) {
+            assertNotNull(cache.get(key), key);
+        }
     }
 
     static byte[] bytes(String text) {

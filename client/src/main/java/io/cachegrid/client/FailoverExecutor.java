@@ -1,0 +1,60 @@
+package io.cachegrid.client;
+
+import java.time.Duration;
+
+import jakarta.json.JsonObject;
+
+/**
+ * Runs one call with failover: an attempt that finds its host unavailable or timed out marks that host down and the
+ * next attempt goes to the host the {@link HostPool} prefers now, at most {@code maxRetries} more times. A 4xx answer
+ * ends the call at once. Every call in the REST contract is idempotent (set, delete, clear and batch set write the
+ * same state when repeated), so repeating a call whose answer was lost is safe.
+ */
+final class FailoverExecutor {
+    /** Pause before retrying when every host is down: doubles per attempt from this value ... */
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(25);
+    /** ... up to this cap. */
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(1);
+
+    private final HostPool pool;
+    private final HttpTransport transport;
+    private final int maxRetries;
+
+    FailoverExecutor(HostPool pool, HttpTransport transport, int maxRetries) {
+        this.pool = pool;
+        this.transport = transport;
+        this.maxRetries = maxRetries;
+    }
+
+    JsonObject execute(ApiRequest request) {
+        CacheGridException failure = null;
+        for (int attempt = 0; attempt <= maxRetries; attempt++) {
+            Host host = pool.choose();
+            if (attempt > 0 && pool.isDown(host)) {
+                pause(attempt, failure);
+            }
+            try {
+                JsonObject answer = transport.send(host, request);
+                pool.markUp(host);
+                return answer;
+            } catch (CacheGridUnavailableException | CacheGridTimeoutException e) {
+                pool.markDown(host);
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                failure = e;
+            }
+        }
+        throw failure;
+    }
+
+    private static void pause(int attempt, CacheGridException failure) {
+        long millis = Math.min(FIRST_PAUSE.toMillis() << Math.min(attempt - 1, 16), MAX_PAUSE.toMillis());
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CacheGridException("interrupted while waiting to retry", failure.host(), 0, failure);
+        }
+    }
+}

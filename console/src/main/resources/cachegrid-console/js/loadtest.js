@@ -1,0 +1,126 @@
+// Load test panel: start a run (POST /test/load), follow it (GET /test/load/{id}) until it is done,
+// show its result, and list the latest runs (GET /test/load).
+
+import { api } from './api.js';
+import { $, el, setText, toast } from './dom.js';
+import * as fmt from './format.js';
+
+const FOLLOW_MS = 400;
+const FOLLOW_MAX_POLLS = 4500; // ≈ 30 minutes: a run that never ends must not keep the page polling forever
+const RUNS_SHOWN = 8;
+
+export class LoadTest {
+  constructor(root) {
+    this.root = root;
+    this.following = null;
+    $('#lt-form', root).addEventListener('submit', (e) => { e.preventDefault(); this.start(); });
+    window.addEventListener('cg:reconnected', () => this.refreshRuns());
+  }
+
+  init() { this.refreshRuns(); }
+
+  async start() {
+    const type = $('#lt-type', this.root).value;
+    const input = $('#lt-count', this.root);
+    const n = Number(input.value);
+    if (!Number.isInteger(n) || n < 1 || n > 100000) {
+      input.setCustomValidity('Enter a whole number from 1 to 100,000');
+      input.reportValidity();
+      return;
+    }
+    input.setCustomValidity('');
+    this.setBusy(true);
+    try {
+      const run = await api.startLoad(n, type);
+      this.show(run);
+      this.refreshRuns();
+      await this.follow(run.id);
+    } catch (e) {
+      this.showError(e.message);
+    } finally {
+      this.setBusy(false);
+      this.refreshRuns();
+    }
+  }
+
+  async follow(id) {
+    this.following = id;
+    for (let i = 0; i < FOLLOW_MAX_POLLS && this.following === id; i++) {
+      await sleep(FOLLOW_MS);
+      let run;
+      try {
+        run = await api.loadRun(id);
+      } catch (e) {
+        if (e.unreachable) continue; // the banner says so; keep following once the server is back
+        throw e;
+      }
+      this.show(run);
+      if (run.status !== 'running') {
+        if (run.status === 'completed') toast(`Load test finished: ${fmt.rate(run.ops_per_second)} ops/s`);
+        else toast(`Load test ${run.status}`, 'error');
+        return;
+      }
+    }
+  }
+
+  setBusy(busy) {
+    $('#lt-start', this.root).disabled = busy;
+    $('#lt-start', this.root).textContent = busy ? 'Running…' : 'Start load test';
+  }
+
+  /** Fills the current-run block from a run document. */
+  show(run) {
+    const box = $('#lt-current', this.root);
+    box.hidden = false;
+    box.dataset.status = run.status;
+    setText('#lt-status', run.status);
+    $('#lt-status', this.root).dataset.status = run.status;
+    setText('#lt-what', `${fmt.int(run.num_operations)} × ${run.operation_type}  ·  run ${run.id}`);
+    const done = run.completed_operations ?? (run.status === 'completed' ? run.num_operations : 0);
+    const share = run.num_operations > 0 ? Math.min(1, done / run.num_operations) : 0;
+    $('#lt-progress-bar', this.root).style.width = (share * 100).toFixed(1) + '%';
+    setText('#lt-progress-text', `${fmt.int(done)} / ${fmt.int(run.num_operations)} operations`);
+    const finished = run.status === 'completed';
+    setText('#lt-ops', finished ? fmt.rate(run.ops_per_second) : '—');
+    setText('#lt-p50', finished ? fmt.ms(run.latency_ms?.p50) : '—');
+    setText('#lt-p95', finished ? fmt.ms(run.latency_ms?.p95) : '—');
+    setText('#lt-p99', finished ? fmt.ms(run.latency_ms?.p99) : '—');
+    setText('#lt-duration', run.duration_seconds != null ? fmt.dec2(run.duration_seconds) + ' s' : '—');
+    setText('#lt-error', run.error ?? '');
+  }
+
+  showError(message) {
+    const box = $('#lt-current', this.root);
+    box.hidden = false;
+    setText('#lt-status', 'not started');
+    $('#lt-status', this.root).dataset.status = 'failed';
+    setText('#lt-error', message);
+  }
+
+  async refreshRuns() {
+    const body = $('#lt-runs tbody', this.root);
+    let runs;
+    try {
+      runs = (await api.loadRuns())?.runs ?? [];
+    } catch (e) {
+      if (!body.children.length) body.replaceChildren(emptyRow(`Could not load the runs: ${e.message}`));
+      return;
+    }
+    if (!runs.length) {
+      body.replaceChildren(emptyRow('No load test has run on this node yet.'));
+      return;
+    }
+    body.replaceChildren(...runs.slice(0, RUNS_SHOWN).map((r) => el('tr', { dataset: { id: r.id, status: r.status } },
+      el('td', {}, fmt.clock(r.started_at)),
+      el('td', {}, `${fmt.int(r.num_operations)} ${r.operation_type}`),
+      el('td', {}, el('span.badge', { dataset: { status: r.status } }, r.status)),
+      el('td.num', {}, r.status === 'completed' ? fmt.rate(r.ops_per_second) : '—'),
+      el('td.num', {}, fmt.ms(r.latency_ms?.p50)),
+      el('td.num', {}, fmt.ms(r.latency_ms?.p95)),
+      el('td.num', {}, fmt.ms(r.latency_ms?.p99)),
+    )));
+  }
+}
+
+const emptyRow = (text) => el('tr.empty', {}, el('td', { colspan: 7 }, text));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
