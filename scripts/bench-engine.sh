@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Engine throughput vs Caffeine (JMH): get, put and a 90/10 mix on a Zipf(0.99) key trace, 1 and 2 threads, for
-# every eviction policy. Prints ops/s per policy and the ratio to Caffeine. About 10 minutes with the defaults.
-# Override the JMH settings with BENCH_JMH_OPTS (default: -f 1 -wi 1 -i 2 -w 2s -r 2s) and the repetitions with
+# every eviction policy. Prints ops/s per policy and the ratio to Caffeine. About 10 minutes with the defaults (72 short JMH runs), 15 on a busy machine.
+# Override the JMH settings with BENCH_JMH_OPTS (default: -f 1 -wi 1 -i 2 -w 2s -r 1s) and the repetitions with
 # BENCH_REPS (default 2), e.g. a quick look:
 #   BENCH_REPS=1 BENCH_JMH_OPTS="-f 1 -wi 0 -i 1 -w 1s -r 1s" scripts/bench-engine.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
 
-JMH_OPTS=${BENCH_JMH_OPTS:-"-f 1 -wi 1 -i 2 -w 2s -r 2s"}
+JMH_OPTS=${BENCH_JMH_OPTS:-"-f 1 -wi 1 -i 2 -w 2s -r 1s"}
 REPS=${BENCH_REPS:-2}
 IMPLS=(lru lfu ttl size tinylfu caffeine)
 out=$(mktemp -d)
