@@ -70,7 +70,7 @@ for r in rows:
         print(f"{name:<16} {'-':<8} {int(keys):>9} {per:>12.1f} {redis:>9.1f} {'-':>19}")
         continue
     headers, _, store, entries, per, over, accounted, measured = r
-    name = store if store in ("caffeine", "hashmap") else "cachegrid-" + store
+    name = store if store in ("caffeine", "hashmap") else "cg-" + store
     ratio = f"{int(accounted) / int(measured):.3f}" if int(accounted) > 0 else "-"
     print(f"{name:<16} {headers:<8} {int(entries):>9} {float(per):>12.1f} {float(over):>9.1f} {ratio:>19}")
     if store == "lru":
