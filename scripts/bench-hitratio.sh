@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Hit ratio of every eviction policy and of Caffeine over deterministic synthetic traces (zipf, zipf with scans,
+# loop, shifting working set) at three cache sizes. About a minute.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/jdk.sh
+if [ "${BENCH_SKIP_BUILD:-}" != "1" ]; then
+  mvn -B -q -DskipTests -pl bench -am package
+fi
+exec java -Xms2g -Xmx2g -cp bench/target/benchmarks.jar io.cachegrid.bench.HitRatioSimulator
