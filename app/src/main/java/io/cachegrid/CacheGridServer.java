@@ -106,9 +106,10 @@ public final class CacheGridServer implements AutoCloseable {
     private void routing(HttpRouting.Builder routing, CacheGridSettings settings, ApiLimits limits) {
         ErrorResponses.register(routing);
         cluster.install(routing); // without cluster settings: nothing
-        routing.register("/", new StatusService(engine, settings.nodeId(), VERSION))
-                .register("/cache/batch", new BatchService(engine, limits))
+        // the hot routes first: routing tries them in this order
+        routing.register("/cache/batch", new BatchService(engine, limits))
                 .register("/cache", new CacheService(engine, limits))
+                .register("/", new StatusService(engine, settings.nodeId(), VERSION))
                 .register("/admin", new AdminService(engine, limits))
                 .register("/test/load", new LoadTestService(loadTester, limits))
                 .register("/docs", new DocsService())

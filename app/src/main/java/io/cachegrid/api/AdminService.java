@@ -30,8 +30,8 @@ public final class AdminService implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/keys", this::keys)
                 .any("/keys", MethodNotAllowed.allow("GET"))
-                .get("/entry/{+key}", this::entry)
-                .any("/entry/{+key}", MethodNotAllowed.allow("GET"));
+                .get("/entry/*", this::entry)
+                .any("/entry/*", MethodNotAllowed.allow("GET"));
     }
 
     private void keys(ServerRequest req, ServerResponse res) {

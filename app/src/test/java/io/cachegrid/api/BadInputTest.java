@@ -157,7 +157,7 @@ class BadInputTest {
         c.add(Case.of("PUT", "/cache/", "1", 400));
         c.add(Case.of("DELETE", "/cache/", null, 400));
         c.add(Case.of("DELETE", "/cache/?confirm=true", null, 400)); // the empty key, not "clear everything"
-        c.add(Case.of("GET", "/admin/entry/", null, 404)); // no key, so no entry route: a JSON 404
+        c.add(Case.of("GET", "/admin/entry/", null, 400)); // the empty key, refused like GET /cache/
         c.add(Case.of("POST", "/cache", "{\"key\":\"\",\"value\":1}", 400));
         c.add(Case.of("POST", "/cache/batch/get", "{\"keys\":[\"\"]}", 400));
         c.add(Case.of("POST", "/cache/batch/set", "{\"items\":{\"" + PROBE + "\":1,\"\":1}}", 400));
