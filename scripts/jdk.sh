@@ -23,3 +23,7 @@ find_jdk() {
 
 find_jdk || exit 1
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven 3.8 on JDK 24+ warns about sun.misc.Unsafe on every run; allow it quietly (the flag exists from JDK 23).
+if [ "$(java_major "$JAVA_HOME/bin/java")" -ge 24 ] 2>/dev/null; then
+  case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
+fi
