@@ -1,19 +1,12 @@
 package io.cachegrid.api;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.MalformedJsonException;
-import io.helidon.common.buffers.DataReader;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
@@ -51,7 +44,7 @@ final class RequestReader {
         if (announced.isPresent() && announced.getAsLong() > maxBytes) {
             throw ApiException.tooLarge("body is " + announced.getAsLong() + " bytes; the limit is " + maxBytes);
         }
-        byte[] body = readAtMost(req, maxBytes);
+        byte[] body = RequestBodies.readAtMost(req, maxBytes);
         try {
             return JsonSlice.parse(body);
         } catch (MalformedJsonException e) {
@@ -72,7 +65,9 @@ final class RequestReader {
     String keyFromPath(ServerRequest req, String prefix) {
         String raw = req.path().absolute().rawPath();
         String encoded = raw.length() > prefix.length() ? raw.substring(prefix.length()) : "";
-        return checkKey(percentDecode(encoded));
+        return checkKey(PercentEncoding.decode(encoded).orElseThrow(() -> ApiException.badRequest("invalid key",
+                "bad percent-encoding in the path, or escapes that are not UTF-8: encode the key with %XX escapes "
+                + "of its UTF-8 bytes")));
     }
 
     /** Checks a key's length in characters (code points, as the seed counted them). */
@@ -162,62 +157,4 @@ final class RequestReader {
         }
     }
 
-    private static byte[] readAtMost(ServerRequest req, long maxBytes) {
-        if (!req.content().hasEntity()) {
-            return new byte[0];
-        }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (body.length > maxBytes) {
-                throw ApiException.tooLarge("body is larger than the limit of " + maxBytes + " bytes");
-            }
-            return body;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (DataReader.InsufficientDataAvailableException e) {
-            throw ApiException.badRequest("incomplete body", "the connection closed before the whole body arrived");
-        } catch (IllegalArgumentException e) {
-            // Helidon's chunked decoder fails this way on a bad chunk size line ("zz\r\n")
-            throw ApiException.badRequest("malformed body", "the chunked transfer encoding of the body is invalid");
-        }
-    }
-
-    /** RFC 3986 percent-decoding of a path segment: {@code +} stays a plus; bad escapes or UTF-8 are refused. */
-    static String percentDecode(String encoded) {
-        if (encoded.indexOf('%') < 0) {
-            return encoded;
-        }
-        byte[] out = new byte[encoded.length()];
-        int n = 0;
-        for (int i = 0; i < encoded.length(); i++) {
-            char c = encoded.charAt(i);
-            if (c == '%') {
-                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
-                int lo = hi >= 0 ? Character.digit(encoded.charAt(i + 2), 16) : -1;
-                if (lo < 0) {
-                    throw ApiException.badRequest("invalid key", "bad percent-encoding in the path near position " + i);
-                }
-                out[n++] = (byte) ((hi << 4) | lo);
-                i += 2;
-            } else if (c < 0x80) {
-                out[n++] = (byte) c;
-            } else {
-                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (n + utf8.length > out.length) {
-                    out = java.util.Arrays.copyOf(out, out.length * 2 + utf8.length);
-                }
-                System.arraycopy(utf8, 0, out, n, utf8.length);
-                n += utf8.length;
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(out, 0, n))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw ApiException.badRequest("invalid key", "the percent-encoded key is not valid UTF-8");
-        }
-    }
 }

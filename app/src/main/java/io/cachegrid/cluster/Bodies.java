@@ -1,12 +1,8 @@
 package io.cachegrid.cluster;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 
-import io.cachegrid.api.ApiException;
-import io.helidon.common.buffers.DataReader;
+import io.cachegrid.api.RequestBodies;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -20,18 +16,7 @@ final class Bodies {
     }
 
     static byte[] read(ServerRequest req) {
-        if (!req.content().hasEntity()) {
-            return new byte[0];
-        }
-        try (InputStream in = req.content().inputStream()) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (DataReader.InsufficientDataAvailableException e) {
-            throw ApiException.badRequest("incomplete body", "the connection closed before the whole body arrived");
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("malformed body", "the chunked transfer encoding of the body is invalid");
-        }
+        return RequestBodies.readAtMost(req, Integer.MAX_VALUE);
     }
 
     /** The request's Content-Type as sent, or null. */

@@ -1,11 +1,9 @@
 package io.cachegrid.cluster;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+
+import io.cachegrid.api.PercentEncoding;
 
 /**
  * Why: routing needs the key of {@code /cache/{key}} to find its owners, read from the raw path exactly as the
@@ -19,30 +17,7 @@ final class KeyPaths {
 
     /** The decoded key after {@code prefix}, or empty when the escapes or UTF-8 are bad (the service says why). */
     static Optional<String> decode(String rawPath, String prefix) {
-        String encoded = rawPath.substring(prefix.length());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(encoded.length());
-        for (int i = 0; i < encoded.length(); i++) {
-            char c = encoded.charAt(i);
-            if (c == '%') {
-                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
-                int lo = hi >= 0 ? Character.digit(encoded.charAt(i + 2), 16) : -1;
-                if (lo < 0) {
-                    return Optional.empty();
-                }
-                out.write((hi << 4) | lo);
-                i += 2;
-            } else {
-                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        try {
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(out.toByteArray())).toString());
-        } catch (CharacterCodingException e) {
-            return Optional.empty();
-        }
+        return PercentEncoding.decode(rawPath.substring(prefix.length()));
     }
 
     /** The key as one path segment: every byte but letters, digits, {@code -}, {@code _} and {@code ~} escaped. */
