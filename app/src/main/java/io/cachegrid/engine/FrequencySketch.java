@@ -31,12 +31,18 @@ final class FrequencySketch {
             0x6a09e667f3bcc909L, 0xbb67ae8584caa73bL, 0x3c6ef372fe94f82bL, 0xa54ff53a5f1d36f1L};
 
     private final long[] table;
-    private final long seed = new SplittableRandom().nextLong();
+    private final long seed;
     private final long sampleSize;
     private long additions;
 
     /** @param capacity how many entries the sketch should tell apart; one long (16 counters) each */
     FrequencySketch(long capacity) {
+        this(capacity, new SplittableRandom().nextLong());
+    }
+
+    /** A sketch with a chosen hash seed, for repeatable tests. */
+    FrequencySketch(long capacity, long seed) {
+        this.seed = seed;
         int longs = (int) Math.clamp(Long.highestOneBit(Math.max(1, capacity - 1) << 1), MIN_TABLE_LONGS,
                                      MAX_TABLE_LONGS);
         this.table = new long[longs];
