@@ -3,24 +3,50 @@ package io.cachegrid.engine;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
- * W-TinyLFU (Einziger, Friedman and Manes, "TinyLFU: A Highly Efficient Cache Admission Policy", 2017).
+ * Adaptive W-TinyLFU (Einziger, Friedman and Manes, "TinyLFU: A Highly Efficient Cache Admission Policy", 2017;
+ * the adaptive window from Einziger, Eytan, Friedman and Manes, "Adaptive Software Cache Management", 2018).
  *
- * <p>New entries enter a small LRU <em>window</em> (1% of the segment), which lets bursts of fresh keys build
- * up a little history. The rest is the <em>main</em> space, a segmented LRU: entries arrive on <em>probation</em>
- * and move to <em>protected</em> (80% of main) on their next read; protected overflow falls back to the tail of
- * probation. While main has room, window overflow simply moves to probation. When the segment must make room
- * and the window is full, the window's oldest entry (the candidate) competes with probation's oldest (the victim): a {@link FrequencySketch}
- * of recent accesses, hits and misses alike, estimates both, and the candidate is admitted only if it is more
- * popular; the loser is evicted. One-hit wonders from a scan therefore never push out the popular core.
+ * <p><b>Regions.</b> New entries enter an LRU <em>window</em>, which lets bursts of fresh keys build up a little
+ * history. The rest is the <em>main</em> space, a segmented LRU: entries arrive on <em>probation</em> and move to
+ * <em>protected</em> ({@link #PROTECTED_SHARE_OF_MAIN} of main) on their next read; protected overflow falls back
+ * to the tail of probation. While main has room, window overflow simply moves to probation. When the segment must
+ * make room and the window is full, the window's oldest entry (the candidate) competes with probation's oldest
+ * (the victim): a {@link FrequencySketch} of recent accesses, hits and misses alike, estimates both, and the
+ * candidate is admitted only if it is more popular; the loser is evicted. One-hit wonders from a scan therefore
+ * never push out the popular core. While the window is below its budget (it just grew), main's oldest is evicted.
  *
- * <p>Budgets are kept both in entries and in bytes, as the segment's limits are. Every operation is O(1)
- * (amortized: each entry moves between regions a bounded number of times per access).
+ * <p><b>Counting.</b> The sketch counts one per request: a read (hit or miss) or a write. The insert that follows
+ * a read's miss of the same key (cache-aside) is the same request and is not counted again. Counting it twice
+ * made keys outside the cache gain popularity twice as fast as cached ones, so on a loop slightly larger than the
+ * cache they kept displacing each other (hit rate 70-86% depending on the hash seeds; 87-89% counted once).
+ *
+ * <p><b>Adaptive window.</b> A large window favours recency (a loop, a working set that moves faster than the
+ * sketch forgets), a small one frequency (skewed traffic with scans). The window's share of the segment starts at
+ * {@link #INITIAL_WINDOW_SHARE} and is tuned by a {@link HillClimber} on the hit rate of reads (a read that finds
+ * the entry is a hit, {@link #onMiss} a miss), sampled once the segment is half full, within
+ * [{@link #MIN_WINDOW_SHARE}, {@link #MAX_WINDOW_SHARE}] and never below one entry. Each share gives the budgets
+ * of all regions: window = share × limit, main = limit − window, protected = {@link #PROTECTED_SHARE_OF_MAIN} ×
+ * main, so the protected share stays consistent as the window moves. Budgets are kept both in entries and in
+ * bytes, as the segment's limits are.
+ *
+ * <p><b>Moving entries after a resize.</b> A new share does not move entries at once: every hook afterwards moves
+ * at most {@link #TRANSFERS_PER_OPERATION} entries towards the budgets, in this order: protected overflow to
+ * probation's tail; window overflow (its oldest) to probation's tail while main has room; while the window has
+ * room and main is over its budget, main's oldest (probation's, else protected's) to the window's newest end, a
+ * second chance in LRU order. A resize moves at most {@link HillClimber#INITIAL_STEP} of the capacity and comes
+ * once per sample of 10× the capacity in requests, so the transfer ends long before the next one starts. Every
+ * operation is O(1): a bounded number of list moves and sketch updates.
  */
 final class TinyLfuPolicy implements ReplacementPolicy {
-    private static final double WINDOW_SHARE = 0.01;
-    private static final double PROTECTED_SHARE_OF_MAIN = 0.80;
+    static final double INITIAL_WINDOW_SHARE = 0.01;
+    static final double MIN_WINDOW_SHARE = 0.005;
+    static final double MAX_WINDOW_SHARE = 0.80;
+    static final double PROTECTED_SHARE_OF_MAIN = 0.80;
+    /** Entries moved between regions per hook at most, while the regions are away from their budgets. */
+    static final int TRANSFERS_PER_OPERATION = 2;
     /** Region tags, kept in each entry's {@link Entry#state}. */
     private static final int WINDOW = 0;
     private static final int PROBATION = 1;
@@ -30,14 +56,12 @@ final class TinyLfuPolicy implements ReplacementPolicy {
     private static final class Region {
         final int tag;
         final EntryList entries = new EntryList();
-        final long maxCount;
-        final long maxWeight;
+        long maxCount;
+        long maxWeight;
         long weight;
 
-        Region(int tag, long maxCount, long maxWeight) {
+        Region(int tag) {
             this.tag = tag;
-            this.maxCount = maxCount;
-            this.maxWeight = maxWeight;
         }
 
         void add(Entry entry) {
@@ -59,54 +83,62 @@ final class TinyLfuPolicy implements ReplacementPolicy {
         boolean full() {
             return entries.size() >= maxCount || weight >= maxWeight;
         }
+
+        boolean hasRoomFor(Entry entry) {
+            return entries.size() < maxCount && weight + entry.weight() <= maxWeight;
+        }
     }
 
-    private final Region window;
-    private final Region probation;
-    private final Region protectedRegion;
-    private final long mainMaxCount;
-    private final long mainMaxWeight;
+    private final SegmentLimits limits;
+    private final Region window = new Region(WINDOW);
+    private final Region probation = new Region(PROBATION);
+    private final Region protectedRegion = new Region(PROTECTED);
     private final FrequencySketch sketch;
+    private final HillClimber climber;
+    /** Entries one climber step moves at most, plus one: the bound on how far a region may be from its budget. */
+    private final long maxStepCount;
+    private double windowShare;
+    /** The key of the last {@link #onMiss}, until the next insert: a cache-aside miss and its put count once. */
+    private long lastMissHash;
+    private long mainMaxCount;
+    private long mainMaxWeight;
 
     TinyLfuPolicy(SegmentLimits limits) {
-        long windowCount = Math.max(1, (long) (limits.maxItems() * WINDOW_SHARE));
-        long windowWeight = Math.max(1, (long) (limits.maxWeight() * WINDOW_SHARE));
-        mainMaxCount = limits.maxItems() - windowCount;
-        mainMaxWeight = limits.maxWeight() - windowWeight;
-        window = new Region(WINDOW, windowCount, windowWeight);
-        probation = new Region(PROBATION, mainMaxCount, mainMaxWeight);
-        protectedRegion = new Region(PROTECTED, (long) (mainMaxCount * PROTECTED_SHARE_OF_MAIN),
-                                     (long) (mainMaxWeight * PROTECTED_SHARE_OF_MAIN));
+        this(limits, new SplittableRandom().nextLong());
+    }
+
+    /** A policy whose sketch has a chosen hash seed, for repeatable tests. */
+    TinyLfuPolicy(SegmentLimits limits, long sketchSeed) {
+        this.limits = limits;
         long mostEntries = Math.min(limits.maxItems(), limits.maxWeight() / CacheEngine.ENTRY_OVERHEAD_BYTES);
-        sketch = new FrequencySketch(mostEntries);
+        sketch = new FrequencySketch(mostEntries, sketchSeed);
+        climber = new HillClimber(mostEntries);
+        maxStepCount = (long) Math.ceil(HillClimber.INITIAL_STEP * limits.maxItems()) + 1;
+        resize(INITIAL_WINDOW_SHARE);
     }
 
     @Override
     public void onInsert(Entry entry, long hash) {
-        sketch.increment(hash);
+        if (hash != lastMissHash) {
+            sketch.increment(hash);     // a write, not the put that follows a read's miss (counted there)
+        }
+        lastMissHash = 0;
         window.add(entry);
-        moveWindowOverflowToMain();
+        rebalance();
     }
 
     @Override
     public void onAccess(Entry entry, long hash) {
-        sketch.increment(hash);
-        Region region = regionOf(entry);
-        if (region == probation) {
-            probation.remove(entry);
-            protectedRegion.add(entry);
-            demoteProtectedOverflow();
-        } else {
-            region.entries.moveToLast(entry);
-        }
+        touch(entry, hash);
+        sample(true);
+        rebalance();
     }
 
     @Override
     public void onUpdate(Entry entry, long oldWeight, long hash) {
         regionOf(entry).weight += entry.weight() - oldWeight;
-        onAccess(entry, hash);
-        demoteProtectedOverflow();
-        moveWindowOverflowToMain();
+        touch(entry, hash);
+        rebalance();
     }
 
     @Override
@@ -118,12 +150,15 @@ final class TinyLfuPolicy implements ReplacementPolicy {
     @Override
     public void onRemove(Entry entry) {
         regionOf(entry).remove(entry);
-        moveWindowOverflowToMain();
+        rebalance();
     }
 
     @Override
     public void onMiss(long hash) {
         sketch.increment(hash);
+        lastMissHash = hash;
+        sample(false);
+        rebalance();
     }
 
     @Override
@@ -145,6 +180,7 @@ final class TinyLfuPolicy implements ReplacementPolicy {
             region.entries.clear();
             region.weight = 0;
         }
+        climber.restartSample();
     }
 
     @Override
@@ -159,31 +195,133 @@ final class TinyLfuPolicy implements ReplacementPolicy {
             }
             Invariants.check(weight == region.weight, "tinylfu region " + region.tag + " weight");
         }
-        Invariants.check(!protectedRegion.overBudget(), "tinylfu protected region over its budget");
         Invariants.sameEntries("tinylfu regions", entries, all);
+        checkBudgets();
         sketch.checkInvariants();
+        climber.checkInvariants();
     }
 
-    /** While the window is over its share and main has room, its oldest entries graduate to probation. */
-    private void moveWindowOverflowToMain() {
-        while (window.overBudget() && mainHasRoomFor(window.entries.first())) {
-            Entry graduate = window.entries.first();
-            window.remove(graduate);
-            probation.add(graduate);
+    /** The window's current share of the segment (for tests and diagnostics). */
+    double windowShare() {
+        return windowShare;
+    }
+
+    /** The window's current budget in entries (for tests and diagnostics). */
+    long windowMaxCount() {
+        return window.maxCount;
+    }
+
+    /** Read or rewritten: counts towards popularity and refreshes the entry's place in its region. */
+    private void touch(Entry entry, long hash) {
+        sketch.increment(hash);
+        Region region = regionOf(entry);
+        if (region == probation) {
+            probation.remove(entry);
+            protectedRegion.add(entry);
+        } else {
+            region.entries.moveToLast(entry);
         }
     }
 
-    private void demoteProtectedOverflow() {
-        while (protectedRegion.overBudget()) {
-            Entry demoted = protectedRegion.entries.first();
-            protectedRegion.remove(demoted);
-            probation.add(demoted);
+    /** Feeds one read to the climber once the segment is half full, and applies the move it asks for. */
+    private void sample(boolean hit) {
+        long count = window.entries.size() + probation.entries.size() + protectedRegion.entries.size();
+        long weight = window.weight + probation.weight + protectedRegion.weight;
+        if (2 * count < limits.maxItems() && 2 * weight < limits.maxWeight()) {
+            climber.restartSample();
+            return;
         }
+        double move = climber.record(hit);
+        if (move != 0) {
+            resize(Math.clamp(windowShare + move, MIN_WINDOW_SHARE, MAX_WINDOW_SHARE));
+        }
+    }
+
+    /** Sets every region's budget from the window's share; {@link #rebalance} then moves the entries. */
+    private void resize(double share) {
+        windowShare = share;
+        window.maxCount = Math.max(1, (long) (limits.maxItems() * share));
+        window.maxWeight = Math.max(1, (long) (limits.maxWeight() * share));
+        mainMaxCount = limits.maxItems() - window.maxCount;
+        mainMaxWeight = limits.maxWeight() - window.maxWeight;
+        protectedRegion.maxCount = (long) (mainMaxCount * PROTECTED_SHARE_OF_MAIN);
+        protectedRegion.maxWeight = (long) (mainMaxWeight * PROTECTED_SHARE_OF_MAIN);
+    }
+
+    /** Moves up to {@link #TRANSFERS_PER_OPERATION} entries towards the regions' budgets (see the class comment). */
+    private void rebalance() {
+        for (int moves = 0; moves < TRANSFERS_PER_OPERATION && transferOne(); moves++) {
+            // each call moved one entry
+        }
+    }
+
+    /** Makes the first move that the budgets call for; false if none is due (or none is possible yet). */
+    private boolean transferOne() {
+        if (protectedRegion.overBudget()) {
+            move(protectedRegion.entries.first(), protectedRegion, probation);
+            return true;
+        }
+        Entry oldestInWindow = window.entries.first();
+        if (window.overBudget() && mainHasRoomFor(oldestInWindow)) {
+            move(oldestInWindow, window, probation);
+            return true;
+        }
+        Entry oldestInMain = probation.entries.isEmpty() ? protectedRegion.entries.first() : probation.entries.first();
+        if (oldestInMain != null && mainOverBudget() && window.hasRoomFor(oldestInMain)) {
+            move(oldestInMain, regionOf(oldestInMain), window);
+            return true;
+        }
+        return false;
+    }
+
+    private static void move(Entry entry, Region from, Region to) {
+        from.remove(entry);
+        to.add(entry);
     }
 
     private boolean mainHasRoomFor(Entry entry) {
-        long count = probation.entries.size() + protectedRegion.entries.size();
-        return count < mainMaxCount && probation.weight + protectedRegion.weight + entry.weight() <= mainMaxWeight;
+        return mainCount() < mainMaxCount && mainWeight() + entry.weight() <= mainMaxWeight;
+    }
+
+    private boolean mainOverBudget() {
+        return mainCount() > mainMaxCount || mainWeight() > mainMaxWeight;
+    }
+
+    private long mainCount() {
+        return probation.entries.size() + protectedRegion.entries.size();
+    }
+
+    private long mainWeight() {
+        return probation.weight + protectedRegion.weight;
+    }
+
+    /**
+     * The budgets follow the share, which stays in its bounds; the regions are within one climber step of their
+     * budgets (protected always, since demotion is never blocked; the window and main unless the other side lacks
+     * the room for their oldest entry).
+     */
+    private void checkBudgets() {
+        Invariants.check(windowShare >= MIN_WINDOW_SHARE && windowShare <= MAX_WINDOW_SHARE,
+                         "tinylfu window share " + windowShare + " out of bounds");
+        Invariants.check(window.maxCount == Math.max(1, (long) (limits.maxItems() * windowShare))
+                         && window.maxWeight == Math.max(1, (long) (limits.maxWeight() * windowShare)),
+                         "tinylfu window budget follows the share");
+        Invariants.check(window.maxCount <= Math.max(1, (long) (limits.maxItems() * MAX_WINDOW_SHARE)),
+                         "tinylfu window budget within its bound");
+        Invariants.check(mainMaxCount == limits.maxItems() - window.maxCount
+                         && mainMaxWeight == limits.maxWeight() - window.maxWeight, "tinylfu main budget");
+        Invariants.check(protectedRegion.maxCount == (long) (mainMaxCount * PROTECTED_SHARE_OF_MAIN)
+                         && protectedRegion.maxWeight == (long) (mainMaxWeight * PROTECTED_SHARE_OF_MAIN),
+                         "tinylfu protected budget is its share of main");
+        Invariants.check(protectedRegion.entries.size() <= protectedRegion.maxCount + maxStepCount,
+                         "tinylfu protected region " + protectedRegion.entries.size() + " entries, budget "
+                         + protectedRegion.maxCount);
+        Invariants.check(window.entries.size() <= window.maxCount + maxStepCount
+                         || !mainHasRoomFor(window.entries.first()),
+                         "tinylfu window " + window.entries.size() + " entries, budget " + window.maxCount);
+        Entry oldestInMain = probation.entries.isEmpty() ? protectedRegion.entries.first() : probation.entries.first();
+        Invariants.check(mainCount() <= mainMaxCount + maxStepCount || !window.hasRoomFor(oldestInMain),
+                         "tinylfu main " + mainCount() + " entries, budget " + mainMaxCount);
     }
 
     private Region regionOf(Entry entry) {
