@@ -215,6 +215,14 @@ public final class CacheEngine {
         }
     }
 
+    /**
+     * Reads whose access no policy ever saw, summed over the segments: the bounded loss of the lossy access
+     * buffers under contention ({@link Segment}). Always 0 single-threaded.
+     */
+    long droppedAccesses() {
+        return sumOverSegments(Segment::droppedAccesses);
+    }
+
     private static long deadline(long now, long ttlNanos) {
         if (ttlNanos <= 0) {
             return Entry.NO_DEADLINE;

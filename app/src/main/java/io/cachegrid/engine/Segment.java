@@ -2,11 +2,12 @@ package io.cachegrid.engine;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * One lock stripe of the cache: a table of entries, its eviction policy and its expiry heap, all guarded by one
- * lock, enforcing its share of both limits exactly.
+ * {@link StampedLock}, enforcing its share of both limits exactly.
  *
  * <p>A write makes room first and stores second, so the limits hold at every step, even inside the lock, and
  * the entry being written is never its own victim (if a policy would rather evict the entry being rewritten,
@@ -16,18 +17,50 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Keys arrive as {@code (key, hash)}: the String, its bytes unless it is ASCII, and its hash
  * ({@link Keys}), computed by the caller outside the lock. A read hands back the entry's data array, which is
  * never written after it is stored, so the caller copies the value out after the lock is released.
+ *
+ * <p><b>Reads take no exclusive lock.</b> Every change (put, delete, clear, expiry, eviction) holds the write
+ * lock. A {@link #get} is an optimistic read: it takes a stamp, looks the key up with
+ * {@link EntryTable#findOptimistic} (bounds-safe against any concurrent change), reads the entry's data array
+ * and deadline, and trusts what it read only if the stamp still validates, i.e. no writer ran meanwhile;
+ * otherwise it repeats the lookup under the shared read lock. Only a hit on an expired entry takes the write
+ * lock, to remove it. Hits and misses are counted in LongAdders at once, so the stats stay exact.
+ *
+ * <p>The policy's reaction to a read ({@link ReplacementPolicy#onAccess}: lru's move to the tail, lfu's frequency,
+ * tinylfu's sketch and region moves; {@link ReplacementPolicy#onMiss} for tinylfu) needs the write lock, so a
+ * read records the access in this segment's {@link AccessBuffer} and the policy sees it later, in recording
+ * order, when the buffer is drained under the write lock: <em>before every write</em> (so before every eviction
+ * decision, and before the invariant check) and by the reader whose access finds the buffer full, if
+ * {@code tryWriteLock} succeeds (a reader never waits). Replay skips entries that have left the table meanwhile
+ * (an identity check, {@link EntryTable#contains}), since their policy links are gone. ttl and size ignore
+ * reads, so their reads record nothing.
+ *
+ * <p><b>What "exact" means now.</b> Each policy still applies its rule exactly to the accesses it has been shown,
+ * and it is shown every access before it names a victim, with two bounded exceptions that arise only under
+ * concurrency: (1) a read that finds the buffer full while another thread holds the write lock is dropped
+ * (counted in {@link #droppedAccesses()}); at most {@link AccessBuffer#CAPACITY} accesses can be pending per segment,
+ * so this happens only when readers outrun a writer, as in Caffeine, whose read buffers are lossy in the same
+ * way; (2) accesses concurrent with a write may be replayed just after it rather than just before (their order
+ * relative to that write was a race anyway), and one whose slot is claimed but not yet published waits for the
+ * next drain. Single-threaded, nothing is ever dropped (the full-buffer {@code tryWriteLock} cannot fail) and the
+ * policy sees exactly the sequence of calls the locked engine made, so every policy's hand-checked order holds.
  */
 final class Segment {
     private static final EntryHeap.Order BY_DEADLINE =
             (a, ignoredA, b, ignoredB) -> Long.compare(a.deadline(), b.deadline());
 
-    private final ReentrantLock lock = new ReentrantLock();
+    private final StampedLock lock = new StampedLock();
     private final EntryTable table = new EntryTable();
     /** Only the entries that have a deadline, soonest first: expiry work is O(expired · log n). */
     private final EntryHeap expiry = new EntryHeap(BY_DEADLINE, EntryHeap.EXPIRY_SLOT, false);
     private final ReplacementPolicy policy;
     private final SegmentLimits limits;
     private final StatsCounter stats;
+    /** Reads the policy has not seen yet; null for policies that ignore reads (ttl, size). */
+    private final AccessBuffer accesses;
+    /** Whether misses are recorded too (tinylfu's sketch counts them). */
+    private final boolean recordsMisses;
+    private final AccessBuffer.Replay replay = this::replay;
+    private final LongAdder droppedAccesses = new LongAdder();
     private long weight;
     private volatile int publishedCount;
     private volatile long publishedWeight;
@@ -36,6 +69,10 @@ final class Segment {
         this.policy = ReplacementPolicy.create(policy, limits);
         this.limits = limits;
         this.stats = stats;
+        boolean recordsHits = policy == EvictionPolicy.LRU || policy == EvictionPolicy.LFU
+                || policy == EvictionPolicy.TINYLFU;
+        this.recordsMisses = policy == EvictionPolicy.TINYLFU;
+        this.accesses = recordsHits || recordsMisses ? new AccessBuffer() : null;
     }
 
     int size() {
@@ -46,10 +83,63 @@ final class Segment {
         return publishedWeight;
     }
 
+    /** Reads whose access the policy never saw (buffer full, write lock busy); 0 unless threads contended. */
+    long droppedAccesses() {
+        return droppedAccesses.sum();
+    }
+
     /** The live entry's data array (key, then value) or null; counts a hit or a miss. */
     byte[] get(byte[] key, long hash, long now) {
-        lock.lock();
+        Entry entry;
+        byte[] data = null;
+        long deadline = 0;
+        long stamp = key.length < Entry.LONG_KEY ? lock.tryOptimisticRead() : 0L;
+        if (stamp != 0L) {
+            entry = table.findOptimistic(key, hash);
+            if (entry != null && entry != EntryTable.INCONCLUSIVE) {
+                data = entry.data;
+                deadline = entry.deadline();
+            }
+            if (!lock.validate(stamp) || entry == EntryTable.INCONCLUSIVE) {
+                entry = EntryTable.INCONCLUSIVE;
+            }
+        } else {
+            entry = EntryTable.INCONCLUSIVE;
+        }
+        if (entry == EntryTable.INCONCLUSIVE) {                 // a writer ran meanwhile: look again, shared
+            stamp = lock.readLock();
+            try {
+                entry = table.find(key, hash);
+                if (entry != null) {
+                    data = entry.data;
+                    deadline = entry.deadline();
+                }
+            } finally {
+                lock.unlockRead(stamp);
+            }
+        }
+        if (entry == null) {
+            stats.misses.increment();
+            if (recordsMisses) {
+                record(AccessBuffer.MISS, hash);
+            }
+            return null;
+        }
+        if (now >= deadline) {
+            return getExpiring(key, hash, now);
+        }
+        stats.hits.increment();
+        if (accesses != null) {
+            record(entry, hash);
+        }
+        return data;
+    }
+
+    /** {@link #get} under the write lock, for a read that found its entry expired (and so must remove it). */
+    private byte[] getExpiring(byte[] key, long hash, long now) {
+        long stamp = lock.writeLock();
         try {
+            drainAccesses();
             Entry entry = liveEntry(key, hash, now);
             if (entry == null) {
                 stats.misses.increment();
@@ -60,23 +150,60 @@ final class Segment {
             policy.onAccess(entry, hash);
             return entry.data;
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /**
+     * Hands a read to the policy through the buffer. If the buffer is full, drains it and applies this access
+     * directly when the write lock is free at once; drops the access otherwise. Called with no lock held.
+     */
+    private void record(Entry entry, long hash) {
+        if (accesses.offer(entry, hash)) {
+            return;
+        }
+        long stamp = lock.tryWriteLock();
+        if (stamp == 0L) {
+            droppedAccesses.increment();
+            return;
+        }
+        try {
+            drainAccesses();
+            replay(entry, hash);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Shows the policy every recorded read; the caller holds the write lock. */
+    private void drainAccesses() {
+        if (accesses != null) {
+            accesses.drain(replay);
+        }
+    }
+
+    /** One recorded read, replayed under the write lock; an entry that has left the table meanwhile is skipped. */
+    private void replay(Entry entry, long hash) {
+        if (entry == AccessBuffer.MISS) {
+            policy.onMiss(hash);
+        } else if (table.contains(entry, hash)) {
+            policy.onAccess(entry, hash);
         }
     }
 
     /** Like {@link #get}, counting nothing and changing nothing. */
     byte[] peek(byte[] key, long hash, long now) {
-        lock.lock();
+        long stamp = lock.readLock();
         try {
             Entry entry = table.find(key, hash);
             return entry == null || entry.isExpired(now) ? null : entry.data;
         } finally {
-            lock.unlock();
+            lock.unlockRead(stamp);
         }
     }
 
     long ttlRemainingNanos(byte[] key, long hash, long now) {
-        lock.lock();
+        long stamp = lock.readLock();
         try {
             Entry entry = table.find(key, hash);
             if (entry == null || entry.isExpired(now)) {
@@ -84,14 +211,15 @@ final class Segment {
             }
             return entry.hasDeadline() ? entry.deadline() - now : -1;
         } finally {
-            lock.unlock();
+            lock.unlockRead(stamp);
         }
     }
 
     /** Stores {@code data} (built by {@link Entry#newData} from this key), of that weight, under the key. */
     void put(byte[] key, long hash, byte[] data, long entryWeight, long deadline, long now) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
+            drainAccesses();
             Entry existing = liveEntry(key, hash, now);
             if (existing != null && makeRoom(0, entryWeight - existing.weight(), existing, now)) {
                 replace(existing, data, deadline, hash);
@@ -104,13 +232,14 @@ final class Segment {
             }
             publish();
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
     boolean delete(byte[] key, long hash, long now) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
+            drainAccesses();
             Entry entry = liveEntry(key, hash, now);
             if (entry == null) {
                 return false;
@@ -120,14 +249,15 @@ final class Segment {
             publish();
             return true;
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
     /** Drops everything; returns how many live entries went (expired ones count as expirations). */
     long clear(long now) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
+            drainAccesses();
             List<Entry> entries = table.entries();
             long live = entries.stream().filter(entry -> !entry.isExpired(now)).count();
             stats.expirations.add(entries.size() - live);
@@ -138,13 +268,13 @@ final class Segment {
             publish();
             return live;
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
     /** Adds live keys containing the substring to {@code into} while it is below the limit; returns the matches. */
     long collectKeys(String substring, int limit, long now, List<String> into) {
-        lock.lock();
+        long stamp = lock.readLock();
         try {
             long matches = 0;
             for (Entry entry : table.entries()) {
@@ -160,14 +290,15 @@ final class Segment {
             }
             return matches;
         } finally {
-            lock.unlock();
+            lock.unlockRead(stamp);
         }
     }
 
     /** Removes every entry whose deadline has passed, soonest first, touching only those. */
     int expireDue(long now) {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
+            drainAccesses();
             int expired = 0;
             for (Entry due = expiry.peek(); due != null && due.isExpired(now); due = expiry.peek()) {
                 expire(due);
@@ -178,13 +309,14 @@ final class Segment {
             }
             return expired;
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
     void checkInvariants() {
-        lock.lock();
+        long stamp = lock.writeLock();
         try {
+            drainAccesses();
             table.checkInvariants();
             List<Entry> entries = table.entries();
             long summedWeight = 0;
@@ -208,8 +340,11 @@ final class Segment {
             Invariants.check(publishedCount == table.size() && publishedWeight == weight, "published occupancy");
             Invariants.check(expiry.checkedEntries().size() == withDeadline, "expiry heap size");
             policy.checkInvariants(entries);
+            if (accesses != null) {
+                accesses.checkInvariants();
+            }
         } finally {
-            lock.unlock();
+            lock.unlockWrite(stamp);
         }
     }
 
