@@ -8,12 +8,13 @@ import java.lang.invoke.VarHandle;
  * single-consumer ring of {@code (entry, hash)} pairs, after the read buffers of Caffeine (our own code).
  *
  * <p>Readers ({@link #offer}) hold no lock: each claims a slot by a CAS on {@link #tail}, writes the hash plainly
- * and then publishes the entry with a release store. A full ring refuses the offer; the segment then tries its
- * write lock to drain and otherwise drops the access (see {@link Segment}). CAS failures are retried, not
+ * and then publishes the entry with a release store. A full ring refuses the offer; the segment then drains
+ * it if it can at once and otherwise drops the access (see {@link Segment}). CAS failures are retried, not
  * dropped: each one means another reader claimed a slot, so the loop ends after at most {@link #CAPACITY} turns,
  * in success or "full".
  *
- * <p>The consumer ({@link #drain}) runs only under the segment's write lock, so there is one at a time. It takes
+ * <p>The consumer ({@link #drain}) runs under the segment's write lock, or under its read lock with the drain flag
+ * ({@link #tryStartDrain}), so there is one at a time. It takes
  * slots in order from {@link #head}, reading each entry with an acquire load, and stops early at a slot that was
  * claimed but is not published yet (its reader is between the CAS and the store; the next drain takes it). It
  * clears each slot before it moves {@link #head} on with a release store, so a reader that sees the new head
@@ -39,12 +40,14 @@ final class AccessBuffer {
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Entry[].class);
     private static final VarHandle TAIL;
     private static final VarHandle HEAD;
+    private static final VarHandle DRAINING;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             TAIL = lookup.findVarHandle(AccessBuffer.class, "tail", long.class);
             HEAD = lookup.findVarHandle(AccessBuffer.class, "head", long.class);
+            DRAINING = lookup.findVarHandle(AccessBuffer.class, "draining", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -56,6 +59,8 @@ final class AccessBuffer {
     private volatile long head;
     /** The next slot to claim. */
     private volatile long tail;
+    /** 1 while a reader drains under the read lock ({@link #tryStartDrain}). */
+    private volatile int draining;
 
     /** Records an access; false if the ring is full (nothing recorded). */
     boolean offer(Entry entry, long hash) {
@@ -73,7 +78,22 @@ final class AccessBuffer {
         }
     }
 
-    /** Replays and removes the published accesses in order; the caller holds the segment's write lock. */
+    /**
+     * For a drain under the segment's read lock, which does not exclude other such drains: claims the one
+     * consumer's place; false if another drain holds it. {@link #endDrain} gives it back.
+     */
+    boolean tryStartDrain() {
+        return DRAINING.compareAndSet(this, 0, 1);
+    }
+
+    void endDrain() {
+        draining = 0;
+    }
+
+    /**
+     * Replays and removes the published accesses in order. The caller is the one consumer: it holds the
+     * segment's write lock, or its read lock and {@link #tryStartDrain the drain flag}.
+     */
     void drain(Replay replay) {
         long h = head;
         long t = tail;
