@@ -3,11 +3,12 @@ package io.cachegrid.engine;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * One lock stripe of the cache: a table of entries, its eviction policy and its expiry heap, all guarded by one
- * {@link StampedLock}, enforcing its share of both limits exactly.
+ * One lock stripe of the cache: a table of entries, its eviction policy and its expiry heap, enforcing its share of
+ * both limits exactly.
  *
  * <p>A write makes room first and stores second, so the limits hold at every step, even inside the lock, and
  * the entry being written is never its own victim (if a policy would rather evict the entry being rewritten,
@@ -18,38 +19,48 @@ import java.util.concurrent.locks.StampedLock;
  * ({@link Keys}), computed by the caller outside the lock. A read hands back the entry's data array, which is
  * never written after it is stored, so the caller copies the value out after the lock is released.
  *
- * <p><b>Reads take no exclusive lock.</b> Every change (put, delete, clear, expiry, eviction) holds the write
- * lock. A {@link #get} is an optimistic read: it takes a stamp, looks the key up with
- * {@link EntryTable#findOptimistic} (bounds-safe against any concurrent change), reads the entry's data array
+ * <p><b>Two locks.</b> A {@link StampedLock} guards the table (and the entries' data and deadlines, and the
+ * expiry heap): every change holds its write mode. A {@link ReentrantLock}, the policy lock, guards the policy's
+ * state and the draining of the access buffer. A change takes the policy lock first, then the write lock, and
+ * holds both ({@link #lockForWrite}); so whoever holds the policy lock alone also sees a table nobody changes.
+ *
+ * <p><b>Reads take no exclusive lock.</b> A {@link #get} is an optimistic read: it takes a stamp, looks the key up
+ * with {@link EntryTable#findOptimistic} (bounds-safe against any concurrent change), reads the entry's data array
  * and deadline, and trusts what it read only if the stamp still validates, i.e. no writer ran meanwhile;
- * otherwise it repeats the lookup under the shared read lock. Only a hit on an expired entry takes the write
- * lock, to remove it. Hits and misses are counted in LongAdders at once, so the stats stay exact.
+ * otherwise it repeats the lookup under the shared read lock. Only a hit on an expired entry takes the locks, to
+ * remove it. Hits and misses are counted in LongAdders at once, so the stats stay exact. peek, the ttl query and
+ * the key listing use the read lock.
  *
  * <p>The policy's reaction to a read ({@link ReplacementPolicy#onAccess}: lru's move to the tail, lfu's frequency,
  * tinylfu's sketch and region moves; {@link ReplacementPolicy#onMiss} for tinylfu) changes state that one thread
  * at a time may change, so a read records the access in this segment's {@link AccessBuffer} and the policy sees
- * it later, in recording order, when the buffer is drained: under the write lock <em>before every write</em> (so
- * before every eviction decision, and before the invariant check), and by the reader whose access finds the
- * buffer full, if it can at once take the read lock and the buffer's drain flag (a reader never waits; see
- * {@link #record} for why the read lock suffices). Replay skips entries that have left the table meanwhile (an
- * identity check, {@link EntryTable#contains}), since their policy links are gone. ttl and size ignore reads,
- * so their reads record nothing.
+ * it later, in recording order, when the buffer is drained under the policy lock: <em>before every change</em>
+ * (so before every eviction decision, and before the invariant check), and by the reader whose access finds its
+ * ring full, if the policy lock is free at once (a reader never waits; see {@link #record}). Replay skips entries
+ * that have left the table meanwhile (an identity check, {@link EntryTable#contains}), since their policy links
+ * are gone. ttl and size ignore reads, so their reads record nothing.
  *
  * <p><b>What "exact" means now.</b> Each policy still applies its rule exactly to the accesses it has been shown,
- * and it is shown every access before it names a victim, with two bounded exceptions that arise only under
- * concurrency: (1) a read that finds the buffer full while a writer holds the lock or another drain runs is
- * dropped (counted in {@link #droppedAccesses()}); at most {@link AccessBuffer#CAPACITY} accesses can be pending
- * per segment, so this happens only when readers outrun the drains, as in Caffeine, whose read buffers are lossy
- * in the same way; (2) accesses concurrent with a write may be replayed just after it rather than just before (their order
- * relative to that write was a race anyway), and one whose slot is claimed but not yet published waits for the
- * next drain. Single-threaded, nothing is ever dropped (the full-buffer drain cannot fail to start) and the
- * policy sees exactly the sequence of calls the locked engine made, so every policy's hand-checked order holds.
+ * and it is shown every access, in each thread's order, before it names a victim. Three approximations remain,
+ * all bounded and all arising only when threads overlap (as in Caffeine, whose read buffers are lossy the same
+ * way): (1) a read that finds its thread's ring full while a writer holds the lock or another drain runs is
+ * dropped (counted in {@link #droppedAccesses()}); a ring fills only after {@link AccessBuffer#CAPACITY} reads of
+ * one thread that no drain took, so this needs readers that outrun the drains; (2) the reads of different
+ * threads recorded since the last drain are replayed ring by ring ({@link AccessBuffer}), not in the order they
+ * happened between those threads (at most {@code STRIPES * CAPACITY} per segment); (3) reads concurrent with a
+ * write may be replayed just after it rather than just before (their order relative to that write was a race
+ * anyway), and one whose slot is claimed but not yet published waits for the next drain. Single-threaded,
+ * nothing is ever dropped (the full-ring drain cannot fail to start), one ring keeps the order, and the policy
+ * sees exactly the sequence of calls the locked engine made, so every policy's hand-checked order holds.
  */
 final class Segment {
     private static final EntryHeap.Order BY_DEADLINE =
             (a, ignoredA, b, ignoredB) -> Long.compare(a.deadline(), b.deadline());
 
+    /** Guards the table (write mode for every change; readers validate against it). */
     private final StampedLock lock = new StampedLock();
+    /** Guards the policy's state and the draining of {@link #accesses}; a change to the table holds both. */
+    private final ReentrantLock policyLock = new ReentrantLock();
     private final EntryTable table = new EntryTable();
     /** Only the entries that have a deadline, soonest first: expiry work is O(expired · log n). */
     private final EntryHeap expiry = new EntryHeap(BY_DEADLINE, EntryHeap.EXPIRY_SLOT, false);
@@ -136,11 +147,10 @@ final class Segment {
         return data;
     }
 
-    /** {@link #get} under the write lock, for a read that found its entry expired (and so must remove it). */
+    /** {@link #get} under both locks, for a read that found its entry expired (and so must remove it). */
     private byte[] getExpiring(byte[] key, long hash, long now) {
-        long stamp = lock.writeLock();
+        long stamp = lockForWrite();
         try {
-            drainAccesses();
             Entry entry = liveEntry(key, hash, now);
             if (entry == null) {
                 stats.misses.increment();
@@ -151,56 +161,61 @@ final class Segment {
             policy.onAccess(entry, hash);
             return entry.data;
         } finally {
-            lock.unlockWrite(stamp);
+            unlockForWrite(stamp);
         }
     }
 
     /**
-     * Hands a read to the policy through the buffer. If the buffer is full, drains it and applies this access
-     * directly, provided that can start at once: no other drain running and no writer holding the lock (a
-     * writer drains anyway); drops the access otherwise. Called with no lock held.
+     * Hands a read to the policy through the buffer. If the thread's ring is full, drains the buffer and applies
+     * this access directly, provided the policy lock is free at once (no drain or write under way; a writer drains
+     * anyway); drops the access otherwise. Called with no lock held.
      *
-     * <p>Such a drain holds only the <em>read</em> lock (plus the buffer's drain flag, so drains never overlap):
-     * it changes policy state only (entry links and state, the policy's own structures), which no reader looks at,
-     * and the read lock keeps writers, the only other users of policy state, out. So a drain does not invalidate
-     * the optimistic reads of other threads or make them wait, which taking the write lock here did (measured:
-     * with 2 threads, a reader of a hot segment parked in readLock behind every drain).
+     * <p>Such a drain holds only the policy lock, not the table's: it changes policy state alone (entry links and
+     * state, the policy's own structures), which no reader looks at, so it neither invalidates the optimistic
+     * reads of other threads nor makes them wait (taking the write lock here did both; measured: with 2 threads a
+     * reader of a hot segment parked behind every drain).
      */
     private void record(Entry entry, long hash) {
         if (accesses.offer(entry, hash)) {
             return;
         }
-        if (!accesses.tryStartDrain()) {
+        if (!policyLock.tryLock()) {
             droppedAccesses.increment();
             return;
         }
         try {
-            long stamp = lock.tryReadLock();
-            if (stamp == 0L) {
-                droppedAccesses.increment();
-                return;
-            }
-            try {
-                accesses.drain(replay);
-                replay(entry, hash);
-            } finally {
-                lock.unlockRead(stamp);
-            }
-        } finally {
-            accesses.endDrain();
-        }
-    }
-
-    /** Shows the policy every recorded read; the caller holds the write lock (which excludes every other drain). */
-    private void drainAccesses() {
-        if (accesses != null) {
             accesses.drain(replay);
+            replay(entry, hash);
+        } finally {
+            policyLock.unlock();
         }
     }
 
     /**
-     * One recorded read, replayed by the one drain running (no writer runs meanwhile, so the table is stable); an
-     * entry that has left the table since it was read is skipped.
+     * Takes the policy lock, shows the policy every recorded read (readers keep going meanwhile), then takes the
+     * table's write lock: what every change does first. {@link #unlockForWrite} releases both.
+     */
+    private long lockForWrite() {
+        policyLock.lock();
+        try {
+            if (accesses != null) {
+                accesses.drain(replay);
+            }
+            return lock.writeLock();
+        } catch (RuntimeException | Error e) {
+            policyLock.unlock();
+            throw e;
+        }
+    }
+
+    private void unlockForWrite(long stamp) {
+        lock.unlockWrite(stamp);
+        policyLock.unlock();
+    }
+
+    /**
+     * One recorded read, replayed under the policy lock (so no writer changes the table meanwhile); an entry that
+     * has left the table since it was read is skipped.
      */
     private void replay(Entry entry, long hash) {
         if (entry == AccessBuffer.MISS) {
@@ -236,9 +251,8 @@ final class Segment {
 
     /** Stores {@code data} (built by {@link Entry#newData} from this key), of that weight, under the key. */
     void put(byte[] key, long hash, byte[] data, long entryWeight, long deadline, long now) {
-        long stamp = lock.writeLock();
+        long stamp = lockForWrite();
         try {
-            drainAccesses();
             Entry existing = liveEntry(key, hash, now);
             if (existing != null && makeRoom(0, entryWeight - existing.weight(), existing, now)) {
                 replace(existing, data, deadline, hash);
@@ -251,14 +265,13 @@ final class Segment {
             }
             publish();
         } finally {
-            lock.unlockWrite(stamp);
+            unlockForWrite(stamp);
         }
     }
 
     boolean delete(byte[] key, long hash, long now) {
-        long stamp = lock.writeLock();
+        long stamp = lockForWrite();
         try {
-            drainAccesses();
             Entry entry = liveEntry(key, hash, now);
             if (entry == null) {
                 return false;
@@ -268,15 +281,14 @@ final class Segment {
             publish();
             return true;
         } finally {
-            lock.unlockWrite(stamp);
+            unlockForWrite(stamp);
         }
     }
 
     /** Drops everything; returns how many live entries went (expired ones count as expirations). */
     long clear(long now) {
-        long stamp = lock.writeLock();
+        long stamp = lockForWrite();
         try {
-            drainAccesses();
             List<Entry> entries = table.entries();
             long live = entries.stream().filter(entry -> !entry.isExpired(now)).count();
             stats.expirations.add(entries.size() - live);
@@ -287,7 +299,7 @@ final class Segment {
             publish();
             return live;
         } finally {
-            lock.unlockWrite(stamp);
+            unlockForWrite(stamp);
         }
     }
 
@@ -315,9 +327,8 @@ final class Segment {
 
     /** Removes every entry whose deadline has passed, soonest first, touching only those. */
     int expireDue(long now) {
-        long stamp = lock.writeLock();
+        long stamp = lockForWrite();
         try {
-            drainAccesses();
             int expired = 0;
             for (Entry due = expiry.peek(); due != null && due.isExpired(now); due = expiry.peek()) {
                 expire(due);
@@ -328,14 +339,13 @@ final class Segment {
             }
             return expired;
         } finally {
-            lock.unlockWrite(stamp);
+            unlockForWrite(stamp);
         }
     }
 
     void checkInvariants() {
-        long stamp = lock.writeLock();
+        long stamp = lockForWrite();
         try {
-            drainAccesses();
             table.checkInvariants();
             List<Entry> entries = table.entries();
             long summedWeight = 0;
@@ -363,7 +373,7 @@ final class Segment {
                 accesses.checkInvariants();
             }
         } finally {
-            lock.unlockWrite(stamp);
+            unlockForWrite(stamp);
         }
     }
 
