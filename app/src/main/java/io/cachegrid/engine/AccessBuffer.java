@@ -19,17 +19,17 @@ import java.lang.invoke.VarHandle;
  * means another reader claimed a slot, so the loop ends after at most {@link #CAPACITY} turns, in success or
  * "full".
  *
- * <p>The consumer ({@link #drain}) runs under the segment's policy lock, so there is one at a time. It takes each ring's slots in order from its head,
- * reading each entry with an acquire load, and stops early at a slot that was claimed but is not published yet
- * (its reader is between the CAS and the store; the next drain takes it). It clears each slot before it moves the
- * head on with a release store, so a reader that sees the new head (acquire) sees the slot empty, and the drain
- * read the old hash before the slot could be claimed again.
+ * <p>The consumer ({@link #drain}) runs under the segment's policy lock, so there is one at a time. It takes each
+ * ring's slots in order from its head, reading each entry with an acquire load, and stops early at a slot that was
+ * claimed but is not published yet (its reader is between the CAS and the store; the next drain takes it). It
+ * clears each slot before it moves the head on with a release store, so a reader that sees the new head (acquire)
+ * sees the slot empty, and the drain read the old hash before the slot could be claimed again.
  *
  * <p>A read that found nothing is recorded as {@link #MISS} with the key's hash (for policies that count misses).
  * Entries recorded here may have left the segment by the time they are drained: the consumer must check.
  */
 final class AccessBuffer {
-    /** Slots per ring: a thread drains after at most 16 of its reads of one segment. */
+    /** Slots per ring: a full ring is drained (or its next access dropped), so 16 reads wait at most. */
     static final int CAPACITY = 16;
     private static final int MASK = CAPACITY - 1;
     /**
