@@ -8,9 +8,11 @@ import java.util.function.ToLongFunction;
 
 /**
  * The in-memory cache: keys spread over power-of-two lock stripes ({@link Segment}s), each enforcing its share
- * of the item and memory limits exactly with its own eviction policy and expiry heap. No lock spans segments;
- * counters are LongAdders. Values are opaque byte arrays: a put copies the value in next to its key (one array
- * per entry, see {@link Entry}), a read returns a fresh copy, so callers may keep or change either array.
+ * of the item and memory limits exactly with its own eviction policy and expiry heap. No lock spans segments,
+ * reads take no exclusive lock (optimistic reads; the policy learns of them through a buffer, see
+ * {@link Segment}); counters are LongAdders. Values are opaque byte arrays: a put copies the value in next to its
+ * key (one array per entry, see {@link Entry}), a read returns a fresh copy, so callers may keep or change either
+ * array.
  */
 public final class CacheEngine {
 
@@ -213,6 +215,14 @@ public final class CacheEngine {
         for (Segment segment : segments) {
             segment.checkInvariants();
         }
+    }
+
+    /**
+     * Reads whose access no policy ever saw, summed over the segments: the bounded loss of the lossy access
+     * buffers under contention ({@link Segment}). Always 0 single-threaded.
+     */
+    long droppedAccesses() {
+        return sumOverSegments(Segment::droppedAccesses);
     }
 
     private static long deadline(long now, long ttlNanos) {

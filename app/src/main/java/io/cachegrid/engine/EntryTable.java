@@ -48,6 +48,56 @@ final class EntryTable {
         }
     }
 
+    /**
+     * {@link #find} for a reader that holds no lock (an optimistic read of the segment's {@code StampedLock}):
+     * every read may be stale or torn by a concurrent writer (a resize, a backward shift, a half-built entry), so
+     * this only has to stay safe, not right, and the caller discards the answer unless its stamp still validates.
+     * Safe: the slot array is read once and indexed within its own mask; the walk gives up after one lap
+     * ({@link #INCONCLUSIVE}); the key is compared only through the entry's final length and tag and a data array
+     * read once and bounds-checked. Keys of {@link Entry#LONG_KEY} bytes or more, whose length lives in the data
+     * array, are never matched here: the caller must not ask for them.
+     *
+     * @return the entry, null for none, or {@link #INCONCLUSIVE}
+     */
+    Entry findOptimistic(byte[] key, long hash) {
+        Entry[] table = slots;
+        int mask = table.length - 1;
+        short tag = Entry.tagOf(hash);
+        int i = (int) hash & mask;
+        for (int probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
+            Entry entry = table[i];
+            if (entry == null) {
+                return null;
+            }
+            if (entry.tag == tag && entry.keyLength == key.length) {
+                byte[] data = entry.data;
+                if (data != null && data.length >= key.length
+                        && Arrays.equals(key, 0, key.length, data, 0, key.length)) {
+                    return entry;
+                }
+            }
+        }
+        return INCONCLUSIVE;
+    }
+
+    /** What {@link #findOptimistic} answers when a lap of the table found neither the key nor an empty slot. */
+    static final Entry INCONCLUSIVE = new Entry(new byte[0], 0, 0);
+
+    /** Whether this very entry (not only its key) is in the table; {@code hash} is its key's. */
+    boolean contains(Entry entry, long hash) {
+        Entry[] table = slots;
+        int mask = table.length - 1;
+        for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
+            Entry found = table[i];
+            if (found == null) {
+                return false;
+            }
+            if (found == entry) {
+                return true;
+            }
+        }
+    }
+
     /** Adds an entry whose key is not in the table. */
     void add(Entry entry, long hash) {
         if ((long) (size + 1) * LOAD_DENOMINATOR > (long) slots.length * MAX_LOAD_NUMERATOR

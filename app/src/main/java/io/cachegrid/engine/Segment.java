@@ -2,11 +2,13 @@ package io.cachegrid.engine;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
- * One lock stripe of the cache: a table of entries, its eviction policy and its expiry heap, all guarded by one
- * lock, enforcing its share of both limits exactly.
+ * One lock stripe of the cache: a table of entries, its eviction policy and its expiry heap, enforcing its share of
+ * both limits exactly.
  *
  * <p>A write makes room first and stores second, so the limits hold at every step, even inside the lock, and
  * the entry being written is never its own victim (if a policy would rather evict the entry being rewritten,
@@ -16,18 +18,61 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Keys arrive as {@code (key, hash)}: the String, its bytes unless it is ASCII, and its hash
  * ({@link Keys}), computed by the caller outside the lock. A read hands back the entry's data array, which is
  * never written after it is stored, so the caller copies the value out after the lock is released.
+ *
+ * <p><b>Two locks.</b> A {@link StampedLock} guards the table (and the entries' data and deadlines, and the
+ * expiry heap): every change holds its write mode. A {@link ReentrantLock}, the policy lock, guards the policy's
+ * state and the draining of the access buffer. A change takes the policy lock first, then the write lock, and
+ * holds both ({@link #lockForWrite}); so whoever holds the policy lock alone also sees a table nobody changes.
+ *
+ * <p><b>Reads take no exclusive lock.</b> A {@link #get} is an optimistic read: it takes a stamp, looks the key up
+ * with {@link EntryTable#findOptimistic} (bounds-safe against any concurrent change), reads the entry's data array
+ * and deadline, and trusts what it read only if the stamp still validates, i.e. no writer ran meanwhile;
+ * otherwise it repeats the lookup under the shared read lock. Only a hit on an expired entry takes the locks, to
+ * remove it. Hits and misses are counted in LongAdders at once, so the stats stay exact. peek, the ttl query and
+ * the key listing use the read lock.
+ *
+ * <p>The policy's reaction to a read ({@link ReplacementPolicy#onAccess}: lru's move to the tail, lfu's frequency,
+ * tinylfu's sketch and region moves; {@link ReplacementPolicy#onMiss} for tinylfu) changes state that one thread
+ * at a time may change, so a read records the access in this segment's {@link AccessBuffer} and the policy sees
+ * it later, in recording order, when the buffer is drained under the policy lock: <em>before every change</em>
+ * (so before every eviction decision, and before the invariant check), and by the reader whose access finds its
+ * ring full, if the policy lock is free at once (a reader never waits; see {@link #record}). Replay skips entries
+ * that have left the table meanwhile (an identity check, {@link EntryTable#contains}), since their policy links
+ * are gone. ttl and size ignore reads, so their reads record nothing.
+ *
+ * <p><b>What "exact" means now.</b> Each policy still applies its rule exactly to the accesses it has been shown,
+ * and it is shown every access, in each thread's order, before it names a victim. Three approximations remain,
+ * all bounded and all arising only when threads overlap (as in Caffeine, whose read buffers are lossy the same
+ * way): (1) a read that finds its thread's ring full while a writer holds the lock or another drain runs is
+ * dropped (counted in {@link #droppedAccesses()}); a ring fills only after {@link AccessBuffer#CAPACITY} reads of
+ * one thread that no drain took, so this needs readers that outrun the drains; (2) the reads of different
+ * threads recorded since the last drain are replayed ring by ring ({@link AccessBuffer}), not in the order they
+ * happened between those threads (at most {@code STRIPES * CAPACITY} per segment); (3) reads concurrent with a
+ * write may be replayed just after it rather than just before (their order relative to that write was a race
+ * anyway), and one whose slot is claimed but not yet published waits for the next drain. Single-threaded,
+ * nothing is ever dropped (the full-ring drain cannot fail to start), one ring keeps the order, and the policy
+ * sees exactly the sequence of calls the locked engine made, so every policy's hand-checked order holds.
  */
 final class Segment {
     private static final EntryHeap.Order BY_DEADLINE =
             (a, ignoredA, b, ignoredB) -> Long.compare(a.deadline(), b.deadline());
 
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Guards the table (write mode for every change; readers validate against it). */
+    private final StampedLock lock = new StampedLock();
+    /** Guards the policy's state and the draining of {@link #accesses}; a change to the table holds both. */
+    private final ReentrantLock policyLock = new ReentrantLock();
     private final EntryTable table = new EntryTable();
     /** Only the entries that have a deadline, soonest first: expiry work is O(expired · log n). */
     private final EntryHeap expiry = new EntryHeap(BY_DEADLINE, EntryHeap.EXPIRY_SLOT, false);
     private final ReplacementPolicy policy;
     private final SegmentLimits limits;
     private final StatsCounter stats;
+    /** Reads the policy has not seen yet; null for policies that ignore reads (ttl, size). */
+    private final AccessBuffer accesses;
+    /** Whether misses are recorded too (tinylfu's sketch counts them). */
+    private final boolean recordsMisses;
+    private final AccessBuffer.Replay replay = this::replay;
+    private final LongAdder droppedAccesses = new LongAdder();
     private long weight;
     private volatile int publishedCount;
     private volatile long publishedWeight;
@@ -36,6 +81,10 @@ final class Segment {
         this.policy = ReplacementPolicy.create(policy, limits);
         this.limits = limits;
         this.stats = stats;
+        boolean recordsHits = policy == EvictionPolicy.LRU || policy == EvictionPolicy.LFU
+                || policy == EvictionPolicy.TINYLFU;
+        this.recordsMisses = policy == EvictionPolicy.TINYLFU;
+        this.accesses = recordsHits || recordsMisses ? new AccessBuffer() : null;
     }
 
     int size() {
@@ -46,9 +95,61 @@ final class Segment {
         return publishedWeight;
     }
 
+    /** Reads the policy never saw (ring full while a drain or a write ran); 0 unless threads contended. */
+    long droppedAccesses() {
+        return droppedAccesses.sum();
+    }
+
     /** The live entry's data array (key, then value) or null; counts a hit or a miss. */
     byte[] get(byte[] key, long hash, long now) {
-        lock.lock();
+        Entry entry;
+        byte[] data = null;
+        long deadline = 0;
+        long stamp = key.length < Entry.LONG_KEY ? lock.tryOptimisticRead() : 0L;
+        if (stamp != 0L) {
+            entry = table.findOptimistic(key, hash);
+            if (entry != null && entry != EntryTable.INCONCLUSIVE) {
+                data = entry.data;
+                deadline = entry.deadline();
+            }
+            if (!lock.validate(stamp) || entry == EntryTable.INCONCLUSIVE) {
+                entry = EntryTable.INCONCLUSIVE;
+            }
+        } else {
+            entry = EntryTable.INCONCLUSIVE;
+        }
+        if (entry == EntryTable.INCONCLUSIVE) {                 // a writer ran meanwhile: look again, shared
+            stamp = lock.readLock();
+            try {
+                entry = table.find(key, hash);
+                if (entry != null) {
+                    data = entry.data;
+                    deadline = entry.deadline();
+                }
+            } finally {
+                lock.unlockRead(stamp);
+            }
+        }
+        if (entry == null) {
+            stats.misses.increment();
+            if (recordsMisses) {
+                record(AccessBuffer.MISS, hash);
+            }
+            return null;
+        }
+        if (now >= deadline) {
+            return getExpiring(key, hash, now);
+        }
+        stats.hits.increment();
+        if (accesses != null) {
+            record(entry, hash);
+        }
+        return data;
+    }
+
+    /** {@link #get} under both locks, for a read that found its entry expired (and so must remove it). */
+    private byte[] getExpiring(byte[] key, long hash, long now) {
+        long stamp = lockForWrite();
         try {
             Entry entry = liveEntry(key, hash, now);
             if (entry == null) {
@@ -60,23 +161,83 @@ final class Segment {
             policy.onAccess(entry, hash);
             return entry.data;
         } finally {
-            lock.unlock();
+            unlockForWrite(stamp);
+        }
+    }
+
+    /**
+     * Hands a read to the policy through the buffer. If the thread's ring is full, drains the buffer and applies
+     * this access directly, provided the policy lock is free at once (no drain or write under way; a writer drains
+     * anyway); drops the access otherwise. Called with no lock held.
+     *
+     * <p>Such a drain holds only the policy lock, not the table's: it changes policy state alone (entry links and
+     * state, the policy's own structures), which no reader looks at, so it neither invalidates the optimistic
+     * reads of other threads nor makes them wait (an earlier version took the write lock here, and its lru reads
+     * did not scale from 1 to 2 threads).
+     */
+    private void record(Entry entry, long hash) {
+        if (accesses.offer(entry, hash)) {
+            return;
+        }
+        if (!policyLock.tryLock()) {
+            droppedAccesses.increment();
+            return;
+        }
+        try {
+            accesses.drain(replay);
+            replay(entry, hash);
+        } finally {
+            policyLock.unlock();
+        }
+    }
+
+    /**
+     * Takes the policy lock, shows the policy every recorded read (readers keep going meanwhile), then takes the
+     * table's write lock: what every change does first. {@link #unlockForWrite} releases both.
+     */
+    private long lockForWrite() {
+        policyLock.lock();
+        try {
+            if (accesses != null) {
+                accesses.drain(replay);
+            }
+            return lock.writeLock();
+        } catch (RuntimeException | Error e) {
+            policyLock.unlock();
+            throw e;
+        }
+    }
+
+    private void unlockForWrite(long stamp) {
+        lock.unlockWrite(stamp);
+        policyLock.unlock();
+    }
+
+    /**
+     * One recorded read, replayed under the policy lock (so no writer changes the table meanwhile); an entry that
+     * has left the table since it was read is skipped.
+     */
+    private void replay(Entry entry, long hash) {
+        if (entry == AccessBuffer.MISS) {
+            policy.onMiss(hash);
+        } else if (table.contains(entry, hash)) {
+            policy.onAccess(entry, hash);
         }
     }
 
     /** Like {@link #get}, counting nothing and changing nothing. */
     byte[] peek(byte[] key, long hash, long now) {
-        lock.lock();
+        long stamp = lock.readLock();
         try {
             Entry entry = table.find(key, hash);
             return entry == null || entry.isExpired(now) ? null : entry.data;
         } finally {
-            lock.unlock();
+            lock.unlockRead(stamp);
         }
     }
 
     long ttlRemainingNanos(byte[] key, long hash, long now) {
-        lock.lock();
+        long stamp = lock.readLock();
         try {
             Entry entry = table.find(key, hash);
             if (entry == null || entry.isExpired(now)) {
@@ -84,13 +245,13 @@ final class Segment {
             }
             return entry.hasDeadline() ? entry.deadline() - now : -1;
         } finally {
-            lock.unlock();
+            lock.unlockRead(stamp);
         }
     }
 
     /** Stores {@code data} (built by {@link Entry#newData} from this key), of that weight, under the key. */
     void put(byte[] key, long hash, byte[] data, long entryWeight, long deadline, long now) {
-        lock.lock();
+        long stamp = lockForWrite();
         try {
             Entry existing = liveEntry(key, hash, now);
             if (existing != null && makeRoom(0, entryWeight - existing.weight(), existing, now)) {
@@ -104,12 +265,12 @@ final class Segment {
             }
             publish();
         } finally {
-            lock.unlock();
+            unlockForWrite(stamp);
         }
     }
 
     boolean delete(byte[] key, long hash, long now) {
-        lock.lock();
+        long stamp = lockForWrite();
         try {
             Entry entry = liveEntry(key, hash, now);
             if (entry == null) {
@@ -120,13 +281,13 @@ final class Segment {
             publish();
             return true;
         } finally {
-            lock.unlock();
+            unlockForWrite(stamp);
         }
     }
 
     /** Drops everything; returns how many live entries went (expired ones count as expirations). */
     long clear(long now) {
-        lock.lock();
+        long stamp = lockForWrite();
         try {
             List<Entry> entries = table.entries();
             long live = entries.stream().filter(entry -> !entry.isExpired(now)).count();
@@ -138,13 +299,13 @@ final class Segment {
             publish();
             return live;
         } finally {
-            lock.unlock();
+            unlockForWrite(stamp);
         }
     }
 
     /** Adds live keys containing the substring to {@code into} while it is below the limit; returns the matches. */
     long collectKeys(String substring, int limit, long now, List<String> into) {
-        lock.lock();
+        long stamp = lock.readLock();
         try {
             long matches = 0;
             for (Entry entry : table.entries()) {
@@ -160,13 +321,13 @@ final class Segment {
             }
             return matches;
         } finally {
-            lock.unlock();
+            lock.unlockRead(stamp);
         }
     }
 
     /** Removes every entry whose deadline has passed, soonest first, touching only those. */
     int expireDue(long now) {
-        lock.lock();
+        long stamp = lockForWrite();
         try {
             int expired = 0;
             for (Entry due = expiry.peek(); due != null && due.isExpired(now); due = expiry.peek()) {
@@ -178,12 +339,12 @@ final class Segment {
             }
             return expired;
         } finally {
-            lock.unlock();
+            unlockForWrite(stamp);
         }
     }
 
     void checkInvariants() {
-        lock.lock();
+        long stamp = lockForWrite();
         try {
             table.checkInvariants();
             List<Entry> entries = table.entries();
@@ -208,8 +369,11 @@ final class Segment {
             Invariants.check(publishedCount == table.size() && publishedWeight == weight, "published occupancy");
             Invariants.check(expiry.checkedEntries().size() == withDeadline, "expiry heap size");
             policy.checkInvariants(entries);
+            if (accesses != null) {
+                accesses.checkInvariants();
+            }
         } finally {
-            lock.unlock();
+            unlockForWrite(stamp);
         }
     }
 

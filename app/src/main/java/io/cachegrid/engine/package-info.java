@@ -2,9 +2,18 @@
  * The cache engine: storage, eviction, expiry and accounting, with no HTTP in sight.
  *
  * <p>{@link io.cachegrid.engine.CacheEngine} is the whole public surface. It spreads keys over a power-of-two
- * number of {@code Segment}s; each segment has its own lock, open-addressing {@code EntryTable},
+ * number of {@code Segment}s; each segment has its own locks, open-addressing {@code EntryTable},
  * {@code ReplacementPolicy} and expiry heap, and enforces {@code maxSize / segments} items and {@code maxMemoryBytes / segments} bytes
  * exactly, so no lock ever spans segments and the totals can never exceed the cache limits.
+ *
+ * <p><b>Reads take no exclusive lock.</b> A get is an optimistic read of the segment's {@code StampedLock}
+ * ({@code EntryTable.findOptimistic}, validated; the shared read lock on a conflict); it counts its hit or miss
+ * in LongAdders and records the access for the policy in the segment's {@code AccessBuffer} (striped by thread,
+ * bounded, lossy), which is replayed under the segment's policy lock before every write and whenever a reader
+ * finds its ring full. Policies are exact for the accesses they are shown: single-threaded that is every access,
+ * in order; under contention a read may be dropped (counted) or replayed out of order with other threads' reads
+ * since the last drain, a bounded approximation as in Caffeine ({@code Segment} states it precisely). Only an
+ * expired hit, and every write, takes the locks.
  *
  * <ul>
  *   <li>Policies, one file each: {@code LruPolicy} (access-order list), {@code LfuPolicy} (O(1) frequency
