@@ -137,7 +137,7 @@ class TinyLfuPolicyTest extends EngineTestSupport {
         }
 
         void request(int key) {
-            long hash = Keys.hash(Integer.toString(key));
+            long hash = fixedHash(key);
             requests++;
             Entry entry = entries.get(key);
             if (entry != null) {
@@ -160,6 +160,14 @@ class TinyLfuPolicyTest extends EngineTestSupport {
 
         double hitRatio() {
             return (double) hits / requests;
+        }
+
+        /** SplitMix64 of the key: the engine's own hash is seeded per JVM, which would make runs differ. */
+        private static long fixedHash(int key) {
+            long z = (key + 1) * 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 31);
         }
     }
 }
