@@ -21,8 +21,10 @@ record ApiRequest(Method method, String path, Map<String, String> query, JsonVal
         return new ApiRequest(method, path, Map.of(), null);
     }
 
+    /** Keeps the parameters in the caller's order (Map.copyOf would not), so a request's URL is always the same. */
     ApiRequest withQuery(Map<String, String> query) {
-        return new ApiRequest(method, path, Map.copyOf(query), body);
+        return new ApiRequest(method, path, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(query)),
+                body);
     }
 
     ApiRequest withBody(JsonValue body) {
