@@ -8,10 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 
 import io.cachegrid.engine.CacheEngine;
@@ -74,19 +70,19 @@ final class BatchRoute {
                 }
                 parts.computeIfAbsent(owners.get(i), o -> new ArrayList<>()).add(key);
             }
-            Map<NodeAddress, Answer> answers = fanOut(parts, part -> keysBody(part), "/cache/batch/get");
+            Map<NodeAddress, PeerResponse> answers = sendParts(parts, part -> keysBody(part), "/cache/batch/get");
             List<String> retry = new ArrayList<>();
-            for (Map.Entry<NodeAddress, Answer> entry : answers.entrySet()) {
-                Answer answer = entry.getValue();
-                List<String> part = parts.get(entry.getKey());
-                if (answer.response() == null) {
+            for (Map.Entry<NodeAddress, List<String>> entry : parts.entrySet()) {
+                PeerResponse answer = answers.get(entry.getKey());
+                List<String> part = entry.getValue();
+                if (answer == null) {
                     new LinkedHashSet<>(part).forEach(key -> attempt.merge(key, 1, Integer::sum));
                     retry.addAll(part);
-                } else if (!answer.response().ok()) {
-                    ClusterResponses.relay(res, answer.response());
+                } else if (!answer.ok()) {
+                    ClusterResponses.relay(res, answer);
                     return;
                 } else {
-                    JsonSlice.parse(answer.response().body()).members().get("results").members()
+                    JsonSlice.parse(answer.body()).members().get("results").members()
                             .forEach((key, result) -> results.put(key, result.bytes()));
                 }
             }
@@ -119,19 +115,18 @@ final class BatchRoute {
                 parts.computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
             }
         }
-        Map<NodeAddress, Answer> answers = fanOut(parts, part -> itemsBody(part, items, ttl), "/cache/batch/set");
+        Map<NodeAddress, PeerResponse> answers = sendParts(parts, part -> itemsBody(part, items, ttl),
+                "/cache/batch/set");
         Set<String> stored = new HashSet<>();
         byte[] ttlEcho = null;
-        for (Map.Entry<NodeAddress, Answer> entry : answers.entrySet()) {
-            PeerResponse answer = entry.getValue().response();
-            if (answer != null && !answer.ok()) {
+        for (Map.Entry<NodeAddress, PeerResponse> entry : answers.entrySet()) { // members that answered
+            PeerResponse answer = entry.getValue();
+            if (!answer.ok()) {
                 ClusterResponses.relay(res, answer);
                 return;
             }
-            if (answer != null) {
-                stored.addAll(parts.get(entry.getKey()));
-                ttlEcho = JsonSlice.parse(answer.body()).members().get("ttl").bytes();
-            }
+            stored.addAll(parts.get(entry.getKey()));
+            ttlEcho = JsonSlice.parse(answer.body()).members().get("ttl").bytes();
         }
         if (ttlEcho == null) {
             ClusterResponses.unavailable(res, "no owner of any item could be reached (tried " + parts.keySet()
@@ -143,34 +138,11 @@ final class BatchRoute {
                 .name("ttl").rawValue(ttlEcho).name("timestamp").value(ClusterResponses.timestamp()).endObject());
     }
 
-    /** The outcome of one part: the member's answer, or null when it could not be reached. */
-    private record Answer(PeerResponse response) {
-    }
-
-    private Map<NodeAddress, Answer> fanOut(Map<NodeAddress, List<String>> parts,
-                                            Function<List<String>, byte[]> body, String path) {
-        Map<NodeAddress, Future<Answer>> futures = new LinkedHashMap<>();
-        Map<NodeAddress, Answer> answers = new LinkedHashMap<>();
-        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
-            parts.forEach((member, part) -> futures.put(member, senders.submit(() -> {
-                try {
-                    return new Answer(node.client().send(member, Method.POST, path, Internal.REPLICA, null,
-                            body.apply(part)));
-                } catch (PeerUnavailableException e) {
-                    node.reportDown(member);
-                    return new Answer(null);
-                }
-            })));
-            for (Map.Entry<NodeAddress, Future<Answer>> future : futures.entrySet()) {
-                answers.put(future.getKey(), future.getValue().get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-        return answers;
+    /** Each member's part as an internal batch request, all at once; unreachable members have no answer. */
+    private Map<NodeAddress, PeerResponse> sendParts(Map<NodeAddress, List<String>> parts,
+                                                     Function<List<String>, byte[]> body, String path) {
+        return node.askEach(parts.keySet(), member -> node.client().send(member, Method.POST, path, Internal.REPLICA,
+                null, body.apply(parts.get(member))));
     }
 
     /** A batch the router does not split: the local service answers it (with its error). */

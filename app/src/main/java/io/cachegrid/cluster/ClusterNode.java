@@ -1,6 +1,13 @@
 package io.cachegrid.cluster;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cachegrid.api.ApiLimits;
@@ -90,6 +97,45 @@ final class ClusterNode implements Cluster {
 
     PeerClient client() {
         return client;
+    }
+
+    /** One request to one member. */
+    @FunctionalInterface
+    interface PeerCall {
+        PeerResponse send(NodeAddress member) throws PeerUnavailableException;
+    }
+
+    /**
+     * Sends to every member at once, a virtual thread each, and waits for all answers (any status), in the order of
+     * {@code members}. A member that cannot be reached is reported down and has no answer in the result.
+     */
+    Map<NodeAddress, PeerResponse> askEach(Collection<NodeAddress> members, PeerCall call) {
+        Map<NodeAddress, Future<PeerResponse>> futures = new LinkedHashMap<>();
+        Map<NodeAddress, PeerResponse> answers = new LinkedHashMap<>();
+        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (NodeAddress member : members) {
+                futures.put(member, senders.submit(() -> {
+                    try {
+                        return call.send(member);
+                    } catch (PeerUnavailableException e) {
+                        reportDown(member);
+                        return null;
+                    }
+                }));
+            }
+            for (Map.Entry<NodeAddress, Future<PeerResponse>> future : futures.entrySet()) {
+                PeerResponse answer = future.getValue().get();
+                if (answer != null) {
+                    answers.put(future.getKey(), answer);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        return answers;
     }
 
     /**

@@ -5,10 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
@@ -94,31 +90,7 @@ final class FanOutRoute {
     }
 
     private Map<NodeAddress, PeerResponse> askAll(ClusterView view, Method method, String rawPath) {
-        Map<NodeAddress, Future<PeerResponse>> futures = new LinkedHashMap<>();
-        Map<NodeAddress, PeerResponse> answers = new LinkedHashMap<>();
-        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (NodeAddress member : view.live()) {
-                futures.put(member, senders.submit(() -> {
-                    try {
-                        return node.client().send(member, method, rawPath, Internal.REPLICA, null, null);
-                    } catch (PeerUnavailableException e) {
-                        node.reportDown(member);
-                        return null;
-                    }
-                }));
-            }
-            for (Map.Entry<NodeAddress, Future<PeerResponse>> future : futures.entrySet()) {
-                PeerResponse answer = future.getValue().get();
-                if (answer != null) {
-                    answers.put(future.getKey(), answer);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-        return answers;
+        return node.askEach(view.live(),
+                member -> node.client().send(member, method, rawPath, Internal.REPLICA, null, null));
     }
 }
