@@ -1,9 +1,11 @@
 package io.cachegrid.api;
 
+import io.cachegrid.engine.CacheSettings;
+import io.cachegrid.json.JsonWriter;
 import io.cachegrid.loadtest.LoadTestRun;
 import io.cachegrid.loadtest.LoadTester;
 import io.cachegrid.loadtest.OperationType;
-import io.cachegrid.json.JsonWriter;
+import io.cachegrid.loadtest.Target;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -12,13 +14,15 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code POST /test/load} starts a load test on the live engine and answers 202 at once; the run's progress and
- * result are at {@code GET /test/load/{id}}, the latest runs at {@code GET /test/load}.
+ * {@code POST /test/load} starts a load test and answers 202 at once; the run's progress and result are at
+ * {@code GET /test/load/{id}}, the latest runs at {@code GET /test/load}. The run measures a scratch engine with the
+ * live engine's settings unless {@code target=live} asks for the live engine; each run document says which.
  */
 public final class LoadTestService implements HttpService {
 
     static final int MAX_OPERATIONS = 100_000;
     private static final int DEFAULT_OPERATIONS = 1000;
+    private static final double MIB = 1024.0 * 1024.0;
 
     private final LoadTester tester;
     private final RequestReader reader;
@@ -45,7 +49,13 @@ public final class LoadTestService implements HttpService {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid operation_type", e.getMessage());
         }
-        LoadTestRun run = tester.start(type, operations).orElseThrow(() -> new ApiException(Status.CONFLICT_409,
+        Target target;
+        try {
+            target = Target.parse(req.query().first("target").orElse("scratch"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid target", e.getMessage());
+        }
+        LoadTestRun run = tester.start(type, operations, target).orElseThrow(() -> new ApiException(Status.CONFLICT_409,
                 "load test running", "another load test is still running; wait for it at GET /test/load"));
         res.header(HeaderNames.LOCATION, "/test/load/" + run.id());
         Json.send(res, Status.ACCEPTED_202, write(new JsonWriter(), run));
@@ -65,7 +75,13 @@ public final class LoadTestService implements HttpService {
     }
 
     private static JsonWriter write(JsonWriter out, LoadTestRun run) {
+        CacheSettings engine = run.engineSettings();
         out.beginObject().name("id").value(run.id()).name("status").value(run.status().name().toLowerCase())
+                .name("target").value(run.target().configName())
+                .name("engine").beginObject().name("eviction_policy").value(engine.policy().configName())
+                .name("max_size").value(engine.maxSize())
+                .name("max_memory_mb").value(Math.round(engine.maxMemoryBytes() / MIB))
+                .name("segments").value(engine.segments()).endObject()
                 .name("operation_type").value(run.type().configName()).name("num_operations").value(run.operations())
                 .name("completed_operations").value(run.completedOperations()).name("started_at").value(run.startedAt())
                 .name("result_url").value("/test/load/" + run.id());

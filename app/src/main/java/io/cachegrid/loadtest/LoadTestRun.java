@@ -2,6 +2,8 @@ package io.cachegrid.loadtest;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.cachegrid.engine.CacheSettings;
+
 /**
  * One load test: its request, its progress while it runs and its result once it ends. Written by the worker,
  * read by any request thread, so the mutable parts are volatile or atomic.
@@ -17,6 +19,8 @@ public final class LoadTestRun {
     private final String id;
     private final OperationType type;
     private final int operations;
+    private final Target target;
+    private final CacheSettings engineSettings;
     private final double startedAt;
     private final AtomicLong completed = new AtomicLong();
     private volatile Status status = Status.RUNNING;
@@ -24,10 +28,13 @@ public final class LoadTestRun {
     private volatile Latency latency;
     private volatile String failure;
 
-    LoadTestRun(String id, OperationType type, int operations, double startedAt) {
+    LoadTestRun(String id, OperationType type, int operations, Target target, CacheSettings engineSettings,
+                double startedAt) {
         this.id = id;
         this.type = type;
         this.operations = operations;
+        this.target = target;
+        this.engineSettings = engineSettings;
         this.startedAt = startedAt;
     }
 
@@ -41,6 +48,15 @@ public final class LoadTestRun {
 
     public int operations() {
         return operations;
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /** The settings of the engine the run measures, with the segment count resolved (never 0). */
+    public CacheSettings engineSettings() {
+        return engineSettings;
     }
 
     public double startedAt() {

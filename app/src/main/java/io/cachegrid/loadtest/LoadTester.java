@@ -15,13 +15,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.engine.CacheSettings;
 
 /**
- * Runs load tests against the live engine in the background, one at a time, and keeps the latest results.
+ * Runs load tests in the background, one at a time, and keeps the latest results.
  * <p>
- * Each run works on its own key space ({@code loadtest:<run>:<n>}) with a short ttl, so it exercises the real
- * engine (its counters and eviction included) without overwriting user keys, and its keys leave by themselves.
- * Every operation is timed individually; percentiles come from the sorted latencies.
+ * Why a scratch engine: a run on the live engine writes its own keys, which evict user entries once the cache is
+ * full, and its hits, misses and sets land in {@code /stats}, {@code /metrics} and the console's hit ratio. So by
+ * default ({@link Target#SCRATCH}) each run gets a fresh {@link CacheEngine} with the live engine's settings
+ * (policy, item and memory limits, segment count), measures that, and drops it when it ends. {@link Target#LIVE}
+ * is the documented opt-in for measuring the engine that serves users.
+ * <p>
+ * Memory: one run at a time ({@link #start} refuses a second one), and a run touches at most {@link #KEY_SPACE}
+ * keys of {@link #VALUE}'s size, so a scratch engine holds well under a megabyte of entries plus its empty
+ * structures (tinylfu's frequency sketch is the largest: 8 bytes per {@code max_size} item). The scratch engine is
+ * cleared and unreferenced before the run is marked finished, so the next run cannot overlap it.
+ * <p>
+ * Each run works on its own key space ({@code loadtest:<run>:<n>}) with a short ttl, so on the live engine it
+ * never overwrites user keys and its keys leave by themselves. Every operation is timed individually; percentiles
+ * come from the sorted latencies.
  */
 public final class LoadTester implements AutoCloseable {
 
@@ -36,15 +48,16 @@ public final class LoadTester implements AutoCloseable {
     /** A JSON value of 64 bytes, a typical small cache entry. */
     private static final byte[] VALUE = ("{\"payload\":\"" + "x".repeat(50) + "\"}").getBytes(StandardCharsets.UTF_8);
 
-    private final CacheEngine engine;
+    private final CacheEngine live;
     private final int workers;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicInteger sequence = new AtomicInteger();
     private final Deque<LoadTestRun> runs = new ArrayDeque<>();
     private LoadTestRun running;
 
-    public LoadTester(CacheEngine engine) {
-        this.engine = engine;
+    /** @param live the engine that serves users: its settings shape each scratch engine */
+    public LoadTester(CacheEngine live) {
+        this.live = live;
         this.workers = Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
@@ -53,12 +66,12 @@ public final class LoadTester implements AutoCloseable {
      *
      * @return the started run, or empty when another run is still going
      */
-    public synchronized Optional<LoadTestRun> start(OperationType type, int operations) {
+    public synchronized Optional<LoadTestRun> start(OperationType type, int operations, Target target) {
         if (running != null && running.status() == LoadTestRun.Status.RUNNING) {
             return Optional.empty();
         }
-        LoadTestRun run = new LoadTestRun("lt-" + sequence.incrementAndGet(), type, operations,
-                System.currentTimeMillis() / 1000.0);
+        LoadTestRun run = new LoadTestRun("lt-" + sequence.incrementAndGet(), type, operations, target,
+                sameShape(live), System.currentTimeMillis() / 1000.0);
         running = run;
         runs.addFirst(run);
         while (runs.size() > HISTORY) {
@@ -77,6 +90,12 @@ public final class LoadTester implements AutoCloseable {
         return List.copyOf(runs);
     }
 
+    /** The live engine's settings with its segment count spelled out, so a scratch engine matches it exactly. */
+    static CacheSettings sameShape(CacheEngine live) {
+        CacheSettings s = live.settings();
+        return new CacheSettings(s.maxSize(), s.maxMemoryBytes(), s.policy(), live.segmentCount(), s.ticker());
+    }
+
     @Override
     public void close() {
         executor.shutdownNow();
@@ -84,31 +103,18 @@ public final class LoadTester implements AutoCloseable {
 
     private void execute(LoadTestRun run) {
         try {
-            String prefix = "loadtest:" + run.id() + ":";
-            if (run.type() != OperationType.SET) {
-                for (int i = 0; i < Math.min(KEY_SPACE, run.operations()); i++) {
-                    engine.put(prefix + i, VALUE, KEY_TTL_NANOS); // reads should find something
+            CacheEngine engine = run.target() == Target.LIVE ? live : new CacheEngine(run.engineSettings());
+            Measured measured;
+            try {
+                measured = measure(run, engine);
+            } finally {
+                if (engine != live) {
+                    engine.clear(); // its memory goes back now, before the next run may start
                 }
             }
-            int perWorker = (run.operations() + workers - 1) / workers;
-            List<Future<long[]>> parts = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int w = 0; w < workers; w++) {
-                int count = Math.max(0, Math.min(perWorker, run.operations() - w * perWorker));
-                long seed = w;
-                parts.add(executor.submit(() -> work(run, prefix, count, seed)));
-            }
-            long[] latencies = new long[run.operations()];
-            int filled = 0;
-            for (Future<long[]> part : parts) {
-                long[] measured = part.get();
-                System.arraycopy(measured, 0, latencies, filled, measured.length);
-                filled += measured.length;
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            run.complete(seconds, percentiles(latencies));
-            LOG.log(System.Logger.Level.INFO, "Load test {0}: {1} {2} ops in {3} s", run.id(), run.operations(),
-                    run.type().configName(), seconds);
+            run.complete(measured.seconds(), percentiles(measured.latencies()));
+            LOG.log(System.Logger.Level.INFO, "Load test {0}: {1} {2} ops on the {3} engine in {4} s", run.id(),
+                    run.operations(), run.type().configName(), run.target().configName(), measured.seconds());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             run.fail("interrupted");
@@ -118,7 +124,37 @@ public final class LoadTester implements AutoCloseable {
         }
     }
 
-    private long[] work(LoadTestRun run, String prefix, int count, long seed) {
+    /** Latencies of every operation and the wall time of the measured phase. */
+    private record Measured(long[] latencies, double seconds) {
+    }
+
+    /** Preloads the keys reads should find (not timed), then runs the operations on all workers. */
+    private Measured measure(LoadTestRun run, CacheEngine engine) throws Exception {
+        String prefix = "loadtest:" + run.id() + ":";
+        if (run.type() != OperationType.SET) {
+            for (int i = 0; i < Math.min(KEY_SPACE, run.operations()); i++) {
+                engine.put(prefix + i, VALUE, KEY_TTL_NANOS);
+            }
+        }
+        int perWorker = (run.operations() + workers - 1) / workers;
+        List<Future<long[]>> parts = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int w = 0; w < workers; w++) {
+            int count = Math.max(0, Math.min(perWorker, run.operations() - w * perWorker));
+            long seed = w;
+            parts.add(executor.submit(() -> work(run, engine, prefix, count, seed)));
+        }
+        long[] latencies = new long[run.operations()];
+        int filled = 0;
+        for (Future<long[]> part : parts) {
+            long[] measured = part.get();
+            System.arraycopy(measured, 0, latencies, filled, measured.length);
+            filled += measured.length;
+        }
+        return new Measured(latencies, (System.nanoTime() - start) / 1e9);
+    }
+
+    private long[] work(LoadTestRun run, CacheEngine engine, String prefix, int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         long[] latencies = new long[count];
         for (int i = 0; i < count; i++) {
