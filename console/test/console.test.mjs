@@ -9,7 +9,7 @@ import { launch, openPage } from './lib/browser.mjs';
 import { Server, TARGET } from './lib/server.mjs';
 
 const SHOTS = path.join(TARGET, 'screenshots');
-const TEST_TIMEOUT = 60_000;
+const SUITE_TIMEOUT = 180_000; // the whole describe block: every test, one after the other
 
 let server;
 let browser;
@@ -42,7 +42,7 @@ async function withConsole(name, fn, options = {}) {
 
 const fmtPercent = (ratio) => (ratio * 100).toFixed(2) + ' %';
 
-describe('CacheGrid console', { timeout: TEST_TIMEOUT }, () => {
+describe('CacheGrid console', { timeout: SUITE_TIMEOUT }, () => {
   test('the page loads with its live panels and no console errors (light and dark)', async () => {
     for (const colorScheme of ['light', 'dark']) {
       const page = await withConsole('page-loads-' + colorScheme, async (p) => {
@@ -107,6 +107,76 @@ describe('CacheGrid console', { timeout: TEST_TIMEOUT }, () => {
       const row = p.locator(`#lt-runs tbody tr[data-id="${run.id}"]`);
       await row.waitFor();
       assert.equal(await row.getAttribute('data-status'), 'completed');
+      // the default target: a scratch engine shaped like the live one, and the page says so
+      assert.equal(run.target, 'scratch');
+      assert.equal(await p.textContent('#lt-target-shown'), 'scratch engine');
+      const stats = await server.json('GET', '/stats');
+      assert.match(await p.textContent('#lt-engine'),
+        new RegExp(`^Scratch engine \\(${stats.eviction_policy}, ${stats.max_size.toLocaleString('en-US')} items, .*untouched$`));
+      assert.equal(await row.getAttribute('data-target'), 'scratch');
+    });
+    assert.deepEqual(page.problems, []);
+  });
+
+  test('load tests started over the API appear in the runs table without a reload, labelled with their engine',
+    async () => {
+      const page = await withConsole('load-test-from-api', async (p) => {
+        await p.locator('#lt-runs tbody tr').first().waitFor(); // the first listing is in
+        const before = await server.json('GET', '/stats');
+        const scratch = await server.json('POST', '/test/load?num_operations=20000&operation_type=get');
+        const row = p.locator(`#lt-runs tbody tr[data-id="${scratch.id}"]`);
+        await row.waitFor({ timeout: 10_000 });
+        await p.locator(`#lt-runs tbody tr[data-id="${scratch.id}"][data-status="completed"]`).waitFor({ timeout: 20_000 });
+        assert.equal(await row.getAttribute('data-target'), 'scratch');
+        assert.equal(await row.locator('.badge.target').textContent(), 'scratch');
+        const after = await server.json('GET', '/stats');
+        assert.equal(after.hits, before.hits, 'a scratch run counts no hits');
+        assert.equal(after.misses, before.misses, 'a scratch run counts no misses');
+
+        const live = await server.json('POST', '/test/load?num_operations=2000&operation_type=mixed&target=live');
+        assert.equal(live.target, 'live');
+        const liveRow = p.locator(`#lt-runs tbody tr[data-id="${live.id}"][data-status="completed"]`);
+        await liveRow.waitFor({ timeout: 20_000 });
+        assert.equal(await liveRow.getAttribute('data-target'), 'live');
+        assert.equal(await liveRow.locator('.badge.target').textContent(), 'live');
+        assert.ok((await server.json('GET', '/stats')).sets > after.sets, 'a live run counts in /stats');
+        await server.json('DELETE', '/cache?confirm=true');
+      });
+      assert.deepEqual(page.problems, []);
+    });
+
+  test('a live load test started from the page is labelled as live', async () => {
+    const page = await withConsole('load-test-live', async (p) => {
+      await p.selectOption('#lt-type', 'set');
+      await p.fill('#lt-count', '1000');
+      await p.selectOption('#lt-target', 'live');
+      await p.click('#lt-start');
+      await p.locator('#lt-status', { hasText: 'completed' }).waitFor({ timeout: 30_000 });
+      assert.equal(await p.textContent('#lt-target-shown'), 'live engine');
+      assert.equal(await p.getAttribute('#lt-target-shown', 'data-target'), 'live');
+      assert.match(await p.textContent('#lt-engine'), /^Live engine \(.*counted in the statistics$/);
+      const { runs } = await server.json('GET', '/test/load');
+      assert.equal(runs[0].target, 'live');
+      await server.json('DELETE', '/cache?confirm=true');
+    });
+    assert.deepEqual(page.problems, []);
+  });
+
+  test('keys written and deleted over the API show up in the key list without a reload', async () => {
+    const page = await withConsole('key-refresh', async (p) => {
+      await p.fill('#kb-pattern', 'refresh-test/');
+      await p.click('#kb-search');
+      await p.locator('#kb-list li.empty', { hasText: 'No keys matching' }).waitFor();
+      await server.json('PUT', '/cache/' + encodeURIComponent('refresh-test/one'), { n: 1 });
+      await server.json('POST', '/cache/batch/set', { items: { 'refresh-test/two': 2 } });
+      const one = p.locator('#kb-list button.key', { hasText: 'refresh-test/one' });
+      await one.waitFor({ timeout: 10_000 });
+      await p.locator('#kb-list button.key', { hasText: 'refresh-test/two' }).waitFor({ timeout: 10_000 });
+      await p.locator('#kb-summary', { hasText: '1–2 of 2 keys' }).waitFor();
+      assert.equal(await p.inputValue('#kb-pattern'), 'refresh-test/', 'the search box is left alone');
+      await server.json('DELETE', '/cache/' + encodeURIComponent('refresh-test/one'));
+      await one.waitFor({ state: 'detached', timeout: 10_000 });
+      await server.json('DELETE', '/cache/' + encodeURIComponent('refresh-test/two'));
     });
     assert.deepEqual(page.problems, []);
   });

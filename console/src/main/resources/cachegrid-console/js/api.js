@@ -61,7 +61,8 @@ export const api = {
   entry: (key) => json(request('GET', '/admin/entry/' + enc(key))),
   deleteKey: (key) => json(request('DELETE', '/cache/' + enc(key))),
   clear: () => json(request('DELETE', '/cache', { query: { confirm: 'true' } })),
-  startLoad: (n, type) => json(request('POST', '/test/load', { query: { num_operations: n, operation_type: type } })),
+  startLoad: (n, type, target) => json(request('POST', '/test/load',
+    { query: { num_operations: n, operation_type: type, target } })),
   loadRun: (id) => json(request('GET', '/test/load/' + enc(id))),
   loadRuns: () => json(request('GET', '/test/load')),
 };

@@ -4,6 +4,10 @@
 //
 // /admin/keys has no offset, so the browser asks for up to FETCH_LIMIT matching keys at once and pages through
 // them here; when more match, the summary says so and suggests narrowing the pattern.
+//
+// The list refreshes itself every REFRESH_MS (while the tab is visible) with the last searched pattern, so keys
+// written or removed elsewhere show up without a reload; the page, the open key and the search box stay as they are,
+// and the list is only redrawn when it changed. Each refresh is one /admin/keys scan (it counts no hits or misses).
 
 import { api } from './api.js';
 import { $, el, setText, toast } from './dom.js';
@@ -13,6 +17,7 @@ import * as fmt from './format.js';
 const FETCH_LIMIT = 1000; // the server's maximum for limit
 const PAGE_SIZE = 15;
 const CONFIRM_WINDOW_MS = 6000; // an armed Delete falls back to its safe state after this long
+const REFRESH_MS = 3000;
 export const CLEAR_WORD = 'clear';
 
 export class KeyBrowser {
@@ -23,6 +28,9 @@ export class KeyBrowser {
     this.page = 0;
     this.openKey = null;
     this.ttlTimer = null;
+    this.pattern = '';
+    this.searchSeq = 0; // the latest search or refresh wins; an older answer arriving late is dropped
+    this.refreshTimer = null;
 
     $('#kb-form', root).addEventListener('submit', (e) => { e.preventDefault(); this.search(); });
     $('#kb-prev', root).addEventListener('click', () => this.goto(this.page - 1));
@@ -33,24 +41,59 @@ export class KeyBrowser {
     $('#kb-close', root).addEventListener('click', () => this.closeDetail());
     this.setupClear();
     window.addEventListener('cg:reconnected', () => { if (!this.keys.length) this.search(); });
+    document.addEventListener('visibilitychange', () => { if (!document.hidden) this.scheduleRefresh(0); });
   }
 
   init() { this.search(); }
 
   async search() {
     const pattern = $('#kb-pattern', this.root).value.trim();
+    const seq = ++this.searchSeq;
     setText('#kb-summary', 'Searching…');
     try {
       const res = await api.keys(pattern, FETCH_LIMIT);
+      if (seq !== this.searchSeq) return;
       this.keys = [...(res.keys ?? [])].sort((a, b) => a.localeCompare(b));
       this.totalFound = res.total_found ?? this.keys.length;
       this.pattern = pattern;
+      this.failed = false;
       this.goto(0);
     } catch (e) {
+      if (seq !== this.searchSeq) return;
+      this.failed = true;
       this.keys = [];
       $('#kb-list', this.root).replaceChildren();
       $('#kb-pager', this.root).hidden = true;
       setText('#kb-summary', `Could not list keys: ${e.message}`);
+    } finally {
+      if (seq === this.searchSeq) this.scheduleRefresh(REFRESH_MS);
+    }
+  }
+
+  scheduleRefresh(ms) {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => this.refresh(), ms);
+  }
+
+  /** Re-reads the last searched pattern in the background; keeps the page and redraws only on a change. */
+  async refresh() {
+    if (document.hidden) return; // visibilitychange schedules the next one
+    const seq = ++this.searchSeq;
+    try {
+      const res = await api.keys(this.pattern, FETCH_LIMIT);
+      if (seq !== this.searchSeq) return; // a search started meanwhile: its answer counts
+      const keys = [...(res.keys ?? [])].sort((a, b) => a.localeCompare(b));
+      const total = res.total_found ?? keys.length;
+      if (this.failed || total !== this.totalFound || keys.length !== this.keys.length || keys.some((k, i) => k !== this.keys[i])) {
+        this.keys = keys;
+        this.totalFound = total;
+        this.failed = false;
+        this.goto(this.page);
+      }
+    } catch {
+      // unreachable or refused: the banner (or the next search) says so; keep what is shown
+    } finally {
+      if (seq === this.searchSeq) this.scheduleRefresh(REFRESH_MS);
     }
   }
 
@@ -167,6 +210,8 @@ export class KeyBrowser {
       this.disarmDelete();
       return;
     }
+    this.searchSeq++; // drop a refresh that may have read the list before the delete
+    this.scheduleRefresh(REFRESH_MS);
     const i = this.keys.indexOf(key);
     if (i >= 0) { this.keys.splice(i, 1); this.totalFound = Math.max(0, this.totalFound - 1); }
     this.closeDetail();

@@ -1,5 +1,8 @@
-// Load test panel: start a run (POST /test/load), follow it (GET /test/load/{id}) until it is done,
-// show its result, and list the latest runs (GET /test/load).
+// Load test panel: start a run (POST /test/load) on a scratch engine (default) or the live one, follow it
+// (GET /test/load/{id}) until it is done, show its result and which engine it measured, and list the latest runs
+// (GET /test/load). The list is polled, so runs started elsewhere (the API, another browser) show up by themselves:
+// every RUNS_POLL_RUNNING_MS while a run is going, every RUNS_POLL_IDLE_MS otherwise, never overlapping itself and
+// paused while the tab is hidden.
 
 import { api } from './api.js';
 import { $, el, setText, toast } from './dom.js';
@@ -8,19 +11,44 @@ import * as fmt from './format.js';
 const FOLLOW_MS = 400;
 const FOLLOW_MAX_POLLS = 4500; // ≈ 30 minutes: a run that never ends must not keep the page polling forever
 const RUNS_SHOWN = 8;
+const RUNS_POLL_RUNNING_MS = 1000;
+const RUNS_POLL_IDLE_MS = 4000;
 
 export class LoadTest {
   constructor(root) {
     this.root = root;
     this.following = null;
+    this.anyRunning = false;
+    this.pollTimer = null;
     $('#lt-form', root).addEventListener('submit', (e) => { e.preventDefault(); this.start(); });
-    window.addEventListener('cg:reconnected', () => this.refreshRuns());
+    window.addEventListener('cg:reconnected', () => this.pollRuns());
+    document.addEventListener('visibilitychange', () => { if (!document.hidden) this.pollRuns(); });
   }
 
-  init() { this.refreshRuns(); }
+  init() { this.pollRuns(); }
+
+  /** Refreshes the runs table, then schedules the next refresh (sooner while a run is going). */
+  async pollRuns() {
+    clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    if (document.hidden) return; // visibilitychange starts it again
+    if (this.polling) { this.pollAgain = true; return; } // the refresh under way may predate what changed
+    this.polling = true;
+    try {
+      do {
+        this.pollAgain = false;
+        await this.refreshRuns();
+      } while (this.pollAgain);
+    } finally {
+      this.polling = false;
+    }
+    clearTimeout(this.pollTimer);
+    this.pollTimer = setTimeout(() => this.pollRuns(), this.anyRunning ? RUNS_POLL_RUNNING_MS : RUNS_POLL_IDLE_MS);
+  }
 
   async start() {
     const type = $('#lt-type', this.root).value;
+    const target = $('#lt-target', this.root).value;
     const input = $('#lt-count', this.root);
     const n = Number(input.value);
     if (!Number.isInteger(n) || n < 1 || n > 100000) {
@@ -31,15 +59,15 @@ export class LoadTest {
     input.setCustomValidity('');
     this.setBusy(true);
     try {
-      const run = await api.startLoad(n, type);
+      const run = await api.startLoad(n, type, target);
       this.show(run);
-      this.refreshRuns();
+      this.pollRuns();
       await this.follow(run.id);
     } catch (e) {
       this.showError(e.message);
     } finally {
       this.setBusy(false);
-      this.refreshRuns();
+      this.pollRuns();
     }
   }
 
@@ -75,6 +103,10 @@ export class LoadTest {
     box.dataset.status = run.status;
     setText('#lt-status', run.status);
     $('#lt-status', this.root).dataset.status = run.status;
+    const target = $('#lt-target-shown', this.root);
+    setText(target, targetLabel(run.target));
+    target.dataset.target = run.target ?? '';
+    setText('#lt-engine', engineText(run));
     setText('#lt-what', `${fmt.int(run.num_operations)} × ${run.operation_type}  ·  run ${run.id}`);
     const done = run.completed_operations ?? (run.status === 'completed' ? run.num_operations : 0);
     const share = run.num_operations > 0 ? Math.min(1, done / run.num_operations) : 0;
@@ -94,6 +126,8 @@ export class LoadTest {
     box.hidden = false;
     setText('#lt-status', 'not started');
     $('#lt-status', this.root).dataset.status = 'failed';
+    setText('#lt-target-shown', '');
+    setText('#lt-engine', '');
     setText('#lt-error', message);
   }
 
@@ -103,16 +137,26 @@ export class LoadTest {
     try {
       runs = (await api.loadRuns())?.runs ?? [];
     } catch (e) {
-      if (!body.children.length) body.replaceChildren(emptyRow(`Could not load the runs: ${e.message}`));
+      if (!body.children.length) {
+        this.shownRuns = null;
+        body.replaceChildren(emptyRow(`Could not load the runs: ${e.message}`));
+      }
       return;
     }
+    this.anyRunning = runs.some((r) => r.status === 'running');
+    const shown = JSON.stringify(runs.slice(0, RUNS_SHOWN));
+    if (shown === this.shownRuns && body.children.length) return; // unchanged: keep the rows (and their tooltips)
+    this.shownRuns = shown;
     if (!runs.length) {
       body.replaceChildren(emptyRow('No load test has run on this node yet.'));
       return;
     }
-    body.replaceChildren(...runs.slice(0, RUNS_SHOWN).map((r) => el('tr', { dataset: { id: r.id, status: r.status } },
+    body.replaceChildren(...runs.slice(0, RUNS_SHOWN).map((r) => el('tr',
+      { dataset: { id: r.id, status: r.status, target: r.target ?? '' } },
       el('td', {}, fmt.clock(r.started_at)),
       el('td', {}, `${fmt.int(r.num_operations)} ${r.operation_type}`),
+      el('td', {}, el('span.badge.target', { dataset: { target: r.target ?? '' }, title: engineText(r) },
+        r.target ?? '—')),
       el('td', {}, el('span.badge', { dataset: { status: r.status } }, r.status)),
       el('td.num', {}, r.status === 'completed' ? fmt.rate(r.ops_per_second) : '—'),
       el('td.num', {}, fmt.ms(r.latency_ms?.p50)),
@@ -122,5 +166,22 @@ export class LoadTest {
   }
 }
 
-const emptyRow = (text) => el('tr.empty', {}, el('td', { colspan: 7 }, text));
+const emptyRow = (text) => el('tr.empty', {}, el('td', { colspan: 8 }, text));
+
+/** The badge next to the status: which engine the run measured. */
+function targetLabel(target) {
+  if (target === 'scratch') return 'scratch engine';
+  if (target === 'live') return 'live engine';
+  return target ?? '';
+}
+
+/** One line on the measured engine, e.g. "Scratch engine (lru, 10,000 items, 512 MB, 16 segments): …". */
+function engineText(run) {
+  const e = run.engine;
+  const shape = e ? ` (${e.eviction_policy}, ${fmt.int(e.max_size)} items, ${fmt.int(e.max_memory_mb)} MB, `
+    + `${fmt.int(e.segments)} segments)` : '';
+  if (run.target === 'scratch') return `Scratch engine${shape}: user data and statistics untouched`;
+  if (run.target === 'live') return `Live engine${shape}: its keys may evict user entries; counted in the statistics`;
+  return '';
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
