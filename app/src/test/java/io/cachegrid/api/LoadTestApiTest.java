@@ -116,9 +116,13 @@ class LoadTestApiTest {
     }
 
     @Test
-    void anUnknownTargetIs400() {
-        JsonObject error = node.post("/test/load?target=production", "").error(400);
-        assertEquals("invalid target", error.getString("error"));
+    void anUnknownTargetIs400AndStartsNothing() {
+        int runs = node.get("/test/load").json().getJsonArray("runs").size();
+        for (String target : new String[] {"production", "", "scratch,live"}) {
+            JsonObject error = node.post("/test/load?target=" + target, "").error(400);
+            assertEquals("invalid target", error.getString("error"));
+        }
+        assertEquals(runs, node.get("/test/load").json().getJsonArray("runs").size());
     }
 
     @Test
