@@ -3,9 +3,8 @@ package io.cachegrid.api;
 import io.cachegrid.TestNode;
 import io.cachegrid.TestNode.Reply;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,17 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code POST /test/load} runs on the real engine in the background and its result is readable afterwards. */
 class LoadTestApiTest {
 
-    private static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    static final TestNode node = TestNode.forEachClass();
 
     @Test
     void runsInTheBackgroundAndReportsPercentiles() throws InterruptedException {
