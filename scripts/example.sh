@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Runs a Java example from examples/java with the client on the class path:
-#   scripts/example.sh BasicUsage|CacheAside [host:port]
-# Without host:port it starts a server from app/target/cachegrid.jar on a free loopback port and stops it afterwards.
-# Needs the build: mvn -B -q -DskipTests package (JAVA_HOME must be a JDK 21+; default /usr/lib/jvm/temurin-25-jdk-amd64).
+#   scripts/example.sh NAME [host:port]        (NAME: one of examples/java/*.java without .java; no NAME lists them)
+# Without host:port it starts a throw-away server from app/target/cachegrid.jar on a loopback port the OS chooses
+# (CACHEGRID_PORT=0, read back from CACHEGRID_PORT_FILE) and stops it afterwards.
+# Needs the build: mvn -B -q -DskipTests package. The JDK comes from scripts/jdk.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-EXAMPLE="${1:?usage: scripts/example.sh BasicUsage|CacheAside [host:port]}"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+
+EXAMPLES="$(cd "$ROOT/examples/java" && ls ./*.java | sed 's|^\./||; s|\.java$||' | tr '\n' ' ')"
+EXAMPLE="${1:-}"
+if [[ -z "$EXAMPLE" || ! -f "$ROOT/examples/java/$EXAMPLE.java" ]]; then
+    [[ -z "$EXAMPLE" ]] || echo "example.sh: no example named '$EXAMPLE'." >&2
+    echo "usage: scripts/example.sh NAME [host:port]; examples: ${EXAMPLES% }" >&2
+    exit 2
+fi
+
+. "$ROOT/scripts/jdk.sh"
 JAVA="$JAVA_HOME/bin/java"
 CLIENT_JAR="$ROOT/client/target/cachegrid-client.jar"
 DEPS="$ROOT/client/target/classpath.txt"
@@ -20,16 +29,19 @@ fi
 HOST="${2:-}"
 SERVER_PID=""
 if [[ -z "$HOST" ]]; then
-    PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-    CACHEGRID_HOST=127.0.0.1 CACHEGRID_PORT="$PORT" "$JAVA" -jar "$ROOT/app/target/cachegrid.jar" \
-        >"$ROOT/client/target/example-server.log" 2>&1 &
+    LOG="$ROOT/client/target/example-server.log"
+    PORT_FILE="$(mktemp -u "$ROOT/client/target/example-server.XXXXXX.port")"
+    CACHEGRID_HOST=127.0.0.1 CACHEGRID_PORT=0 CACHEGRID_PORT_FILE="$PORT_FILE" \
+        "$JAVA" -jar "$ROOT/app/target/cachegrid.jar" >"$LOG" 2>&1 &
     SERVER_PID=$!
-    trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT
-    HOST="127.0.0.1:$PORT"
-    for _ in $(seq 1 100); do
-        curl -sf "http://$HOST/health" >/dev/null && break
-        sleep 0.2
+    trap 'kill "$SERVER_PID" 2>/dev/null || true; rm -f "$PORT_FILE"' EXIT
+    for _ in $(seq 1 200); do
+        [[ -s "$PORT_FILE" ]] && break
+        kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server did not start, see $LOG" >&2; exit 1; }
+        sleep 0.1
     done
+    [[ -s "$PORT_FILE" ]] || { echo "the server did not listen within 20 s, see $LOG" >&2; exit 1; }
+    HOST="127.0.0.1:$(cat "$PORT_FILE")"
 fi
 
 "$JAVA" -cp "$CLIENT_JAR:$(cat "$DEPS")" "$ROOT/examples/java/$EXAMPLE.java" "$HOST"

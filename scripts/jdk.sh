@@ -21,7 +21,7 @@ find_jdk() {
   return 1
 }
 
-find_jdk || exit 1
+find_jdk || return 1 2>/dev/null || exit 1  # sourced: the caller decides what a missing JDK means
 export PATH="$JAVA_HOME/bin:$PATH"
 # Maven 3.8 on JDK 24+ warns about sun.misc.Unsafe on every run; allow it quietly (the flag exists from JDK 23).
 if [ "$(java_major "$JAVA_HOME/bin/java")" -ge 24 ] 2>/dev/null; then

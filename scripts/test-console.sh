@@ -29,9 +29,7 @@ if [ ! -d "$tests/node_modules/playwright-core" ] || [ "$tests/package-lock.json
   (cd "$tests" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-if [ -z "${JAVA_HOME:-}" ] && [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
+. "$root/scripts/jdk.sh" || fail "no JDK 21+ found"
 
 mkdir -p "$root/console/target"
 tap="$root/console/target/console-tests.tap"

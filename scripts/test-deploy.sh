@@ -4,13 +4,13 @@
 #   scripts/test-deploy.sh [repo-root]        (default: the repository this script is in)
 #
 # Needs: Node 20+ and npm (the npm registry, once, for k8s/test/node_modules), python3 with PyYAML, a JDK 21+
-# (JAVA_HOME, default Temurin 25). No Docker engine and no Kubernetes cluster: images are not built here.
+# (found by scripts/jdk.sh). No Docker engine and no Kubernetes cluster: images are not built here.
 # Prints one PASS/FAIL line per check and ends with "Deploy: N passed, M failed"; exits 1 if anything failed.
 set -uo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "${1:-$SCRIPT_DIR/..}" && pwd)"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+. "$SCRIPT_DIR/jdk.sh" || { echo "Deploy: 0 passed, 1 failed"; exit 1; }
 TOOLS="$ROOT/k8s/test"
 
 passed=0

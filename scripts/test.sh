@@ -4,12 +4,14 @@
 # Ends with one summary line per suite and a total.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-. scripts/jdk.sh
+. scripts/jdk.sh || exit 1
 
 summary=()
 failed_suites=0
 
 echo "== Java tests (mvn verify) =="
+# Reports of an earlier run (a test since renamed or deleted, a module built alone) would be counted below too.
+rm -rf ./*/target/surefire-reports ./*/target/failsafe-reports
 mvn -B verify -Dmaven.test.failure.ignore=true
 mvn_status=$?
 read -r java_run java_failed java_skipped < <(python3 - <<'PY'

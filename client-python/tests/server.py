@@ -1,9 +1,13 @@
-"""A CacheGrid server process on a free 127.0.0.1 port, started from app/target/cachegrid.jar for the tests.
+"""A CacheGrid server process on 127.0.0.1, started from app/target/cachegrid.jar for the tests.
+
+The server binds a port the OS chooses (CACHEGRID_PORT=0) and writes it to CACHEGRID_PORT_FILE, which is how the
+tests learn it: a port picked free beforehand could be taken by anything on the machine before the server binds it.
 
 The JVM is $CACHEGRID_JAVA (set by scripts/test-python.sh to a Java 21+), else $JAVA_HOME/bin/java, else `java`.
 """
 
 import atexit
+import contextlib
 import os
 import socket
 import subprocess
@@ -17,11 +21,13 @@ START_TIMEOUT_SECONDS = 40
 POLL_SECONDS = 0.1
 
 
-def free_port():
-    """A port on 127.0.0.1 that was free a moment ago (nothing listens on it)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@contextlib.contextmanager
+def dead_address():
+    """A 127.0.0.1 address that refuses connections while the block runs: a socket bound to a port the OS chose
+    and not listening, so the port cannot be given to anything else meanwhile."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        yield f"127.0.0.1:{holder.getsockname()[1]}"
 
 
 def _java():
@@ -37,18 +43,31 @@ class ServerProcess:
         jar = Path(os.environ.get("CACHEGRID_SERVER_JAR", REPO_ROOT / "app" / "target" / "cachegrid.jar"))
         if not jar.is_file():
             raise RuntimeError(f"{jar} is missing: build the server first (mvn -DskipTests package)")
-        self.port = free_port()
-        self.address = f"127.0.0.1:{self.port}"
-        env = dict(os.environ, CACHEGRID_HOST="127.0.0.1", CACHEGRID_PORT=str(self.port),
-                   CACHEGRID_NODE_ID=f"python-test-{self.port}")
-        self._log = tempfile.NamedTemporaryFile(prefix=f"cachegrid-{self.port}-", suffix=".log", delete=False)
+        self._log = tempfile.NamedTemporaryFile(prefix="cachegrid-", suffix=".log", delete=False)
+        port_file = Path(self._log.name).with_suffix(".port")
+        env = dict(os.environ, CACHEGRID_HOST="127.0.0.1", CACHEGRID_PORT="0", CACHEGRID_PORT_FILE=str(port_file),
+                   CACHEGRID_NODE_ID=f"python-test-{Path(self._log.name).stem}")
         self._process = subprocess.Popen(
             [_java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", str(jar)],
             env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        self._await_healthy()
-
-    def _await_healthy(self):
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        self.port = self._await_port(port_file, deadline)
+        port_file.unlink()
+        self.address = f"127.0.0.1:{self.port}"
+        self._await_healthy(deadline)
+
+    def _await_port(self, port_file, deadline):
+        """The port the server wrote to its port file, which it does once it listens."""
+        while time.monotonic() < deadline:
+            if port_file.exists():
+                return int(port_file.read_text().strip())
+            if self._process.poll() is not None:
+                raise RuntimeError(f"server exited with {self._process.returncode}, see {self._log.name}")
+            time.sleep(POLL_SECONDS)
+        self.kill()
+        raise RuntimeError(f"server did not listen within {START_TIMEOUT_SECONDS} s, see {self._log.name}")
+
+    def _await_healthy(self, deadline):
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
                 raise RuntimeError(f"server exited with {self._process.returncode}, see {self._log.name}")

@@ -10,7 +10,7 @@ from cachegrid.exceptions import (
     CacheGridUnavailableError,
 )
 from tests.fakes import FakeServer, SilentServer
-from tests.server import ServerProcess, free_port, shared_server
+from tests.server import ServerProcess, dead_address, shared_server
 
 HIT = '{"key":"k","value":"v","exists":true,"hit":true}'
 
@@ -42,14 +42,12 @@ class FailoverTest(unittest.TestCase):
             broken.close()
 
     def test_dead_first_host_fails_over(self):
-        dead = f"127.0.0.1:{free_port()}"
-        with SyncCacheGridClient([dead, shared_server().address], max_retries=1) as client:
+        with dead_address() as dead, SyncCacheGridClient([dead, shared_server().address], max_retries=1) as client:
             self.assertTrue(client.set("pyf:dead-first", "ok"))
             self.assertEqual("ok", client.get("pyf:dead-first"))
 
     def test_every_host_dead(self):
-        dead = f"127.0.0.1:{free_port()}"
-        with SyncCacheGridClient([dead], max_retries=2, timeout=1) as client:
+        with dead_address() as dead, SyncCacheGridClient([dead], max_retries=2, timeout=1) as client:
             with self.assertRaises(CacheGridUnavailableError) as caught:
                 client.get("k")
         self.assertEqual(dead, caught.exception.host)

@@ -1,4 +1,5 @@
-"""Runs the Python snippets of the README (docs/clients.md, copied verbatim from the seed README) against a server.
+"""Runs the Python snippets of the README (also in docs/clients.md; both copied verbatim from the seed README)
+against a server.
 
 Changes to the snippets, and only these: localhost:8080 becomes the test server's port; hosts outside loopback become
 loopback ones (the failover snippet's two hosts: a dead port then the test server; the microservice's cache-service);
@@ -14,8 +15,9 @@ import re
 import unittest
 from pathlib import Path
 
-from tests.server import REPO_ROOT, free_port, shared_server
+from tests.server import REPO_ROOT, dead_address, shared_server
 
+README = REPO_ROOT / "README.md"
 DOCS = REPO_ROOT / "docs" / "clients.md"
 SEED_README = Path(os.environ.get("CACHEGRID_SEED_README", "/work/shared/seed/CacheGrid-README.md"))
 
@@ -29,10 +31,10 @@ def python_blocks(markdown):
 
 
 def snippet(marker):
-    """The one Python block of the docs that contains ``marker``."""
-    found = [block for block in python_blocks(DOCS.read_text(encoding="utf-8")) if marker in block]
+    """The one Python block of the README that contains ``marker``."""
+    found = [block for block in python_blocks(README.read_text(encoding="utf-8")) if marker in block]
     if len(found) != 1:
-        raise AssertionError(f"expected one Python block with {marker!r} in {DOCS}, found {len(found)}")
+        raise AssertionError(f"expected one Python block with {marker!r} in {README}, found {len(found)}")
     return found[0]
 
 
@@ -51,10 +53,13 @@ def run(code, namespace=None):
 
 class SeedSnippetsTest(unittest.TestCase):
     @unittest.skipUnless(SEED_README.is_file(), "seed README not on this machine")
-    def test_docs_hold_the_seed_snippets_verbatim(self):
-        docs = DOCS.read_text(encoding="utf-8")
-        for block in python_blocks(SEED_README.read_text(encoding="utf-8")):
-            self.assertIn(block, docs)
+    def test_readme_and_docs_hold_the_seed_snippets_verbatim(self):
+        seed_blocks = python_blocks(SEED_README.read_text(encoding="utf-8"))
+        self.assertTrue(seed_blocks, "no Python blocks in the seed README")
+        for doc in (README, DOCS):
+            text = doc.read_text(encoding="utf-8")
+            for block in seed_blocks:
+                self.assertIn(block, text, f"{doc.name} lacks a seed snippet")
 
     def test_async_client_usage(self):
         out, _ = run(for_test_server(snippet("async def main():")))
@@ -68,12 +73,13 @@ class SeedSnippetsTest(unittest.TestCase):
         self.assertEqual("App name: MyApp\n", out)
 
     def test_error_handling_and_failover(self):
-        code = snippet("max_retries=3").replace("cache1.example.com", f"127.0.0.1:{free_port()}") \
-            .replace("cache2.example.com", shared_server().address)
-        self.assertNotIn("example.com", code)
-        namespace = {"CacheGridClient": __import__("cachegrid.client").client.CacheGridClient}
-        fragment = compile(code, "<README snippet>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-        asyncio.run(eval(fragment, namespace))
+        with dead_address() as dead:
+            code = snippet("max_retries=3").replace("cache1.example.com", dead) \
+                .replace("cache2.example.com", shared_server().address)
+            self.assertNotIn("example.com", code)
+            namespace = {"CacheGridClient": __import__("cachegrid.client").client.CacheGridClient}
+            fragment = compile(code, "<README snippet>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+            asyncio.run(eval(fragment, namespace))
         self.assertIn("result", namespace)
 
     def test_flask_application(self):

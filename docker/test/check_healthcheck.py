@@ -51,10 +51,12 @@ def stub_server(status):
     return server, server.server_address[1]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def dead_port():
+    """A bound, not listening socket: connections to its port are refused, and while it stays open the port cannot
+    be given to anything else (a port that was merely free a moment ago could be taken before the probe runs)."""
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    return holder, holder.getsockname()[1]
 
 
 def main():
@@ -86,11 +88,12 @@ def run_checks(classes):
 
     healthy, healthy_port = stub_server(200)
     sick, sick_port = stub_server(503)
+    dead, dead_port_number = dead_port()
     try:
         cases = [
             ("healthy server (200) -> exit 0", {"CACHEGRID_PORT": str(healthy_port)}, 0),
             ("unhealthy server (503) -> exit 1", {"CACHEGRID_PORT": str(sick_port)}, 1),
-            ("nothing listening -> exit 1", {"CACHEGRID_PORT": str(free_port())}, 1),
+            ("nothing listening -> exit 1", {"CACHEGRID_PORT": str(dead_port_number)}, 1),
             ("PORT is used when CACHEGRID_PORT is unset (Heroku style)", {"PORT": str(healthy_port)}, 0),
             ("CACHEGRID_PORT wins over PORT", {"CACHEGRID_PORT": str(sick_port), "PORT": str(healthy_port)}, 1),
             ("CACHEGRID_HOST=0.0.0.0 probes loopback",
@@ -102,6 +105,7 @@ def run_checks(classes):
     finally:
         healthy.shutdown()
         sick.shutdown()
+        dead.close()
 
 
 if __name__ == "__main__":

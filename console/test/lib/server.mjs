@@ -1,9 +1,10 @@
-// Starts the real CacheGrid server jar on a free loopback port, waits until it answers, and stops/restarts it.
+// Starts the real CacheGrid server jar on a loopback port, waits until it answers, and stops/restarts it.
+// The first start binds a port the OS chooses (CACHEGRID_PORT=0) and reads it back from CACHEGRID_PORT_FILE; a
+// restart reuses that port, because the page open in the browser must find the server where it was.
 // Java: the first 21+ JDK among $JAVA_HOME and /usr/lib/jvm/* (the machine's default java may be 17).
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,31 +38,19 @@ function majorVersion(home) {
   } catch { return 0; }
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export class Server {
-  constructor(port) {
+  constructor(port = 0) {
     this.port = port;
-    this.base = `http://127.0.0.1:${port}`;
+    this.base = null;
     this.proc = null;
     this.logFile = path.join(TARGET, 'console-test-server.log');
   }
 
   static async start() {
     if (!fs.existsSync(JAR)) throw new Error(`${JAR} is missing: build it first (mvn -B -DskipTests package)`);
-    const server = new Server(await freePort());
+    const server = new Server();
     await server.start();
     return server;
   }
@@ -69,12 +58,15 @@ export class Server {
   async start() {
     fs.mkdirSync(TARGET, { recursive: true });
     const log = fs.openSync(this.logFile, 'a');
+    const portFile = path.join(TARGET, `console-test-server-${process.pid}.port`);
+    fs.rmSync(portFile, { force: true });
     this.proc = spawn(findJava(), ['-jar', JAR], {
       cwd: REPO,
       env: {
         ...process.env,
         CACHEGRID_HOST: '127.0.0.1',
         CACHEGRID_PORT: String(this.port),
+        CACHEGRID_PORT_FILE: portFile,
         CACHEGRID_NODE_ID: 'console-test',
       },
       stdio: ['ignore', log, log],
@@ -84,7 +76,16 @@ export class Server {
     let exited = null;
     proc.once('exit', (code, signal) => { exited = { code, signal }; });
     const deadline = Date.now() + START_TIMEOUT_MS;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !fs.existsSync(portFile)) {
+      if (exited) throw new Error(`server exited during start (${JSON.stringify(exited)}); see ${this.logFile}`);
+      await sleep(100);
+    }
+    if (fs.existsSync(portFile)) {
+      this.port = Number(fs.readFileSync(portFile, 'utf8').trim());
+      this.base = `http://127.0.0.1:${this.port}`;
+      fs.rmSync(portFile, { force: true });
+    }
+    while (this.base && Date.now() < deadline) {
       if (exited) throw new Error(`server exited during start (${JSON.stringify(exited)}); see ${this.logFile}`);
       try {
         const res = await fetch(this.base + '/health', { signal: AbortSignal.timeout(1000) });

@@ -15,20 +15,32 @@ import io.cachegrid.config.CacheGridSettings;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real CacheGrid node on a free loopback port, and a plain HTTP client to talk to it. Tests pass
- * {@code CACHEGRID_*} variables exactly as an operator would.
+ * A real CacheGrid node on loopback, started the way {@link Main} starts one, and a plain HTTP client to talk to it.
+ * Tests pass {@code CACHEGRID_*} variables exactly as an operator would. The node binds port 0 and reads back the
+ * port the OS gave it, so no other process can take the port between choosing and binding it.
+ * <p>
+ * As a JUnit extension it replaces the start/stop block of a test class and checks the engine's invariants after
+ * every test, as the engine tests do:
+ * <pre>{@code @RegisterExtension static final TestNode node = TestNode.forEachClass(Map.of(...));}</pre>
+ * Helidon's {@code @ServerTest} is not used: it builds its own server from a routing, while these tests need the
+ * production composition ({@link CacheGridServer}: engine, features, cluster) and its engine.
  */
-public final class TestNode implements AutoCloseable {
+public final class TestNode implements AutoCloseable, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final CacheGridServer server;
+    private final Map<String, String> env;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private volatile CacheGridServer server;
 
-    private TestNode(CacheGridServer server) {
-        this.server = server;
+    private TestNode(Map<String, String> env) {
+        this.env = Map.copyOf(env);
     }
 
     /** Starts a node with the defaults and these variables on 127.0.0.1, port chosen by the OS. */
@@ -36,18 +48,56 @@ public final class TestNode implements AutoCloseable {
         return start(0, env);
     }
 
-    /** Starts a node on a given 127.0.0.1 port (cluster members must know each other's ports before they start). */
+    /**
+     * Starts a node on a given 127.0.0.1 port; 0 lets the OS choose. Only cluster tests pass another port, see
+     * {@code LocalCluster}.
+     */
     public static TestNode start(int port, Map<String, String> env) {
+        TestNode node = new TestNode(env);
+        node.startOn(port);
+        return node;
+    }
+
+    public static TestNode start() {
+        return start(Map.of());
+    }
+
+    /** A node that a test class registers as an extension: started before its tests, stopped after them. */
+    public static TestNode forEachClass(Map<String, String> env) {
+        return new TestNode(env);
+    }
+
+    public static TestNode forEachClass() {
+        return forEachClass(Map.of());
+    }
+
+    private void startOn(int port) {
         Map<String, String> all = new HashMap<>(env);
         all.put("CACHEGRID_HOST", "127.0.0.1");
         all.put("CACHEGRID_PORT", String.valueOf(port));
         all.putIfAbsent("CACHEGRID_LOG_LEVEL", "warning");
         CacheGridSettings settings = CacheGridSettings.resolve(Main.defaults(), all, Map.of());
-        return new TestNode(CacheGridServer.start(settings, Main.defaults().get("server")));
+        server = CacheGridServer.start(settings, Main.defaults().get("server"));
     }
 
-    public static TestNode start() {
-        return start(Map.of());
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        startOn(0);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        checkInvariants();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /** The engine's own consistency check ({@code CacheEngine.checkInvariants}); throws when it finds a fault. */
+    public void checkInvariants() {
+        server.engine().checkInvariants();
     }
 
     public int port() {
@@ -94,9 +144,19 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
+    /** Checks the engine's invariants one last time, then stops the node. */
     @Override
     public void close() {
-        server.close();
+        CacheGridServer running = server;
+        if (running == null) {
+            return;
+        }
+        server = null;
+        try {
+            running.engine().checkInvariants();
+        } finally {
+            running.close();
+        }
     }
 
     /** A response: status, content type and body, with the body readable as a JSON object. */

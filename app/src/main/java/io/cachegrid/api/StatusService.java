@@ -1,10 +1,17 @@
 package io.cachegrid.api;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.CacheStats;
 import io.cachegrid.json.JsonWriter;
+import io.helidon.common.media.type.MediaType;
+import io.helidon.common.media.type.MediaTypes;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.checks.HealthChecks;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -13,17 +20,20 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The seed's status routes: {@code GET /} (service card), {@code GET /stats} and {@code GET /health}. Both of the
- * latter read one {@link CacheStats} snapshot, so their figures agree.
+ * latter read one {@link CacheStats} snapshot, so their figures agree. Also {@code GET /favicon.ico}, which every
+ * browser asks for, so that it gets our icon instead of a 404 in the log.
  */
 public final class StatusService implements HttpService {
 
     private static final double MIB = 1024.0 * 1024.0;
+    private static final MediaType ICON = MediaTypes.create("image", "x-icon");
 
     private final CacheEngine engine;
     private final String nodeId;
     private final String version;
     private final long startedAtNanos = System.nanoTime();
     private final io.helidon.health.HealthCheck heapCheck = HealthChecks.heapMemoryCheck();
+    private final byte[] favicon = resource("favicon.ico");
 
     public StatusService(CacheEngine engine, String nodeId, String version) {
         this.engine = engine;
@@ -35,7 +45,24 @@ public final class StatusService implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/", this::index)
                 .get("/stats", this::stats)
-                .get("/health", this::health);
+                .get("/health", this::health)
+                .get("/favicon.ico", this::favicon);
+    }
+
+    private void favicon(ServerRequest req, ServerResponse res) {
+        res.headers().contentType(ICON);
+        res.header(HeaderNames.CACHE_CONTROL, "public, max-age=86400").send(favicon);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = StatusService.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void index(ServerRequest req, ServerResponse res) {

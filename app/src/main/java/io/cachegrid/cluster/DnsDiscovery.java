@@ -7,9 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Why: in Kubernetes the members are the ready pods of a StatefulSet, and its headless Service answers a DNS query
- * with exactly their IPs; asking again every interval follows scaling, restarts and pods failing readiness without
- * any call to the Kubernetes API. All members listen on the same port (CACHEGRID_PORT).
+ * Why: in Kubernetes the members are the pods of a StatefulSet, and its headless Service answers a DNS query with
+ * exactly their IPs (ready or not: it sets publishNotReadyAddresses, so starting pods find each other; the health
+ * checks of {@link Membership} decide which are up); asking again every interval follows scaling and restarts
+ * without any call to the Kubernetes API. All members listen on the same port (CACHEGRID_PORT).
  * <p>
  * The JVM caches successful look-ups for 30 s by default, which would hide changes for that long; unless the
  * operator has set {@code networkaddress.cache.ttl} themselves, it is lowered to the refresh interval.

@@ -20,11 +20,10 @@ import java.util.stream.Stream;
 
 import io.cachegrid.TestNode;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,19 +43,11 @@ class BadInputTest {
     /** A key every refused write names; it must never appear in the cache. */
     static final String PROBE = "probe";
 
-    private static TestNode node;
+    @RegisterExtension
+    static final TestNode node = TestNode.forEachClass(Map.of(
+            "CACHEGRID_MAX_VALUE_BYTES", String.valueOf(MAX_VALUE_BYTES),
+            "CACHEGRID_MAX_BATCH_SIZE", String.valueOf(MAX_BATCH)));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start(Map.of("CACHEGRID_MAX_VALUE_BYTES", String.valueOf(MAX_VALUE_BYTES),
-                "CACHEGRID_MAX_BATCH_SIZE", String.valueOf(MAX_BATCH)));
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
 
     /** One bad request sent with {@link HttpClient} and the status it must get. */
     record Case(String name, String method, String path, String contentType, byte[] body, int status) {

@@ -7,10 +7,9 @@ import java.util.Map;
 import io.cachegrid.TestNode;
 import io.cachegrid.TestNode.Reply;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,17 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The seed README's single-key and batch routes over real HTTP, with the exact JSON fields it documents. */
 class CacheApiTest {
 
-    private static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    static final TestNode node = TestNode.forEachClass();
 
     @BeforeEach
     void empty() {

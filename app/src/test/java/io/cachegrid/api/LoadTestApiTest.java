@@ -6,9 +6,8 @@ import io.cachegrid.TestNode;
 import io.cachegrid.TestNode.Reply;
 import io.cachegrid.engine.CacheEngine;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,17 +21,8 @@ class LoadTestApiTest {
 
     private static final String[] COUNTERS = {"hits", "misses", "sets", "deletes", "evictions", "expired_items"};
 
-    private static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    static final TestNode node = TestNode.forEachClass();
 
     @Test
     void runsInTheBackgroundAndReportsPercentiles() throws InterruptedException {

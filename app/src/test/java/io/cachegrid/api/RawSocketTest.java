@@ -7,9 +7,8 @@ import java.util.Map;
 import java.util.Random;
 
 import io.cachegrid.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.cachegrid.api.RawHttp.ascii;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,17 +24,8 @@ class RawSocketTest {
 
     static final int MAX_VALUE_BYTES = 1024;
 
-    private static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start(Map.of("CACHEGRID_MAX_VALUE_BYTES", String.valueOf(MAX_VALUE_BYTES)));
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    static final TestNode node = TestNode.forEachClass(Map.of("CACHEGRID_MAX_VALUE_BYTES", String.valueOf(MAX_VALUE_BYTES)));
 
     /** Garbage on the wire; the server must answer 4xx or close, promptly. */
     static List<byte[]> garbage(int port) {

@@ -4,9 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.cachegrid.TestNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,17 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A member that joins receives its share from the others, who then hand over what they no longer own. */
 class ClusterJoinTest {
 
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void startTwoOfThree() {
-        cluster = LocalCluster.start(3, 2);
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final LocalCluster cluster = LocalCluster.forEachClass(3, 2);
 
     @Test
     void aJoiningMemberReceivesItsShareAndEveryKeyEndsWithTwoCopies() {

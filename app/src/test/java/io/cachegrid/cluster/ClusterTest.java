@@ -6,13 +6,12 @@ import java.util.List;
 
 import io.cachegrid.TestNode;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,17 +26,8 @@ class ClusterTest {
     /** Keys that exercise the path encoding: slash, space, query and fragment marks, dots, non-Latin text. */
     private static final List<String> ODD_KEYS = List.of("a/b c?d", "50%#x", ".", "..", "ключ", "emoji-😀", "+plus");
 
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(3, 3);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final LocalCluster cluster = LocalCluster.forEachClass(3, 3);
 
     @BeforeEach
     void clearAll() {

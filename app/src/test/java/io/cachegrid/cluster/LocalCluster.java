@@ -3,7 +3,8 @@ package io.cachegrid.cluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,21 +17,41 @@ import java.util.stream.IntStream;
 
 import io.cachegrid.TestNode;
 import jakarta.json.JsonObject;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Real cluster members in this JVM on 127.0.0.1: the ports are chosen first, so every member's CACHEGRID_PEERS
- * lists all of them, including members started later.
+ * Real cluster members in this JVM on 127.0.0.1, as a JUnit extension: started before the class's tests, the
+ * engine invariants of every running member checked after each test, stopped after the class.
+ * <p>
+ * Ports: every member's CACHEGRID_PEERS must list all members, including ones started later, and members learn
+ * their peers only from that list (static discovery; there is no way to tell a running member about a new peer),
+ * so these are the only tests that cannot bind port 0 and read it back. Each port is still taken from the OS and
+ * never let go: it stays bound by a {@link Reservation} (bound, not listening, so peers that probe a member not
+ * started yet get "connection refused" at once) until the member listens on it, which SO_REUSEADDR allows while
+ * the reservation exists. The OS hands ports that are bound to no one else, so neither another test's port 0 nor an
+ * outgoing connection can take a member's port meanwhile.
  */
-final class LocalCluster implements AutoCloseable {
+final class LocalCluster implements AutoCloseable, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     static final Duration DEADLINE = Duration.ofSeconds(15);
 
+    private final int started;
+    private final Reservation[] reservations;
     private final int[] ports;
     private final TestNode[] nodes;
     private final Map<String, String> env;
 
-    private LocalCluster(int size, Map<String, String> extraEnv) {
-        ports = freePorts(size);
+    private LocalCluster(int size, int started, Map<String, String> extraEnv) {
+        this.started = started;
+        reservations = new Reservation[size];
+        ports = new int[size];
+        for (int i = 0; i < size; i++) {
+            reservations[i] = new Reservation();
+            ports[i] = reservations[i].port();
+        }
         nodes = new TestNode[size];
         env = new HashMap<>(extraEnv);
         env.put("CACHEGRID_PEERS", IntStream.of(ports).mapToObj(p -> "127.0.0.1:" + p)
@@ -39,22 +60,42 @@ final class LocalCluster implements AutoCloseable {
         env.putIfAbsent("CACHEGRID_MEMBERSHIP_INTERVAL", "0.25");
     }
 
-    /** A cluster of {@code size} members of which the first {@code started} run, all seeing each other. */
-    static LocalCluster start(int size, int started) {
-        LocalCluster cluster = new LocalCluster(size, Map.of());
+    /**
+     * A cluster of {@code size} members of which the first {@code started} run (from the test class's
+     * {@code beforeAll}), all seeing each other: {@code @RegisterExtension static final LocalCluster cluster = ...}.
+     */
+    static LocalCluster forEachClass(int size, int started) {
+        return new LocalCluster(size, started, Map.of());
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
         for (int i = 0; i < started; i++) {
-            cluster.startNode(i);
+            startNode(i);
         }
         for (int i = 0; i < started; i++) {
-            cluster.awaitMembersUp(i, started);
+            awaitMembersUp(i, started);
         }
-        return cluster;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        running().forEach(TestNode::checkInvariants);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     TestNode startNode(int i) {
         Map<String, String> nodeEnv = new HashMap<>(env);
         nodeEnv.put("CACHEGRID_NODE_ID", "node-" + i);
-        nodes[i] = TestNode.start(ports[i], nodeEnv);
+        try {
+            nodes[i] = TestNode.start(ports[i], nodeEnv);
+        } finally {
+            reservations[i].close(); // the member listens on the port now (or failed to); either way it is done
+        }
         return nodes[i];
     }
 
@@ -117,22 +158,30 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static int[] freePorts(int count) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+    /** A loopback port held by a bound socket that does not listen, until its member listens on the port. */
+    private static final class Reservation implements AutoCloseable {
+
+        private final Socket socket = new Socket();
+
+        Reservation() {
+            try {
+                socket.setReuseAddress(true); // lets the member's listener bind the port while this holds it
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket socket : sockets) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // the port is free again either way
-                }
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing is left to release
             }
         }
     }
@@ -140,6 +189,7 @@ final class LocalCluster implements AutoCloseable {
     @Override
     public void close() {
         for (int i = 0; i < nodes.length; i++) {
+            reservations[i].close();
             if (nodes[i] != null) {
                 kill(i);
             }

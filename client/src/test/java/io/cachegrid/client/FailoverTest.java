@@ -13,9 +13,9 @@ class FailoverTest {
 
     @Test
     void deadFirstHostIsSkipped() {
-        String dead = "127.0.0.1:" + ServerProcess.freePort();
-        try (SyncCacheGridClient client = SyncCacheGridClient.builder().hosts(dead, SharedServer.get().address())
-                .build()) {
+        try (DeadPort dead = new DeadPort();
+             SyncCacheGridClient client = SyncCacheGridClient.builder()
+                     .hosts(dead.address(), SharedServer.get().address()).build()) {
             assertTrue(client.set("failover:dead-first", "ok"));
             assertEquals(Optional.of("ok"), client.get("failover:dead-first", String.class));
         }

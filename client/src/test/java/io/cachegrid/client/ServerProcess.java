@@ -1,7 +1,7 @@
 package io.cachegrid.client;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,15 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A CacheGrid server started as a child process on a free loopback port, from the app module's jar (system property
+ * A CacheGrid server started as a child process on a loopback port the OS chooses ({@code CACHEGRID_PORT=0}; the
+ * server writes the port it got to {@code CACHEGRID_PORT_FILE}), from the app module's jar (system property
  * {@code cachegrid.server.jar}, set by the pom; default {@code ../app/target/cachegrid.jar}). It runs on the JVM that
  * runs the tests, so it gets Java 21+ even where the default {@code java} is older.
  */
 final class ServerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    private static final AtomicInteger STARTED = new AtomicInteger();
 
     private final int port;
     private final Process process;
@@ -34,30 +37,49 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("server jar " + jar.toAbsolutePath()
                     + " is missing: build the app module first (mvn -DskipTests package at the repository root)");
         }
-        int port = freePort();
+        String name = "server-" + ProcessHandle.current().pid() + "-" + STARTED.incrementAndGet();
+        Path portFile = Path.of("target", name + ".port").toAbsolutePath();
+        Path log = Path.of("target", name + ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-jar", jar.toString()));
         builder.environment().put("CACHEGRID_HOST", "127.0.0.1");
-        builder.environment().put("CACHEGRID_PORT", Integer.toString(port));
-        builder.environment().put("CACHEGRID_NODE_ID", "client-test-" + port);
-        builder.redirectErrorStream(true).redirectOutput(Path.of("target", "server-" + port + ".log").toFile());
+        builder.environment().put("CACHEGRID_PORT", "0");
+        builder.environment().put("CACHEGRID_PORT_FILE", portFile.toString());
+        builder.environment().put("CACHEGRID_NODE_ID", "client-test-" + name);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        Process process;
         try {
-            ServerProcess server = new ServerProcess(port, builder.start());
-            server.awaitHealthy();
-            return server;
+            Files.deleteIfExists(portFile);
+            process = builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + jar, e);
         }
+        ServerProcess server = new ServerProcess(awaitPort(process, portFile, log), process);
+        server.awaitHealthy();
+        return server;
     }
 
-    /** A port on 127.0.0.1 that was free a moment ago (nothing listens on it). */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** The port the server wrote to its port file, which it does once it listens. */
+    private static int awaitPort(Process process, Path portFile, Path log) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                if (Files.exists(portFile)) {
+                    return Integer.parseInt(Files.readString(portFile).trim());
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("server exited with " + process.exitValue() + ", see " + log);
+                }
+                Thread.sleep(POLL_INTERVAL);
+            }
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        process.destroyForcibly();
+        throw new IllegalStateException("server did not listen within " + START_TIMEOUT + ", see " + log);
     }
 
     String address() {
@@ -89,8 +111,8 @@ final class ServerProcess implements AutoCloseable {
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("server exited with " + process.exitValue() + ", see target/server-"
-                            + port + ".log");
+                    throw new IllegalStateException("server on port " + port + " exited with "
+                            + process.exitValue());
                 }
                 if (answers200(http, health)) {
                     return;
