@@ -32,20 +32,48 @@ class TinyLfuPolicyTest extends EngineTestSupport {
         assertNotNull(cache.peek("e"));
     }
 
+    /**
+     * A hit and a write count once each, a miss not at all, whatever came between: two cache-aside clients whose
+     * misses and puts interleave leave the same counts as one client doing them in turn (issue 9; the earlier
+     * rule counted an interleaved key twice).
+     */
     @Test
-    void missesCountTowardsPopularity() {
+    void countsAHitAndAWriteOnceAndAMissNotAtAllWhateverCameBetween() {
+        ClimbDriver oneClient = new ClimbDriver(10);
+        ClimbDriver twoClients = new ClimbDriver(10);
+        oneClient.request(1);
+        oneClient.request(2);
+        twoClients.policy.onMiss(ClimbDriver.fixedHash(1));
+        twoClients.policy.onMiss(ClimbDriver.fixedHash(2));
+        assertEquals(0, twoClients.policy.frequency(ClimbDriver.fixedHash(1)), "a miss counts nothing");
+        twoClients.insert(1);
+        twoClients.insert(2);
+        for (ClimbDriver driver : new ClimbDriver[] {oneClient, twoClients}) {
+            assertEquals(1, driver.policy.frequency(ClimbDriver.fixedHash(1)));
+            assertEquals(1, driver.policy.frequency(ClimbDriver.fixedHash(2)));
+            driver.request(1);      // a hit
+            driver.insertOrRewrite(2);
+            assertEquals(2, driver.policy.frequency(ClimbDriver.fixedHash(1)));
+            assertEquals(2, driver.policy.frequency(ClimbDriver.fixedHash(2)));
+        }
+    }
+
+    /** A candidate must lead the victim by more than {@link TinyLfuPolicy#ADMISSION_MARGIN} to be admitted. */
+    @Test
+    void aCandidateOneAccessAheadOfTheVictimIsNotAdmitted() {
         CacheEngine cache = singleSegment(3, EvictionPolicy.TINYLFU);
         cache.put("a", bytes("1"), 0);
         cache.put("b", bytes("2"), 0);
         cache.put("c", bytes("3"), 0);            // window [c], probation [a, b]
-        for (int i = 0; i < 3; i++) {
-            assertNull(cache.get("wanted"));
-        }
-        cache.put("wanted", bytes("4"), 0);       // candidate c (1) vs a (1): c goes; window [wanted]
-        cache.put("x", bytes("5"), 0);            // candidate wanted (3; its put after the miss is not counted
-                                                  // again) beats a (1)
-        assertNull(cache.peek("a"));
-        assertNotNull(cache.peek("wanted"));
+        read(cache, "a", 3);                      // protected [a]
+        read(cache, "c", 1);                      // c (2) leads b (1) by one
+        cache.put("d", bytes("4"), 0);            // c is not admitted
+        assertNull(cache.peek("c"));
+        assertNotNull(cache.peek("b"));
+        read(cache, "d", 2);                      // d (3) leads b (1) by two
+        cache.put("e", bytes("5"), 0);            // d is admitted, b goes
+        assertNull(cache.peek("b"));
+        assertNotNull(cache.peek("d"));
     }
 
     @Test
@@ -146,6 +174,12 @@ class TinyLfuPolicyTest extends EngineTestSupport {
                 return;
             }
             policy.onMiss(hash);
+            insert(key);
+        }
+
+        /** The put after a miss: makes room and inserts. */
+        void insert(int key) {
+            long hash = fixedHash(key);
             while (entries.size() >= capacity) {
                 Entry victim = policy.victim();
                 entries.remove(Integer.parseInt(victim.key()));
@@ -158,12 +192,22 @@ class TinyLfuPolicyTest extends EngineTestSupport {
             policy.onInsert(fresh, hash);
         }
 
+        /** A put of a cached key: rewritten in place, same weight. */
+        void insertOrRewrite(int key) {
+            Entry entry = entries.get(key);
+            if (entry == null) {
+                insert(key);
+            } else {
+                policy.onUpdate(entry, entry.weight(), fixedHash(key));
+            }
+        }
+
         double hitRatio() {
             return (double) hits / requests;
         }
 
         /** SplitMix64 of the key: the engine's own hash is seeded per JVM, which would make runs differ. */
-        private static long fixedHash(int key) {
+        static long fixedHash(int key) {
             long z = (key + 1) * 0x9E3779B97F4A7C15L;
             z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
             z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -17,7 +18,9 @@ import io.cachegrid.engine.EvictionPolicy;
  * Hit ratio of every engine policy and of Caffeine over the same synthetic traces at three cache sizes.
  *
  * <p>Each trace is a fixed int array of key ids built from fixed seeds, so a run is repeatable. Each policy is
- * simulated as a cache-aside client would use it: get; on a miss, put. The engine runs with one segment (so each
+ * simulated as cache-aside clients use it: get; on a miss, put. Either one client replays the trace, or several
+ * interleaved clients share it ({@link Clients}), as on a server, where other requests come between a client's
+ * miss and its put. The engine runs with one segment (so each
  * policy is exact over the whole cache, not per stripe) and an effectively unlimited memory bound, so only the
  * item bound counts, as for Caffeine. Caffeine runs its maintenance on the calling thread.
  *
@@ -36,88 +39,172 @@ public final class HitRatioSimulator {
     static final double EXPONENT = 0.99;
     static final int SCAN_KEY_BASE = 10_000_000;
     static final byte[] VALUE = new byte[16];
+    /** Points of hit ratio that interleaving the clients may cost or gain tinylfu, the target of issue 9. */
+    static final double MAX_INTERLEAVING_EFFECT = 2.0;
 
     record Trace(String name, int[] keys) {
     }
 
+    /** Args: optional comma-separated client modes (see {@link Clients#parse}), default "1,2rr,4rnd". */
     public static void main(String[] args) {
         String[] impls = {"lru", "lfu", "ttl", "size", "tinylfu", "caffeine"};
-        List<String> rows = new ArrayList<>();
+        List<Clients> modes = new ArrayList<>();
+        for (String mode : (args.length > 0 ? args[0] : "1,2rr,4rnd").split(",")) {
+            modes.add(Clients.parse(mode.trim()));
+        }
         Map<String, IntFunction<Trace>> traces = new LinkedHashMap<>();
         traces.put("zipf", size -> new Trace("zipf", zipf(1_000_000, 100_000, 1)));
         traces.put("zipf+scans", size -> new Trace("zipf+scans", zipfWithScans()));
         traces.put("loop", size -> new Trace("loop", loop(1_000_000, size + size / 10)));
         traces.put("shifting", size -> new Trace("shifting", shifting()));
 
-        StringBuilder header = new StringBuilder(String.format("%-11s %7s %9s", "trace", "size", "requests"));
+        StringBuilder header = new StringBuilder(String.format("%-11s %7s %7s %9s", "trace", "size", "clients",
+                                                               "requests"));
         for (String impl : impls) {
             header.append(String.format(" %8s", impl));
         }
-        header.append(String.format(" %12s %12s", "tlfu-caff", "tlfu-lru"));
-        System.out.println("hit ratio, % of requests (engine: 1 segment; caffeine 3.3.1: same maximumSize)");
+        header.append(String.format(" %10s %10s %10s", "tlfu-caff", "tlfu-lru", "tlfu-1cl"));
+        System.out.println("hit ratio, % of gets (engine: 1 segment; caffeine 3.3.1: same maximumSize); clients: "
+                           + "1 = one cache-aside client, Nrr = N interleaved in turn, Nrnd = N in random order");
         System.out.println(header);
         List<String> misses = new ArrayList<>();
         for (Map.Entry<String, IntFunction<Trace>> traceMaker : traces.entrySet()) {
             for (int size : CACHE_SIZES) {
                 Trace trace = traceMaker.getValue().apply(size);
                 String[] names = keyNames(trace.keys());
-                Map<String, Double> ratio = new LinkedHashMap<>();
-                for (String impl : impls) {
-                    ratio.put(impl, 100.0 * simulate(impl, size, trace.keys(), names));
-                }
-                double vsCaffeine = ratio.get("tinylfu") - ratio.get("caffeine");
-                double vsLru = ratio.get("tinylfu") - ratio.get("lru");
-                StringBuilder row = new StringBuilder(String.format("%-11s %7d %9d", trace.name(), size,
-                                                                    trace.keys().length));
-                for (String impl : impls) {
-                    row.append(String.format(Locale.ROOT, " %8.2f", ratio.get(impl)));
-                }
-                row.append(String.format(Locale.ROOT, " %+12.2f %+12.2f", vsCaffeine, vsLru));
-                System.out.println(row);
-                if (vsCaffeine < -1.0) {
-                    misses.add(trace.name() + "@" + size + ": tinylfu " + String.format(Locale.ROOT, "%.2f", -vsCaffeine)
-                               + " points below caffeine");
-                }
-                if (trace.name().equals("zipf+scans") && vsLru <= 0) {
-                    misses.add(trace.name() + "@" + size + ": tinylfu not above lru");
+                Double singleClient = null;
+                for (Clients clients : modes) {
+                    Map<String, Double> ratio = new LinkedHashMap<>();
+                    for (String impl : impls) {
+                        ratio.put(impl, 100.0 * simulate(impl, size, trace.keys(), names, clients));
+                    }
+                    double tinyLfu = ratio.get("tinylfu");
+                    if (clients.count() == 1) {
+                        singleClient = tinyLfu;
+                    }
+                    double vsCaffeine = tinyLfu - ratio.get("caffeine");
+                    double vsLru = tinyLfu - ratio.get("lru");
+                    double vsSingle = singleClient == null ? Double.NaN : tinyLfu - singleClient;
+                    StringBuilder row = new StringBuilder(String.format("%-11s %7d %7s %9d", trace.name(), size,
+                                                                        clients.label(), trace.keys().length));
+                    for (String impl : impls) {
+                        row.append(String.format(Locale.ROOT, " %8.2f", ratio.get(impl)));
+                    }
+                    row.append(String.format(Locale.ROOT, " %+10.2f %+10.2f %+10.2f", vsCaffeine, vsLru, vsSingle));
+                    System.out.println(row);
+                    String where = trace.name() + "@" + size + "/" + clients.label() + ": tinylfu ";
+                    if (vsCaffeine < -1.0) {
+                        misses.add(where + String.format(Locale.ROOT, "%.2f", -vsCaffeine) + " points below caffeine");
+                    }
+                    if (trace.name().equals("zipf+scans") && vsLru <= 0) {
+                        misses.add(where + "not above lru");
+                    }
+                    if (Math.abs(vsSingle) > MAX_INTERLEAVING_EFFECT) {
+                        misses.add(where + String.format(Locale.ROOT, "%+.2f", vsSingle) + " points vs one client");
+                    }
                 }
             }
         }
         System.out.println();
-        System.out.println("target: tinylfu within 1 point of caffeine on every trace, above lru on scan traces: "
+        System.out.println("target: tinylfu within 1 point of caffeine on every trace, above lru on scan traces, within "
+                           + MAX_INTERLEAVING_EFFECT + " points of one client with interleaved clients: "
                            + (misses.isEmpty() ? "MET" : "MISSED " + misses));
     }
 
-    static double simulate(String impl, int size, int[] keys, String[] names) {
-        long hits = 0;
+    /** The two calls a cache-aside client makes; true from {@code get} is a hit. */
+    interface Store {
+        boolean get(String key);
+
+        void put(String key);
+    }
+
+    /**
+     * How many cache-aside clients share the cache and how their calls interleave on the one simulating thread:
+     * in turn (round robin) or in a seeded random order. Each client takes the next request of the one shared
+     * trace, gets it, and on a miss puts it on its next turn, so other clients' calls may come between its miss
+     * and its put, as on a server.
+     */
+    record Clients(int count, boolean random) {
+        static final long SEED = 11;
+
+        /** "1", or the count followed by "rr" (round robin) or "rnd" (random order): "2rr", "4rnd". */
+        static Clients parse(String text) {
+            if (text.equals("1")) {
+                return new Clients(1, false);
+            }
+            boolean random = text.endsWith("rnd");
+            if (!random && !text.endsWith("rr")) {
+                throw new IllegalArgumentException("clients: 1, <n>rr or <n>rnd, not " + text);
+            }
+            return new Clients(Integer.parseInt(text.substring(0, text.length() - (random ? 3 : 2))), random);
+        }
+
+        String label() {
+            return count == 1 ? "1" : count + (random ? "rnd" : "rr");
+        }
+    }
+
+    static double simulate(String impl, int size, int[] keys, String[] names, Clients clients) {
         if (impl.equals("caffeine")) {
             Cache<String, byte[]> cache = Caffeine.newBuilder().maximumSize(size).executor(Runnable::run).build();
-            for (int key : keys) {
-                String name = names[key];
-                if (cache.getIfPresent(name) != null) {
-                    hits++;
-                } else {
-                    cache.put(name, VALUE);
+            return (double) replay(new Store() {
+                @Override
+                public boolean get(String key) {
+                    return cache.getIfPresent(key) != null;
                 }
-            }
-        } else {
-            CacheEngine engine = new CacheEngine(new CacheSettings(size, 1L << 40, EvictionPolicy.parse(impl), 1,
-                                                                   () -> 0L));
-            for (int key : keys) {
-                String name = names[key];
-                if (engine.get(name) != null) {
-                    hits++;
-                } else {
-                    engine.put(name, VALUE, 0);
+
+                @Override
+                public void put(String key) {
+                    cache.put(key, VALUE);
                 }
+            }, keys, names, clients) / keys.length;
+        }
+        CacheEngine engine = new CacheEngine(new CacheSettings(size, 1L << 40, EvictionPolicy.parse(impl), 1,
+                                                               () -> 0L));
+        long hits = replay(new Store() {
+            @Override
+            public boolean get(String key) {
+                return engine.get(key) != null;
             }
-            engine.checkInvariants();
-            long statHits = engine.stats().hits();
-            if (statHits != hits) {
-                throw new IllegalStateException(impl + ": engine counted " + statHits + " hits, simulator " + hits);
+
+            @Override
+            public void put(String key) {
+                engine.put(key, VALUE, 0);
             }
+        }, keys, names, clients);
+        engine.checkInvariants();
+        long statHits = engine.stats().hits();
+        if (statHits != hits) {
+            throw new IllegalStateException(impl + ": engine counted " + statHits + " hits, simulator " + hits);
         }
         return (double) hits / keys.length;
+    }
+
+    /**
+     * Replays the trace through the clients (see {@link Clients}) and returns the number of gets that hit. A put
+     * still pending when the trace ends is dropped: no later get could hit it.
+     */
+    static long replay(Store store, int[] keys, String[] names, Clients clients) {
+        String[] pendingPut = new String[clients.count()];
+        SplittableRandom order = new SplittableRandom(Clients.SEED);
+        long hits = 0;
+        int turn = 0;
+        for (int next = 0; next < keys.length; ) {
+            int client = clients.random() ? order.nextInt(clients.count()) : turn++ % clients.count();
+            String missed = pendingPut[client];
+            if (missed != null) {
+                store.put(missed);
+                pendingPut[client] = null;
+            } else {
+                String key = names[keys[next++]];
+                if (store.get(key)) {
+                    hits++;
+                } else {
+                    pendingPut[client] = key;
+                }
+            }
+        }
+        return hits;
     }
 
     /**
