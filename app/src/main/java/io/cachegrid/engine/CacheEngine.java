@@ -131,19 +131,18 @@ public final class CacheEngine {
         long hash = Keys.hash(encoded);
         long now = ticker.nanos();
         Segment home = segmentFor(hash);
-        boolean full = occupancy.exceededBy(1, weight);   // then make room in home before storing, under the lock
-        if (full) {
+        long deadline = deadline(now, ttlNanos);
+        Entry written = home.put(encoded, hash, data, weight, deadline, now, false);
+        if (written == null) {      // the cache is full: make room, home's victims first, under the eviction lock
             evictor.lock();
-        }
-        try {
-            Entry written = home.put(encoded, hash, data, weight, deadline(now, ttlNanos), now, full);
-            if (occupancy.exceeded()) {     // home had nothing else to evict, or a concurrent put took the room
+            try {
+                written = home.put(encoded, hash, data, weight, deadline, now, true);
                 evictor.evictUntilWithin(home, written, now);
-            }
-        } finally {
-            if (full) {
+            } finally {
                 evictor.unlock();
             }
+        } else if (occupancy.exceeded()) {      // a concurrent put took the room this one found
+            evictor.evictUntilWithin(home, written, now);
         }
         stats.sets.increment();
     }

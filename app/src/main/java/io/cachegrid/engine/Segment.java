@@ -8,13 +8,13 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * One lock stripe of the cache: a table of entries, its eviction policy and its expiry heap. The limits are the
- * whole cache's ({@link Occupancy}); a segment enforces none of its own, it evicts when the engine asks
- * ({@link Evictor}).
+ * whole cache's ({@link Occupancy}); a segment has none of its own and evicts only as a write asks.
  *
- * <p>A write asked to make room ({@link #put}) evicts this segment's victims first and stores second, so the
- * entry being written is never its own victim (if a policy would rather evict the entry being rewritten, it is
- * dropped and stored afresh); if this segment runs out of victims first, the engine evicts from the others after
- * this segment's locks are released. Occupancy is published through two volatile fields at the end of each
+ * <p>A write ({@link #put}) stores at once if the cache has room. If not, it stores nothing, and the engine
+ * repeats it under the {@link Evictor}'s lock asking it to make room: it evicts this segment's victims first and
+ * stores second, so the entry being written is never its own victim (if a policy would rather evict the entry
+ * being rewritten, it is dropped and stored afresh); if this segment runs out of victims, the engine evicts from
+ * the others after this segment's locks are released. Occupancy is published through two volatile fields at the end of each
  * change, so {@link #size()} and {@link #weight()} read it without the lock, never torn, and the change is added
  * to the cache's {@link Occupancy} at the same moment, under the lock.
  *
@@ -255,24 +255,27 @@ final class Segment {
 
     /**
      * Stores {@code data} (built by {@link Entry#newData} from this key), of that weight, under the key, and
-     * returns the entry that holds it. With {@code makeRoom} (the caller holds the {@link Evictor}'s lock), first
-     * evicts this segment's victims while the cache would exceed a limit; the cache may still exceed one after,
-     * if this segment had nothing else to evict.
+     * returns the entry that holds it. If the cache has no room for it, then without {@code makeRoom} it stores
+     * nothing and returns null; with {@code makeRoom} (the caller holds the {@link Evictor}'s lock) it first
+     * evicts this segment's victims while the cache would exceed a limit, and stores even if this segment runs
+     * out of them (the caller then evicts from the others).
      */
     Entry put(byte[] key, long hash, byte[] data, long entryWeight, long deadline, long now, boolean makeRoom) {
         long stamp = lockForWrite();
         try {
             Entry existing = liveEntry(key, hash, now);
+            if (!makeRoom && overLimitsWith(existing == null ? 1 : 0,
+                                            entryWeight - (existing == null ? 0 : existing.weight()))) {
+                return null;
+            }
             Entry written;
-            if (existing != null && (!makeRoom || makeRoom(0, entryWeight - existing.weight(), existing, now))) {
+            if (existing != null && makeRoom(0, entryWeight - existing.weight(), existing, now)) {
                 written = replace(existing, data, deadline, hash);
             } else {
                 if (existing != null) {
                     remove(existing);   // the policy would evict it first anyway: the new value starts afresh
                 }
-                if (makeRoom) {
-                    makeRoom(1, entryWeight, null, now);
-                }
+                makeRoom(1, entryWeight, null, now);
                 written = Entry.create(data, key.length, hash, deadline);
                 insert(written, hash);
             }
@@ -467,9 +470,7 @@ final class Segment {
      * evicting nothing more, if the policy names {@code spared} (the entry being rewritten).
      */
     private boolean makeRoom(int extraItems, long extraWeight, Entry spared, long now) {
-        // what this change has done so far is not yet published to the occupancy: count it here
-        while (occupancy.exceededBy(table.size() - publishedCount + extraItems,
-                                    weight - publishedWeight + extraWeight)) {
+        while (overLimitsWith(extraItems, extraWeight)) {
             Entry victim = policy.victim();
             if (victim == null) {
                 return true;
@@ -480,6 +481,11 @@ final class Segment {
             evict(victim, now);
         }
         return true;
+    }
+
+    /** Whether the cache would exceed a limit with this much more, counting this change's unpublished part. */
+    private boolean overLimitsWith(long extraItems, long extraWeight) {
+        return occupancy.exceededBy(table.size() - publishedCount + extraItems, weight - publishedWeight + extraWeight);
     }
 
     private void evict(Entry victim, long now) {
