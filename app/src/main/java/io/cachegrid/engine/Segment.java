@@ -14,9 +14,9 @@ import java.util.concurrent.locks.StampedLock;
  * repeats it under the {@link Evictor}'s lock asking it to make room: it evicts this segment's victims first and
  * stores second, so the entry being written is never its own victim (if a policy would rather evict the entry
  * being rewritten, it is dropped and stored afresh); if this segment runs out of victims, the engine evicts from
- * the others after this segment's locks are released. Occupancy is published through two volatile fields at the end of each
- * change, so {@link #size()} and {@link #weight()} read it without the lock, never torn, and the change is added
- * to the cache's {@link Occupancy} at the same moment, under the lock.
+ * the others after this segment's locks are released. Occupancy is published through two volatile fields at the
+ * end of each change, so {@link #size()} and {@link #weight()} read it without the lock, never torn, and the
+ * change is added to the cache's {@link Occupancy} at the same moment, under the lock.
  *
  * <p>Keys arrive as {@code (key, hash)}: the String, its bytes unless it is ASCII, and its hash
  * ({@link Keys}), computed by the caller outside the lock. A read hands back the entry's data array, which is
@@ -268,14 +268,16 @@ final class Segment {
                                             entryWeight - (existing == null ? 0 : existing.weight()))) {
                 return null;
             }
-            Entry written;
-            if (existing != null && makeRoom(0, entryWeight - existing.weight(), existing, now)) {
+            Entry written;     // without makeRoom nothing is evicted: only the Evictor's lock holder may evict
+            if (existing != null && (!makeRoom || makeRoom(0, entryWeight - existing.weight(), existing, now))) {
                 written = replace(existing, data, deadline, hash);
             } else {
                 if (existing != null) {
                     remove(existing);   // the policy would evict it first anyway: the new value starts afresh
                 }
-                makeRoom(1, entryWeight, null, now);
+                if (makeRoom) {
+                    makeRoom(1, entryWeight, null, now);
+                }
                 written = Entry.create(data, key.length, hash, deadline);
                 insert(written, hash);
             }
