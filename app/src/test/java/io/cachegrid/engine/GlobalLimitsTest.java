@@ -120,6 +120,19 @@ class GlobalLimitsTest extends EngineTestSupport {
         assertEquals(100, cache.stats().evictions());
     }
 
+    /** With 4 entries over 64 segments a new key usually lands alone: the victim must come from another segment. */
+    @ParameterizedTest
+    @EnumSource(EvictionPolicy.class)
+    void aKeyAloneInItsSegmentEvictsFromTheOthers(EvictionPolicy policy) {
+        CacheEngine cache = engine(4, LARGE_MEMORY_BYTES, policy, 64);
+        for (int i = 0; i < 100; i++) {
+            cache.put("k" + i, new byte[1 + i % 7], policy == EvictionPolicy.TTL ? HOUR + i : 0);
+            assertNotNull(cache.peek("k" + i), "k" + i + " was its own victim");
+            assertEquals(Math.min(i + 1, 4), cache.size());
+        }
+        assertEquals(96, cache.stats().evictions());
+    }
+
     @ParameterizedTest
     @EnumSource(EvictionPolicy.class)
     void eightWritersNeverLeaveTheCacheOverItsLimits(EvictionPolicy policy) throws InterruptedException {

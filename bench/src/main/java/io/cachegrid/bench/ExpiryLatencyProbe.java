@@ -85,7 +85,8 @@ public final class ExpiryLatencyProbe {
         }
         Arrays.sort(latencies, 0, n);
         System.out.printf(Locale.ROOT, "%s: %,d reads (%.2f M/s), p50 %.2f us, p99 %.2f us, p99.9 %.2f us,"
-                          + " p99.99 %.1f us, max %.1f ms; %d reads over 1 ms, %.0f ms in them (%.0f%% of the window)%n",
+                          + " p99.99 %.1f us, max %.1f ms; %d reads over 1 ms, %.0f ms in them"
+                          + " (%.0f%% of the window)%n",
                           what, n, n * 1e3 / windowNanos, percentile(latencies, n, 0.50),
                           percentile(latencies, n, 0.99), percentile(latencies, n, 0.999),
                           percentile(latencies, n, 0.9999), latencies[n - 1] / 1e6, slow, slowNanos / 1e6,

@@ -37,7 +37,8 @@ public final class MemoryProbe {
             case "caffeine" -> holder = caffeine = Caffeine.newBuilder().maximumSize(entries).build();
             case "hashmap" -> holder = map = new HashMap<>();
             // max_size is the whole cache's: exactly `entries` fit
-            default -> holder = engine = new CacheEngine(CacheSettings.of(entries, 1L << 40, EvictionPolicy.parse(store)));
+            default -> holder = engine = new CacheEngine(CacheSettings.of(entries, 1L << 40,
+                                                                          EvictionPolicy.parse(store)));
         }
         long before = usedAfterGc();
         for (int i = 0; i < entries; i++) {
