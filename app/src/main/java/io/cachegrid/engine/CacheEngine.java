@@ -7,9 +7,11 @@ import java.util.Objects;
 import java.util.function.ToLongFunction;
 
 /**
- * The in-memory cache: keys spread over power-of-two lock stripes ({@link Segment}s), each enforcing its share
- * of the item and memory limits exactly with its own eviction policy and expiry heap. No lock spans segments,
- * reads take no exclusive lock (optimistic reads; the policy learns of them through a buffer, see
+ * The in-memory cache: keys spread over power-of-two lock stripes ({@link Segment}s), each with its own locks,
+ * eviction policy and expiry heap. The item and memory limits are the whole cache's, held exactly: the
+ * {@link Occupancy} totals them, a put into a full cache makes room in its own segment, and the {@link Evictor}
+ * takes from the others when that one has nothing else. No thread ever holds two segments' locks, reads take no
+ * exclusive lock (optimistic reads; the policy learns of them through a buffer, see
  * {@link Segment}); counters are LongAdders. Values are opaque byte arrays: a put copies the value in next to its
  * key (one array per entry, see {@link Entry}), a read returns a fresh copy, so callers may keep or change either
  * array.
@@ -54,22 +56,28 @@ public final class CacheEngine {
     private final Ticker ticker;
     private final StatsCounter stats = new StatsCounter();
     private final Segment[] segments;
+    private final Occupancy occupancy;
+    private final Evictor evictor;
+    private final ExpiryCycle expiry;
     private final long maxEntryWeight;
 
     public CacheEngine(CacheSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.ticker = settings.ticker();
         int count = settings.segments() == 0 ? autoSegments(settings) : settings.segments();
-        SegmentLimits limits = SegmentLimits.share(settings, count);
-        if (limits.maxItems() < 1 || limits.maxWeight() < ENTRY_OVERHEAD_BYTES) {
-            throw new IllegalArgumentException(count + " segments leave each too small (" + limits
-                    + "): each must hold at least one item of " + ENTRY_OVERHEAD_BYTES + " bytes");
+        if (settings.maxMemoryBytes() < ENTRY_OVERHEAD_BYTES) {
+            throw new IllegalArgumentException("maxMemoryBytes " + settings.maxMemoryBytes()
+                    + " cannot hold one entry of at least " + ENTRY_OVERHEAD_BYTES + " bytes");
         }
-        this.maxEntryWeight = Math.min(limits.maxWeight(), Entry.MAX_PAYLOAD_BYTES + ENTRY_OVERHEAD_BYTES);
+        this.maxEntryWeight = Math.min(settings.maxMemoryBytes(), Entry.MAX_PAYLOAD_BYTES + ENTRY_OVERHEAD_BYTES);
+        this.occupancy = new Occupancy(settings.maxSize(), settings.maxMemoryBytes());
+        SegmentLimits share = SegmentLimits.share(settings, count);
         this.segments = new Segment[count];
         for (int i = 0; i < count; i++) {
-            segments[i] = new Segment(settings.policy(), limits, stats);
+            segments[i] = new Segment(settings.policy(), share, occupancy, stats);
         }
+        this.evictor = new Evictor(segments, occupancy);
+        this.expiry = new ExpiryCycle(segments, ticker);
     }
 
     /** The largest power of two no larger than 64, maxSize/64 or maxMemoryBytes/16 MiB; at least 1. */
@@ -105,7 +113,8 @@ public final class CacheEngine {
 
     /**
      * Stores the value, replacing any previous one; {@code ttlNanos <= 0} means it never expires. Counts one set
-     * and evicts per policy until both limits hold.
+     * and evicts per policy until both limits hold: from this key's segment first, then from the others
+     * ({@link Evictor}); the entry written is never its own victim.
      *
      * @throws EntryTooLargeException when the entry outweighs {@link #maxEntryWeight()}; nothing changes then
      */
@@ -121,7 +130,20 @@ public final class CacheEngine {
         byte[] data = Entry.newData(encoded, value);     // outside the lock
         long hash = Keys.hash(encoded);
         long now = ticker.nanos();
-        segmentFor(hash).put(encoded, hash, data, weight, deadline(now, ttlNanos), now);
+        Segment home = segmentFor(hash);
+        long deadline = deadline(now, ttlNanos);
+        Entry written = home.put(encoded, hash, data, weight, deadline, now, false);
+        if (written == null) {      // the cache is full: make room, home's victims first, under the eviction lock
+            evictor.lock();
+            try {
+                written = home.put(encoded, hash, data, weight, deadline, now, true);
+                evictor.evictUntilWithin(home, written, now);
+            } finally {
+                evictor.unlock();
+            }
+        } else if (occupancy.exceeded()) {      // a concurrent put took the room this one found
+            evictor.evictUntilWithin(home, written, now);
+        }
         stats.sets.increment();
     }
 
@@ -156,30 +178,33 @@ public final class CacheEngine {
         return new KeyPage(keys, total);
     }
 
-    /** Removes every expired entry and returns how many; touches only expired entries (the sweeper's call). */
-    public int expireDue() {
-        long now = ticker.nanos();
-        return (int) sumOverSegments(segment -> segment.expireDue(now));
+    /**
+     * Removes expired entries, touching only those (the sweeper's call), in bounded steps: at most
+     * {@link ExpiryCycle#ENTRIES_PER_STEP} per hold of a segment's locks and {@link ExpiryCycle#BUDGET_NANOS} in
+     * all; {@link ExpirySweep#done()} is false when it stopped on that budget with entries still due.
+     */
+    public ExpirySweep expireDue() {
+        return expiry.sweep();
     }
 
     public CacheStats stats() {
         return stats.snapshot(size(), memoryBytes(), settings);
     }
 
-    /** Entries held now (expired ones not yet removed included); never above maxSize. */
-    public long size() {
-        return sumOverSegments(Segment::size);
-    }
-
-    /** Accounted bytes held now; never above maxMemoryBytes. */
-    public long memoryBytes() {
-        return sumOverSegments(Segment::weight);
-    }
-
     /**
-     * The largest weight one entry may have: one segment's memory budget (or, for segments of more than 2 GiB,
-     * what one Java array can hold).
+     * Entries held now (expired ones not yet removed included); at most maxSize once the puts in flight have
+     * made room ({@link Evictor}).
      */
+    public long size() {
+        return occupancy.items();
+    }
+
+    /** Accounted bytes held now; at most maxMemoryBytes once the puts in flight have made room. */
+    public long memoryBytes() {
+        return occupancy.weight();
+    }
+
+    /** The largest weight one entry may have: the whole memory budget, or what one Java array can hold. */
     public long maxEntryWeight() {
         return maxEntryWeight;
     }
@@ -210,11 +235,20 @@ public final class CacheEngine {
         return weigh(key, value) + (ttlNanos > 0 ? EXPIRY_OVERHEAD_BYTES : 0);
     }
 
-    /** Throws IllegalStateException if any segment's counts, weights, indices or policy disagree with its map. */
+    /**
+     * Throws IllegalStateException if any segment's counts, weights, indices or policy disagree with its map, or,
+     * checked at quiescence, if the cache's totals are not the sum of its segments' or exceed a limit.
+     */
     public void checkInvariants() {
         for (Segment segment : segments) {
             segment.checkInvariants();
         }
+        long items = sumOverSegments(Segment::size);
+        long weight = sumOverSegments(Segment::weight);
+        Invariants.check(occupancy.items() == items && occupancy.weight() == weight,
+                         "cache totals " + occupancy + " but the segments hold " + items + " entries, " + weight
+                         + " bytes");
+        Invariants.check(!occupancy.exceeded(), "cache over its limits: " + occupancy);
     }
 
     /**

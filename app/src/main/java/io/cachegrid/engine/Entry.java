@@ -3,7 +3,10 @@ package io.cachegrid.engine;
 import java.util.Arrays;
 
 /**
- * One cached key/value pair, as small as the policies allow. All fields are guarded by the owning segment's lock.
+ * One cached key/value pair, as small as the policies allow. All fields are guarded by the owning segment's
+ * locks ({@link Segment}): {@code data} and the deadline by its table lock (readers read them optimistically and
+ * validate), the links and {@code state} by its policy lock. No field counts the cache's limits: the totals live
+ * in one {@link Occupancy} per cache, so an entry costs nothing for them.
  *
  * <p><b>Layout.</b> The key and the value share one array, {@code data}: the key's bytes ({@link Keys}) then the
  * value's bytes. The key's length sits in the object's alignment padding ({@link #keyLength}), so the array holds

@@ -1,6 +1,9 @@
 package io.cachegrid.engine;
 
-/** Thrown by a put whose entry would weigh more than one segment may hold; nothing is stored. */
+/**
+ * Thrown by a put whose entry would weigh more than the whole memory budget ({@link CacheEngine#maxEntryWeight()});
+ * nothing is stored.
+ */
 public final class EntryTooLargeException extends RuntimeException {
     private final long weight;
     private final long limit;

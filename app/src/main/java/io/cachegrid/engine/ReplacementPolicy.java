@@ -4,9 +4,11 @@ import java.util.Collection;
 
 /**
  * The bookkeeping of one eviction rule inside one segment. The segment owns the table and calls these hooks
- * under its lock; the policy keeps whatever order it needs (through the entries' links and their one int of
- * {@link Entry#state}, plus structures of its own) and names the next victim. Every hook is O(1) or O(log n).
- * {@code hash} is the key's full hash ({@link Keys}), for policies that count keys.
+ * under its policy lock (a change holds its table lock too; see {@link Segment}); the policy keeps whatever order
+ * it needs (through the entries' links and their one int of {@link Entry#state}, plus structures of its own) and
+ * names the segment's next victim, which the segment evicts whenever the whole cache is over a limit
+ * ({@link Evictor}): the rule is exact within a segment, and the segments share the cache's limits. Every hook
+ * is O(1) or O(log n). {@code hash} is the key's full hash ({@link Keys}), for policies that count keys.
  */
 interface ReplacementPolicy {
 
@@ -41,13 +43,14 @@ interface ReplacementPolicy {
     /** Throws if the policy's bookkeeping does not hold exactly these entries, consistently. */
     void checkInvariants(Collection<Entry> entries);
 
-    static ReplacementPolicy create(EvictionPolicy policy, SegmentLimits limits) {
+    /** {@code share} is what the segment is expected to hold; only tinylfu sizes structures by it. */
+    static ReplacementPolicy create(EvictionPolicy policy, SegmentLimits share) {
         return switch (policy) {
             case LRU -> new LruPolicy();
             case LFU -> new LfuPolicy();
             case TTL -> new TtlPolicy();
             case SIZE -> new SizePolicy();
-            case TINYLFU -> new TinyLfuPolicy(limits);
+            case TINYLFU -> new TinyLfuPolicy(share);
         };
     }
 }

@@ -7,13 +7,16 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * One lock stripe of the cache: a table of entries, its eviction policy and its expiry heap, enforcing its share of
- * both limits exactly.
+ * One lock stripe of the cache: a table of entries, its eviction policy and its expiry heap. The limits are the
+ * whole cache's ({@link Occupancy}); a segment has none of its own and evicts only as a write asks.
  *
- * <p>A write makes room first and stores second, so the limits hold at every step, even inside the lock, and
- * the entry being written is never its own victim (if a policy would rather evict the entry being rewritten,
- * it is dropped and stored afresh). Occupancy is published through two volatile fields at the end of each
- * change, so {@link #size()} and {@link #weight()} read it without the lock, never torn.
+ * <p>A write ({@link #put}) stores at once if the cache has room. If not, it stores nothing, and the engine
+ * repeats it under the {@link Evictor}'s lock asking it to make room: it evicts this segment's victims first and
+ * stores second, so the entry being written is never its own victim (if a policy would rather evict the entry
+ * being rewritten, it is dropped and stored afresh); if this segment runs out of victims, the engine evicts from
+ * the others after this segment's locks are released. Occupancy is published through two volatile fields at the
+ * end of each change, so {@link #size()} and {@link #weight()} read it without the lock, never torn, and the
+ * change is added to the cache's {@link Occupancy} at the same moment, under the lock.
  *
  * <p>Keys arrive as {@code (key, hash)}: the String, its bytes unless it is ASCII, and its hash
  * ({@link Keys}), computed by the caller outside the lock. A read hands back the entry's data array, which is
@@ -65,7 +68,7 @@ final class Segment {
     /** Only the entries that have a deadline, soonest first: expiry work is O(expired · log n). */
     private final EntryHeap expiry = new EntryHeap(BY_DEADLINE, EntryHeap.EXPIRY_SLOT, false);
     private final ReplacementPolicy policy;
-    private final SegmentLimits limits;
+    private final Occupancy occupancy;
     private final StatsCounter stats;
     /** Reads the policy has not seen yet; null for policies that ignore reads (ttl, size). */
     private final AccessBuffer accesses;
@@ -77,9 +80,10 @@ final class Segment {
     private volatile int publishedCount;
     private volatile long publishedWeight;
 
-    Segment(EvictionPolicy policy, SegmentLimits limits, StatsCounter stats) {
-        this.policy = ReplacementPolicy.create(policy, limits);
-        this.limits = limits;
+    /** {@code share} sizes the policy's structures (tinylfu's regions); the limits are {@code occupancy}'s. */
+    Segment(EvictionPolicy policy, SegmentLimits share, Occupancy occupancy, StatsCounter stats) {
+        this.policy = ReplacementPolicy.create(policy, share);
+        this.occupancy = occupancy;
         this.stats = stats;
         boolean recordsHits = policy == EvictionPolicy.LRU || policy == EvictionPolicy.LFU
                 || policy == EvictionPolicy.TINYLFU;
@@ -249,21 +253,55 @@ final class Segment {
         }
     }
 
-    /** Stores {@code data} (built by {@link Entry#newData} from this key), of that weight, under the key. */
-    void put(byte[] key, long hash, byte[] data, long entryWeight, long deadline, long now) {
+    /**
+     * Stores {@code data} (built by {@link Entry#newData} from this key), of that weight, under the key, and
+     * returns the entry that holds it. If the cache has no room for it, then without {@code makeRoom} it stores
+     * nothing and returns null; with {@code makeRoom} (the caller holds the {@link Evictor}'s lock) it first
+     * evicts this segment's victims while the cache would exceed a limit, and stores even if this segment runs
+     * out of them (the caller then evicts from the others).
+     */
+    Entry put(byte[] key, long hash, byte[] data, long entryWeight, long deadline, long now, boolean makeRoom) {
         long stamp = lockForWrite();
         try {
             Entry existing = liveEntry(key, hash, now);
-            if (existing != null && makeRoom(0, entryWeight - existing.weight(), existing, now)) {
-                replace(existing, data, deadline, hash);
+            if (!makeRoom && overLimitsWith(existing == null ? 1 : 0,
+                                            entryWeight - (existing == null ? 0 : existing.weight()))) {
+                return null;
+            }
+            Entry written;     // without makeRoom nothing is evicted: only the Evictor's lock holder may evict
+            if (existing != null && (!makeRoom || makeRoom(0, entryWeight - existing.weight(), existing, now))) {
+                written = replace(existing, data, deadline, hash);
             } else {
                 if (existing != null) {
                     remove(existing);   // the policy would evict it first anyway: the new value starts afresh
                 }
-                makeRoom(1, entryWeight, null, now);
-                insert(Entry.create(data, key.length, hash, deadline), hash);
+                if (makeRoom) {
+                    makeRoom(1, entryWeight, null, now);
+                }
+                written = Entry.create(data, key.length, hash, deadline);
+                insert(written, hash);
             }
             publish();
+            return written;
+        } finally {
+            unlockForWrite(stamp);
+        }
+    }
+
+    /**
+     * Evicts this segment's next victim, unless the policy names {@code spared} (the entry just written) or
+     * holds nothing; returns whether it evicted. An expired victim counts as an expiration, not an eviction.
+     */
+    boolean evictOne(Entry spared, long now) {
+        long stamp = lockForWrite();
+        try {
+            Entry victim = policy.victim();
+            if (victim == null || victim == spared) {
+                return false;
+            }
+            evict(victim, now);
+            publish();
+            return true;
         } finally {
             unlockForWrite(stamp);
         }
@@ -325,12 +363,16 @@ final class Segment {
         }
     }
 
-    /** Removes every entry whose deadline has passed, soonest first, touching only those. */
-    int expireDue(long now) {
+    /**
+     * Removes up to {@code maxEntries} entries whose deadline has passed, soonest first, touching only those, in
+     * one hold of the locks; returns how many. Fewer than {@code maxEntries} means none is left due.
+     */
+    int expireDue(long now, int maxEntries) {
         long stamp = lockForWrite();
         try {
             int expired = 0;
-            for (Entry due = expiry.peek(); due != null && due.isExpired(now); due = expiry.peek()) {
+            for (Entry due = expiry.peek(); expired < maxEntries && due != null && due.isExpired(now);
+                 due = expiry.peek()) {
                 expire(due);
                 expired++;
             }
@@ -364,8 +406,6 @@ final class Segment {
                 withDeadline += entry.hasDeadline() ? 1 : 0;
             }
             Invariants.check(summedWeight == weight, "segment weight " + weight + " but entries sum to " + summedWeight);
-            Invariants.check(!limits.exceededBy(table.size(), weight), "segment over its limits: " + table.size()
-                    + " entries, " + weight + " bytes, limits " + limits);
             Invariants.check(publishedCount == table.size() && publishedWeight == weight, "published occupancy");
             Invariants.check(expiry.checkedEntries().size() == withDeadline, "expiry heap size");
             policy.checkInvariants(entries);
@@ -402,7 +442,7 @@ final class Segment {
      * place unless the rewrite adds or drops a TTL: then a new entry of the other class takes its place in the
      * table and the policy.
      */
-    private void replace(Entry existing, byte[] data, long deadline, long hash) {
+    private Entry replace(Entry existing, byte[] data, long deadline, long hash) {
         long oldWeight = existing.weight();
         if (existing.hasDeadline()) {
             expiry.remove(existing);
@@ -423,27 +463,40 @@ final class Segment {
             expiry.add(entry);
         }
         policy.onUpdate(entry, oldWeight, hash);
+        return entry;
     }
 
     /**
-     * Evicts per policy until {@code extraItems} more entries and {@code extraWeight} more bytes fit. Stops and
-     * returns false, evicting nothing more, if the policy names {@code spared} (the entry being rewritten).
+     * Evicts this segment's victims until the cache has room for {@code extraItems} more entries and
+     * {@code extraWeight} more bytes, or this segment has nothing left to evict. Stops and returns false,
+     * evicting nothing more, if the policy names {@code spared} (the entry being rewritten).
      */
     private boolean makeRoom(int extraItems, long extraWeight, Entry spared, long now) {
-        while (limits.exceededBy(table.size() + extraItems, weight + extraWeight)) {
+        while (overLimitsWith(extraItems, extraWeight)) {
             Entry victim = policy.victim();
-            Invariants.check(victim != null, "policy named no victim in a segment over its limits");
+            if (victim == null) {
+                return true;
+            }
             if (victim == spared) {
                 return false;
             }
-            if (victim.isExpired(now)) {
-                expire(victim);
-            } else {
-                remove(victim);
-                stats.evictions.increment();
-            }
+            evict(victim, now);
         }
         return true;
+    }
+
+    /** Whether the cache would exceed a limit with this much more, counting this change's unpublished part. */
+    private boolean overLimitsWith(long extraItems, long extraWeight) {
+        return occupancy.exceededBy(table.size() - publishedCount + extraItems, weight - publishedWeight + extraWeight);
+    }
+
+    private void evict(Entry victim, long now) {
+        if (victim.isExpired(now)) {
+            expire(victim);
+        } else {
+            remove(victim);
+            stats.evictions.increment();
+        }
     }
 
     private void expire(Entry entry) {
@@ -461,6 +514,7 @@ final class Segment {
     }
 
     private void publish() {
+        occupancy.add(table.size() - publishedCount, weight - publishedWeight);
         publishedCount = table.size();
         publishedWeight = weight;
     }

@@ -1,14 +1,15 @@
 package io.cachegrid.engine;
 
-/** The share of the cache's limits that one segment enforces on its own. */
+/**
+ * The share of the cache's limits one segment is expected to hold: it sizes per-segment structures (tinylfu's
+ * regions and sketch). It is not enforced: the limits are the whole cache's ({@link Occupancy}), and a segment
+ * may hold somewhat more or less than its share, as the keys fall.
+ */
 record SegmentLimits(long maxItems, long maxWeight) {
 
-    /** Splits the cache limits evenly; rounding down keeps the sum over all segments within the cache limits. */
+    /** The cache limits divided evenly, rounded up, so that every segment expects room for at least one entry. */
     static SegmentLimits share(CacheSettings settings, int segments) {
-        return new SegmentLimits(settings.maxSize() / segments, settings.maxMemoryBytes() / segments);
-    }
-
-    boolean exceededBy(long items, long weight) {
-        return items > maxItems || weight > maxWeight;
+        return new SegmentLimits(Math.ceilDiv(settings.maxSize(), segments),
+                                 Math.ceilDiv(settings.maxMemoryBytes(), segments));
     }
 }

@@ -3,8 +3,10 @@
  *
  * <p>{@link io.cachegrid.engine.CacheEngine} is the whole public surface. It spreads keys over a power-of-two
  * number of {@code Segment}s; each segment has its own locks, open-addressing {@code EntryTable},
- * {@code ReplacementPolicy} and expiry heap, and enforces {@code maxSize / segments} items and {@code maxMemoryBytes / segments} bytes
- * exactly, so no lock ever spans segments and the totals can never exceed the cache limits.
+ * {@code ReplacementPolicy} and expiry heap. The limits ({@code maxSize} items, {@code maxMemoryBytes} bytes) are
+ * the whole cache's, held exactly: {@code Occupancy} totals what the segments hold, a put into a full cache
+ * evicts from its own segment first and the {@code Evictor} from the others in turn, one segment's locks at a
+ * time (no thread ever holds two segments' locks).
  *
  * <p><b>Reads take no exclusive lock.</b> A get is an optimistic read of the segment's {@code StampedLock}
  * ({@code EntryTable.findOptimistic}, validated; the shared read lock on a conflict); it counts its hit or miss
@@ -25,11 +27,13 @@
  *       indexing allocates nothing per entry ({@code EntryList}, {@code EntryHeap}); what a policy needs beyond
  *       them it keeps in its own structures (lfu bucket ids, the heaps' write order).</li>
  *   <li>Expiry is lazy on read plus {@link io.cachegrid.engine.CacheEngine#expireDue()}, which pops only due
- *       entries from each segment's deadline heap: O(expired · log n).</li>
+ *       entries from each segment's deadline heap: O(expired · log n), in bounded steps ({@code ExpiryCycle}:
+ *       a few dozen entries per lock hold, 25 ms per sweep).</li>
  *   <li>Memory is accounted as key + value + a measured per-entry overhead
  *       ({@link io.cachegrid.engine.CacheEngine#ENTRY_OVERHEAD_BYTES}).</li>
  *   <li>{@link io.cachegrid.engine.CacheEngine#checkInvariants()} cross-checks every segment's table, weights,
- *       expiry heap and policy bookkeeping; the engine tests run it after every test.</li>
+ *       expiry heap and policy bookkeeping, and the cache's totals against the segments and the limits; the
+ *       engine tests run it after every test.</li>
  * </ul>
  */
 package io.cachegrid.engine;

@@ -20,15 +20,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Eight threads hammer a small cache with random reads, writes, deletes, sweeps and clock ticks while a watcher
  * samples the occupancy. Afterwards the counters must match what the threads did, the limits must never have
- * been seen exceeded, every value read must belong to its key, and the invariants must hold (checked by the
- * base class). Run for every policy.
+ * been seen exceeded by more than the puts in flight (and not at all at the end), every value read must belong to
+ * its key, and the invariants must hold (checked by the base class). Run for every policy.
  */
 class ConcurrencyTest extends EngineTestSupport {
     private static final int THREADS = 8;
     private static final int OPS_PER_THREAD = 100_000;
     private static final int KEY_SPACE = 3_000;
     private static final long MAX_SIZE = 1_000;
-    /** About 110 entries of the average weight (~330 B) per segment, near the 125-item share: both limits bind. */
+    /** About 880 entries of the average weight (~330 B), near the 1,000-item limit: both limits bind. */
     private static final long MAX_MEMORY_BYTES = 288 << 10;
     private static final int SEGMENTS = 8;
     private static final int MAX_VALUE_BYTES = 512;
@@ -74,8 +74,12 @@ class ConcurrencyTest extends EngineTestSupport {
 
         CacheStats stats = cache.stats();
         assertTrue(tally.wrongValues().isEmpty(), "values read under the wrong key: " + tally.wrongValues().peek());
-        assertTrue(largestSize.get() <= MAX_SIZE, "size seen " + largestSize.get());
-        assertTrue(largestMemory.get() <= MAX_MEMORY_BYTES, "memory seen " + largestMemory.get());
+        // a put that found room stores before it checks again, so while writes are in flight the totals may exceed
+        // a limit by one entry per writer (Evictor); at quiescence they may not (checkInvariants, below)
+        assertTrue(largestSize.get() <= MAX_SIZE + THREADS, "size seen " + largestSize.get());
+        long largestEntry = CacheEngine.weigh("key-" + (KEY_SPACE - 1), new byte[8 + MAX_VALUE_BYTES], 1);
+        assertTrue(largestMemory.get() <= MAX_MEMORY_BYTES + THREADS * largestEntry,
+                   "memory seen " + largestMemory.get());
         assertTrue(largestSize.get() > 0.8 * MAX_SIZE || largestMemory.get() > 0.8 * MAX_MEMORY_BYTES,
                    "the cache never filled up, so the limits were not exercised");
         assertEquals(tally.gets().sum(), stats.hits() + stats.misses());

@@ -70,14 +70,14 @@ class ExpiryTest extends EngineTestSupport {
         cache.put("no-ttl-1", bytes("v"), 0);
         cache.put("no-ttl-2", bytes("v"), 0);
         ticker.advanceNanos(2500 * MILLI);
-        assertEquals(2, cache.expireDue());
+        assertEquals(2, cache.expireDue().removed());
         assertNull(cache.peek("ttl-1"));
         assertNull(cache.peek("ttl-2"));
         assertNotNull(cache.peek("ttl-3"));
         assertEquals(5, cache.size());
-        assertEquals(0, cache.expireDue());
+        assertEquals(0, cache.expireDue().removed());
         ticker.advance(1, TimeUnit.HOURS);
-        assertEquals(3, cache.expireDue());
+        assertEquals(3, cache.expireDue().removed());
         assertEquals(2, cache.size());
         assertEquals(5, cache.stats().expirations());
         assertEquals(0, cache.stats().misses());
@@ -88,11 +88,11 @@ class ExpiryTest extends EngineTestSupport {
         cache.put("k", bytes("1"), SECOND);
         cache.put("k", bytes("2"), 0);               // now without TTL
         ticker.advance(5, TimeUnit.SECONDS);
-        assertEquals(0, cache.expireDue());
+        assertEquals(0, cache.expireDue().removed());
         assertEquals("2", text(cache.get("k")));
         cache.put("k", bytes("3"), SECOND);          // and with one again
         ticker.advance(1, TimeUnit.SECONDS);
-        assertEquals(1, cache.expireDue());
+        assertEquals(1, cache.expireDue().removed());
     }
 
     @Test

@@ -29,9 +29,13 @@ class SettingsTest extends EngineTestSupport {
         assertThrows(IllegalArgumentException.class, () -> new CacheSettings(1, 1, EvictionPolicy.LRU, 3, clock));
         assertThrows(IllegalArgumentException.class, () -> new CacheSettings(1, 1, EvictionPolicy.LRU, -2, clock));
         assertThrows(NullPointerException.class, () -> new CacheSettings(1, 1, null, 0, clock));
-        assertThrows(IllegalArgumentException.class, () -> engine(4, LARGE_MEMORY_BYTES, EvictionPolicy.LRU, 8));
-        long tooSmallForOneEntryPerSegment = 8L * CacheEngine.ENTRY_OVERHEAD_BYTES - 1;
-        assertThrows(IllegalArgumentException.class, () -> engine(100, tooSmallForOneEntryPerSegment, EvictionPolicy.LRU, 8));
+        long tooSmallForOneEntry = CacheEngine.ENTRY_OVERHEAD_BYTES - 1;
+        assertThrows(IllegalArgumentException.class, () -> engine(100, tooSmallForOneEntry, EvictionPolicy.LRU, 1));
+        CacheEngine fewerItemsThanSegments = engine(4, LARGE_MEMORY_BYTES, EvictionPolicy.TINYLFU, 8);
+        for (int i = 0; i < 6; i++) {
+            fewerItemsThanSegments.put("k" + i, new byte[1], 0);
+        }
+        assertEquals(4, fewerItemsThanSegments.size());          // the limits are the cache's, not split 8 ways
     }
 
     @Test
@@ -43,7 +47,7 @@ class SettingsTest extends EngineTestSupport {
         assertEquals(1, autoSegments(1_000_000, 1L << 20));      // less than 16 MiB
         CacheEngine cache = engine(10_000, 512L << 20, EvictionPolicy.LRU, 0);
         assertEquals(32, cache.segmentCount());
-        assertEquals(16L << 20, cache.maxEntryWeight());         // one segment's share of the memory
+        assertEquals(512L << 20, cache.maxEntryWeight());        // the whole budget, not one segment's share
     }
 
     private static int autoSegments(long maxSize, long maxMemoryBytes) {

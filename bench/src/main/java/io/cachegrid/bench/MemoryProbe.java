@@ -36,8 +36,8 @@ public final class MemoryProbe {
         switch (store) {
             case "caffeine" -> holder = caffeine = Caffeine.newBuilder().maximumSize(entries).build();
             case "hashmap" -> holder = map = new HashMap<>();
-            // the item bound is split evenly over the segments and keys do not spread perfectly evenly: 1/16 headroom
-            default -> holder = engine = new CacheEngine(CacheSettings.of(entries + entries / 16, 1L << 40,
+            // max_size is the whole cache's: exactly `entries` fit
+            default -> holder = engine = new CacheEngine(CacheSettings.of(entries, 1L << 40,
                                                                           EvictionPolicy.parse(store)));
         }
         long before = usedAfterGc();
