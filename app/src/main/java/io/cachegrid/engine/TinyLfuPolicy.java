@@ -39,7 +39,8 @@ import java.util.SplittableRandom;
  * [{@link #MIN_WINDOW_SHARE}, {@link #MAX_WINDOW_SHARE}] and never below one entry. Each share gives the budgets
  * of all regions: window = share × limit, main = limit − window, protected = {@link #PROTECTED_SHARE_OF_MAIN} ×
  * main, so the protected share stays consistent as the window moves. Budgets are kept both in entries and in
- * bytes, as the segment's limits are.
+ * bytes, against the segment's expected share of the cache's limits ({@link SegmentLimits}): the limits themselves
+ * are global and enforced by the engine, so the regions are proportions, not hard caps.
  *
  * <p><b>Moving entries after a resize.</b> A new share does not move entries at once: every hook afterwards moves
  * at most {@link #TRANSFERS_PER_OPERATION} entries towards the budgets, in this order: protected overflow to
