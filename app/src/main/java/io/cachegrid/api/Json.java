@@ -1,9 +1,5 @@
 package io.cachegrid.api;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-
 import io.cachegrid.json.JsonWriter;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -30,32 +26,9 @@ final class Json {
         res.send(body.toByteArray());
     }
 
-    /**
-     * Sends a 200 answer that may embed stored values by reference ({@link JsonWriter#rawValueShared}). A small one
-     * leaves whole. A large one reserves its size in the {@link ResponseBudget} (413 or 503 if it cannot), then is
-     * streamed with its Content-Length set first, which makes Helidon write each part as it comes instead of
-     * buffering the whole body: the envelope from the writer's buffer, every value straight from the cache's array.
-     *
-     * @param what what the answer is, for a refusal's detail
-     */
+    /** Sends a 200 answer that may embed stored values by reference, within the budget ({@link ResponseBudget}). */
     static void send(ServerResponse res, JsonWriter body, ResponseBudget budget, String what) {
-        long length = body.length();
-        if (length <= ResponseBudget.SMALL_RESPONSE_BYTES) {
-            send(res, Status.OK_200, body);
-            return;
-        }
-        try (ResponseBudget.Lease ignored = budget.reserve(length, what)) {
-            res.status(Status.OK_200);
-            res.header(HeaderValues.CONTENT_TYPE_JSON);
-            res.contentLength(length);
-            // written through synchronously (the listener's write queue is off): when close returns, every byte
-            // went to the socket and the arrays may be released
-            try (OutputStream out = res.outputStream()) {
-                body.writeTo(out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        budget.send(res, Status.OK_200, body, what);
     }
 
     /** Writes a ttl back as seconds ({@code 3600}, {@code 1.5}), or null when there is none. */

@@ -1,11 +1,18 @@
 package io.cachegrid.api;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.cachegrid.json.JsonWriter;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The bound on response bytes in flight ({@code CACHEGRID_MAX_RESPONSE_BYTES}), so that no mix of reads can exhaust
@@ -84,6 +91,61 @@ public final class ResponseBudget {
                     + "and " + what + " needs " + bytes + "; retry shortly", RETRY_AFTER_SECONDS);
         }
         return new Lease(bytes);
+    }
+
+    /**
+     * Sends a JSON answer that may embed stored values by reference ({@link JsonWriter#rawValueShared}). A small
+     * one leaves whole; a large one reserves its size here (413 or 503 if it cannot) and is streamed: Content-Length
+     * set first, which makes Helidon write each part as it comes instead of buffering the whole body, then the
+     * envelope from the writer's buffer and every value straight from the array it is kept in.
+     *
+     * @param what what the answer is, for a refusal's detail ("the value of \"k\"")
+     */
+    public void send(ServerResponse res, Status status, JsonWriter body, String what) {
+        long length = body.length();
+        if (length <= SMALL_RESPONSE_BYTES) {
+            res.status(status);
+            res.header(HeaderValues.CONTENT_TYPE_JSON);
+            res.send(body.toByteArray());
+            return;
+        }
+        stream(res, status, HeaderValues.CONTENT_TYPE_JSON.get(), length, body::writeTo, what);
+    }
+
+    /** Sends a body received whole (a peer's answer, relayed): a large one within the budget, without a copy. */
+    public void send(ServerResponse res, Status status, String contentType, byte[] body, String what) {
+        if (body.length <= SMALL_RESPONSE_BYTES) {
+            res.status(status);
+            if (!contentType.isEmpty()) {
+                res.header(HeaderNames.CONTENT_TYPE, contentType);
+            }
+            res.send(body);
+            return;
+        }
+        stream(res, status, contentType, body.length, out -> out.write(body), what);
+    }
+
+    private void stream(ServerResponse res, Status status, String contentType, long length, BodyWriter body,
+                        String what) {
+        try (Lease ignored = reserve(length, what)) {
+            res.status(status);
+            if (!contentType.isEmpty()) {
+                res.header(HeaderNames.CONTENT_TYPE, contentType);
+            }
+            res.contentLength(length);
+            // written through synchronously (the listener's write queue is off by default): when close returns,
+            // every byte went to the socket, so the arrays may be released with the reservation
+            try (OutputStream out = res.outputStream()) {
+                body.writeTo(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface BodyWriter {
+        void writeTo(OutputStream out) throws IOException;
     }
 
     private boolean tryReserve(long bytes) {

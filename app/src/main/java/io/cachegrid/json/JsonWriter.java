@@ -157,6 +157,11 @@ public final class JsonWriter {
         return this;
     }
 
+    /** Embeds a parsed JSON value by reference to the text it was parsed from (see {@link #rawValueShared}). */
+    public JsonWriter rawValueShared(JsonSlice value) {
+        return value.shareInto(this);
+    }
+
     /** The document's size in bytes, shared values included. */
     public long length() {
         return size + splicedBytes;
