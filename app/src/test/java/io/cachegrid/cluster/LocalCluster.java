@@ -41,7 +41,12 @@ final class LocalCluster implements AutoCloseable {
 
     /** A cluster of {@code size} members of which the first {@code started} run, all seeing each other. */
     static LocalCluster start(int size, int started) {
-        LocalCluster cluster = new LocalCluster(size, Map.of());
+        return start(size, started, Map.of());
+    }
+
+    /** As {@link #start(int, int)}, every member with these extra variables. */
+    static LocalCluster start(int size, int started, Map<String, String> extraEnv) {
+        LocalCluster cluster = new LocalCluster(size, extraEnv);
         for (int i = 0; i < started; i++) {
             cluster.startNode(i);
         }
