@@ -93,6 +93,15 @@ class HeapSafetyTest {
         return hits;
     }
 
+    /** {@link #readBackExactly}, and the cache holds at least {@code atLeast} of the values. */
+    private static List<String> readBackHolding(ChildNode node, Map<String, byte[]> stored, int atLeast)
+            throws Exception {
+        List<String> present = readBackExactly(node, stored);
+        assertTrue(present.size() >= atLeast, "the cache should hold at least " + atLeast + " values, held "
+                + present);
+        return present;
+    }
+
     private static void assertHealthy(ChildNode node) throws Exception {
         assertTrue(node.alive(), node::log);
         HttpResponse<byte[]> health = node.get("/health");
@@ -105,8 +114,7 @@ class HeapSafetyTest {
         // the case: -Xmx100m, 80 MB of 5 MB values, then one plain GET failed
         try (ChildNode node = ChildNode.start("100m", Map.of("CACHEGRID_MAX_MEMORY_MB", "80"))) {
             Map<String, byte[]> stored = fill(node, 30, MB5); // more than fit: the cache ends full
-            List<String> present = readBackExactly(node, stored);
-            assertTrue(present.size() >= 12, "80 MB should hold at least 12 values of 5 MB, held " + present);
+            List<String> present = readBackHolding(node, stored, 12); // 80 MB holds at least 12 values of 5 MB
             assertEquals(present, readBackExactly(node, stored));
             assertHealthy(node);
         }
@@ -117,7 +125,7 @@ class HeapSafetyTest {
         try (ChildNode node = ChildNode.start("160m", Map.of("CACHEGRID_MAX_MEMORY_MB", "120"))) {
             Map<String, byte[]> stored = fill(node, 20, MB8); // more than fit: the cache ends full
             String last = "k19"; // just stored, so present
-            List<String> before = readBackExactly(node, stored);
+            List<String> before = readBackHolding(node, stored, 8);
             byte[] request = ("GET /cache/" + last + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             List<Socket> stuck = new ArrayList<>();
             try {
@@ -149,8 +157,8 @@ class HeapSafetyTest {
                 }
             }
             assertHealthy(node);
-            List<String> present = readBackExactly(node, stored);
-            assertTrue(present.contains(last) && present.size() >= 8, "held " + present);
+            List<String> present = readBackHolding(node, stored, 8);
+            assertTrue(present.contains(last), "held " + present);
             assertEquals(before, present, "nothing was written, so nothing may be missing");
             assertHealthy(node);
         }
@@ -160,8 +168,7 @@ class HeapSafetyTest {
     void batchGetOfEveryKeyInAFullCacheIsRefusedNamingTheLimit() throws Exception {
         try (ChildNode node = ChildNode.start("160m", Map.of("CACHEGRID_MAX_MEMORY_MB", "120"))) {
             Map<String, byte[]> stored = fill(node, 20, MB8); // more than fit: the cache ends full
-            List<String> present = readBackExactly(node, stored);
-            assertTrue(present.size() >= 8, "held " + present);
+            List<String> present = readBackHolding(node, stored, 8);
             String all = String.join("\",\"", stored.keySet());
             HttpResponse<byte[]> everything = node.post("/cache/batch/get",
                     ("{\"keys\":[\"" + all + "\"]}").getBytes(StandardCharsets.UTF_8));
@@ -214,8 +221,7 @@ class HeapSafetyTest {
                 }
             }
             assertHealthy(node);
-            List<String> present = readBackExactly(node, stored);
-            assertTrue(present.size() >= 8, "the cache should still hold most of its 120 MB, held " + present);
+            readBackHolding(node, stored, 8); // most of its 120 MB is still held, and exact
             assertHealthy(node);
         }
     }

@@ -50,18 +50,14 @@ public final class BatchService implements HttpService {
         long foundKeys = 0;
         for (Map.Entry<String, ValueView> entry : found.entrySet()) {
             ValueView value = entry.getValue();
-            out.name(entry.getKey()).beginObject().name("value");
-            if (value == null) {
-                out.nullValue();
-            } else {
-                out.rawValueShared(value.array(), value.offset(), value.length());
-                foundKeys++;
-            }
+            Json.storedValue(out.name(entry.getKey()).beginObject().name("value"), value);
+            foundKeys += value == null ? 0 : 1;
             out.name("exists").value(value != null).name("hit").value(value != null).endObject();
         }
         out.endObject().name("requested_keys").value(keys.size()).name("found_keys").value(foundKeys)
                 .name("timestamp").value(Json.timestamp()).endObject();
-        Json.send(res, out, responses, "the answer to this batch (" + found.size() + " keys, " + foundKeys
+        long foundCount = foundKeys;
+        Json.send(res, out, responses, () -> "the answer to this batch (" + found.size() + " keys, " + foundCount
                 + " found)");
     }
 

@@ -61,13 +61,8 @@ public final class CacheService implements HttpService {
         JsonWriter out = new JsonWriter(96 + 3 * key.length()
                 + (value == null || value.length() >= JsonWriter.MIN_SPLICE_BYTES ? 0 : value.length()))
                 .beginObject().name("key").value(key).name("value");
-        if (value == null) {
-            out.nullValue();
-        } else {
-            out.rawValueShared(value.array(), value.offset(), value.length());
-        }
-        out.name("exists").value(value != null).name("hit").value(value != null).endObject();
-        Json.send(res, out, responses, "the value of \"" + key + "\"");
+        Json.storedValue(out, value).name("exists").value(value != null).name("hit").value(value != null).endObject();
+        Json.send(res, out, responses, () -> "the value of \"" + key + "\"");
     }
 
     private void put(ServerRequest req, ServerResponse res) {

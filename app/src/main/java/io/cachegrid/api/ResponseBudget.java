@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import io.cachegrid.json.JsonWriter;
 import io.helidon.http.HeaderNames;
@@ -99,9 +100,9 @@ public final class ResponseBudget {
      * set first, which makes Helidon write each part as it comes instead of buffering the whole body, then the
      * envelope from the writer's buffer and every value straight from the array it is kept in.
      *
-     * @param what what the answer is, for a refusal's detail ("the value of \"k\"")
+     * @param what what the answer is, for a refusal's detail ("the value of \"k\""); asked only for large answers
      */
-    public void send(ServerResponse res, Status status, JsonWriter body, String what) {
+    public void send(ServerResponse res, Status status, JsonWriter body, Supplier<String> what) {
         long length = body.length();
         if (length <= SMALL_RESPONSE_BYTES) {
             res.status(status);
@@ -113,7 +114,7 @@ public final class ResponseBudget {
     }
 
     /** Sends a body received whole (a peer's answer, relayed): a large one within the budget, without a copy. */
-    public void send(ServerResponse res, Status status, String contentType, byte[] body, String what) {
+    public void send(ServerResponse res, Status status, String contentType, byte[] body, Supplier<String> what) {
         if (body.length <= SMALL_RESPONSE_BYTES) {
             res.status(status);
             if (!contentType.isEmpty()) {
@@ -126,8 +127,8 @@ public final class ResponseBudget {
     }
 
     private void stream(ServerResponse res, Status status, String contentType, long length, BodyWriter body,
-                        String what) {
-        try (Lease ignored = reserve(length, what)) {
+                        Supplier<String> what) {
+        try (Lease ignored = reserve(length, what.get())) {
             res.status(status);
             if (!contentType.isEmpty()) {
                 res.header(HeaderNames.CONTENT_TYPE, contentType);

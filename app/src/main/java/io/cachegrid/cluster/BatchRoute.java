@@ -99,8 +99,9 @@ final class BatchRoute {
         out.endObject().name("requested_keys").value(keys.size()).name("found_keys").value(found)
                 .name("timestamp").value(ClusterResponses.timestamp()).endObject();
         // within the node's budget of response bytes in flight, like a single node's answer (413 if over it)
-        node.limits().responses().send(res, Status.OK_200, out, "the answer to this batch (" + results.size()
-                + " keys, " + found + " found)");
+        long foundCount = found;
+        node.limits().responses().send(res, Status.OK_200, out, () -> "the answer to this batch ("
+                + results.size() + " keys, " + foundCount + " found)");
     }
 
     void set(RoutingRequest req, RoutingResponse res, ClusterView view) {

@@ -88,7 +88,7 @@ final class KeyRoute {
             PeerResponse answer = node.ask(candidates, method, rawPath, Internal.OWNER, contentType, body);
             // a GET's answer can be a large value: relayed within the budget, without another copy
             node.limits().responses().send(res, Status.create(answer.status()), answer.contentType(), answer.body(),
-                    key == null ? "the owner's answer" : "the value of \"" + key + "\"");
+                    () -> key == null ? "the owner's answer" : "the value of \"" + key + "\"");
         } catch (PeerUnavailableException e) {
             ClusterResponses.unavailable(res, "no owner of " + (key == null ? "the request" : "key \"" + key + "\"")
                     + " could be reached (tried " + candidates + "); retry shortly");
