@@ -108,6 +108,14 @@ public final class CacheEngine {
         return valueOf(segmentFor(hash).peek(encoded, hash, ticker.nanos()), encoded);
     }
 
+    /** Like {@link #getView} but counts nothing and leaves the policy's order alone. */
+    public ValueView peekView(String key) {
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        byte[] data = segmentFor(hash).peek(encoded, hash, ticker.nanos());
+        return data == null ? null : new ValueView(data, Entry.valueOffset(encoded.length));
+    }
+
     /** Remaining time to live in nanoseconds; -1 for a live entry without TTL; -2 when absent or expired. */
     public long ttlRemainingNanos(String key) {
         byte[] encoded = Keys.encode(key);

@@ -50,6 +50,15 @@ class LargeResponseTest {
     }
 
     @Test
+    void theAdminViewOfALargeEntryIsItsStoredBytesToo() {
+        assertEquals(200, node.put("/cache/entry", value('e')).status());
+        Reply entry = node.get("/admin/entry/entry");
+        assertEquals(200, entry.status(), entry.body());
+        assertEquals("{\"key\":\"entry\",\"value\":" + value('e') + ",\"exists\":true,\"ttl_remaining_seconds\":null,"
+                + "\"size_bytes\":" + value('e').getBytes(StandardCharsets.UTF_8).length + "}", entry.body());
+    }
+
+    @Test
     void aBatchWithinTheBudgetStreamsEveryValueAndOneOverItIs413() {
         assertEquals(200, node.put("/cache/b1", value('b')).status());
         assertEquals(200, node.put("/cache/b2", value('c')).status());
