@@ -2,6 +2,7 @@ package io.cachegrid.api;
 
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.KeyPage;
+import io.cachegrid.engine.ValueView;
 import io.cachegrid.json.JsonWriter;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -20,10 +21,12 @@ public final class AdminService implements HttpService {
 
     private final CacheEngine engine;
     private final RequestReader reader;
+    private final ResponseBudget responses;
 
     public AdminService(CacheEngine engine, ApiLimits limits) {
         this.engine = engine;
         this.reader = new RequestReader(limits);
+        this.responses = limits.responses();
     }
 
     @Override
@@ -49,16 +52,16 @@ public final class AdminService implements HttpService {
     private void entry(ServerRequest req, ServerResponse res) {
         String key = reader.keyFromPath(req, ENTRY_PREFIX);
         long ttlNanos = engine.ttlRemainingNanos(key);
-        byte[] value = engine.peek(key);
+        ValueView value = engine.peekView(key); // no copy: written from the stored bytes, within the budget
         boolean exists = value != null;
-        JsonWriter out = new JsonWriter(128 + (exists ? value.length : 0)).beginObject().name("key").value(key)
-                .name("value").rawValueOrNull(value);
-        out.name("exists").value(exists).name("ttl_remaining_seconds");
+        JsonWriter out = new JsonWriter(128 + 3 * key.length()).beginObject().name("key").value(key).name("value");
+        Json.storedValue(out, value).name("exists").value(exists).name("ttl_remaining_seconds");
         if (exists && ttlNanos >= 0) {
             out.value(ttlNanos / 1e9);
         } else {
             out.nullValue();
         }
-        Json.send(res, out.name("size_bytes").value(exists ? value.length : 0).endObject());
+        out.name("size_bytes").value(exists ? value.length() : 0).endObject();
+        Json.send(res, out, responses, () -> "the entry \"" + key + "\"");
     }
 }

@@ -10,11 +10,18 @@ public final class ApiException extends RuntimeException {
 
     private final transient Status status;
     private final String error;
+    private final int retryAfterSeconds;
 
     public ApiException(Status status, String error, String detail) {
+        this(status, error, detail, 0);
+    }
+
+    /** A refusal the client may retry: the answer carries {@code Retry-After: retryAfterSeconds}. */
+    public ApiException(Status status, String error, String detail, int retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.error = error;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiException badRequest(String error, String detail) {
@@ -35,5 +42,10 @@ public final class ApiException extends RuntimeException {
 
     public String detail() {
         return getMessage();
+    }
+
+    /** Seconds for the {@code Retry-After} header; 0 for none. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

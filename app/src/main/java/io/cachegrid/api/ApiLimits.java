@@ -9,15 +9,19 @@ import io.cachegrid.config.CacheGridSettings;
  * @param maxValueBytes   largest value in bytes of JSON text
  * @param maxBatchSize    most keys or items in one batch request
  * @param maxRequestBytes largest request body of any kind (batch bodies); the server refuses larger ones by header
+ * @param responses       the one budget of response bytes in flight that every large answer reserves from
+ *                        ({@code CACHEGRID_MAX_RESPONSE_BYTES}); shared by all services of a node
  */
-public record ApiLimits(int maxKeyLength, long maxValueBytes, int maxBatchSize, long maxRequestBytes) {
+public record ApiLimits(int maxKeyLength, long maxValueBytes, int maxBatchSize, long maxRequestBytes,
+                        ResponseBudget responses) {
 
     /** Room around a value in {@code POST /cache}: the key, the ttl and the envelope's punctuation. */
     private static final int ENVELOPE_BYTES = 1024;
 
     public static ApiLimits from(CacheGridSettings settings) {
         return new ApiLimits(settings.maxKeyLength(), settings.maxValueBytes(), settings.maxBatchSize(),
-                Math.max(settings.maxRequestBytes(), settings.maxValueBytes() + ENVELOPE_BYTES));
+                Math.max(settings.maxRequestBytes(), settings.maxValueBytes() + ENVELOPE_BYTES),
+                new ResponseBudget(settings.maxResponseBytes()));
     }
 
     /** Largest {@code POST /cache} body: one value with its key (escaped, up to 6 bytes a char) and ttl. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.engine.ValueView;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
 import io.helidon.webserver.http.HttpRules;
@@ -21,10 +22,12 @@ public final class BatchService implements HttpService {
 
     private final CacheEngine engine;
     private final RequestReader reader;
+    private final ResponseBudget responses;
 
     public BatchService(CacheEngine engine, ApiLimits limits) {
         this.engine = engine;
         this.reader = new RequestReader(limits);
+        this.responses = limits.responses();
     }
 
     @Override
@@ -37,21 +40,25 @@ public final class BatchService implements HttpService {
 
     private void batchGet(ServerRequest req, ServerResponse res) {
         List<String> keys = keys(reader.jsonObjectBody(req, reader.limits().maxRequestBytes()).members().get("keys"));
-        Map<String, byte[]> found = new LinkedHashMap<>();
+        // views of the stored bytes, no copies: the answer is streamed from them (Json.send), within the budget
+        Map<String, ValueView> found = new LinkedHashMap<>();
         for (String key : keys) {
-            found.put(key, engine.get(key)); // one hit or miss per requested key, duplicates included
+            found.put(key, engine.getView(key)); // one hit or miss per requested key, duplicates included
         }
         JsonWriter out = new JsonWriter(256 + 64 * found.size()).beginObject()
                 .name("success").value(true).name("results").beginObject();
         long foundKeys = 0;
-        for (Map.Entry<String, byte[]> entry : found.entrySet()) {
-            boolean exists = entry.getValue() != null;
-            out.name(entry.getKey()).beginObject().name("value").rawValueOrNull(entry.getValue());
-            foundKeys += exists ? 1 : 0;
-            out.name("exists").value(exists).name("hit").value(exists).endObject();
+        for (Map.Entry<String, ValueView> entry : found.entrySet()) {
+            ValueView value = entry.getValue();
+            Json.storedValue(out.name(entry.getKey()).beginObject().name("value"), value);
+            foundKeys += value == null ? 0 : 1;
+            out.name("exists").value(value != null).name("hit").value(value != null).endObject();
         }
-        Json.send(res, out.endObject().name("requested_keys").value(keys.size()).name("found_keys").value(foundKeys)
-                .name("timestamp").value(Json.timestamp()).endObject());
+        out.endObject().name("requested_keys").value(keys.size()).name("found_keys").value(foundKeys)
+                .name("timestamp").value(Json.timestamp()).endObject();
+        long foundCount = foundKeys;
+        Json.send(res, out, responses, () -> "the answer to this batch (" + found.size() + " keys, " + foundCount
+                + " found)");
     }
 
     private void batchSet(ServerRequest req, ServerResponse res) {

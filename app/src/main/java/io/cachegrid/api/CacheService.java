@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.EntryTooLargeException;
+import io.cachegrid.engine.ValueView;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
 import io.helidon.http.Method;
@@ -24,10 +25,12 @@ public final class CacheService implements HttpService {
 
     private final CacheEngine engine;
     private final RequestReader reader;
+    private final ResponseBudget responses;
 
     public CacheService(CacheEngine engine, ApiLimits limits) {
         this.engine = engine;
         this.reader = new RequestReader(limits);
+        this.responses = limits.responses();
     }
 
     @Override
@@ -54,10 +57,12 @@ public final class CacheService implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         String key = reader.keyFromPath(req, KEY_PREFIX);
-        byte[] value = engine.get(key);
-        JsonWriter out = new JsonWriter(64 + key.length() + (value == null ? 0 : value.length))
-                .beginObject().name("key").value(key).name("value").rawValueOrNull(value);
-        Json.send(res, out.name("exists").value(value != null).name("hit").value(value != null).endObject());
+        ValueView value = engine.getView(key); // the stored bytes, not a copy: written straight to the socket
+        JsonWriter out = new JsonWriter(96 + 3 * key.length()
+                + (value == null || value.length() >= JsonWriter.MIN_SPLICE_BYTES ? 0 : value.length()))
+                .beginObject().name("key").value(key).name("value");
+        Json.storedValue(out, value).name("exists").value(value != null).name("hit").value(value != null).endObject();
+        Json.send(res, out, responses, () -> "the value of \"" + key + "\"");
     }
 
     private void put(ServerRequest req, ServerResponse res) {

@@ -3,6 +3,7 @@ package io.cachegrid.api;
 import java.io.UncheckedIOException;
 
 import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
@@ -94,6 +95,9 @@ public final class ErrorResponses {
     }
 
     private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
+        if (e.retryAfterSeconds() > 0 && !res.isSent()) {
+            res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+        }
         write(res, e.status(), e.error(), e.detail());
     }
 

@@ -1,5 +1,8 @@
 package io.cachegrid.api;
 
+import java.util.function.Supplier;
+
+import io.cachegrid.engine.ValueView;
 import io.cachegrid.json.JsonWriter;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -24,6 +27,16 @@ final class Json {
         res.status(status);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
         res.send(body.toByteArray());
+    }
+
+    /** Sends a 200 answer that may embed stored values by reference, within the budget ({@link ResponseBudget}). */
+    static void send(ServerResponse res, JsonWriter body, ResponseBudget budget, Supplier<String> what) {
+        budget.send(res, Status.OK_200, body, what);
+    }
+
+    /** Writes a stored value by reference to the cache's bytes (no copy), or null for a miss. */
+    static JsonWriter storedValue(JsonWriter out, ValueView value) {
+        return value == null ? out.nullValue() : out.rawValueShared(value.array(), value.offset(), value.length());
     }
 
     /** Writes a ttl back as seconds ({@code 3600}, {@code 1.5}), or null when there is none. */

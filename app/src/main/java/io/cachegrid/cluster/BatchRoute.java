@@ -56,7 +56,7 @@ final class BatchRoute {
             candidates.computeIfAbsent(key, view::ownersSelfFirst);
         }
         Map<String, Integer> attempt = new HashMap<>();
-        Map<String, byte[]> results = new HashMap<>();
+        Map<String, JsonSlice> results = new HashMap<>(); // slices of the parts' answers: merged without copies
         List<String> pending = keys;
         while (!pending.isEmpty()) {
             Map<NodeAddress, List<String>> parts = new LinkedHashMap<>();
@@ -83,7 +83,7 @@ final class BatchRoute {
                     return;
                 } else {
                     JsonSlice.parse(answer.body()).members().get("results").members()
-                            .forEach((key, result) -> results.put(key, result.bytes()));
+                            .forEach(results::put);
                 }
             }
             pending = retry;
@@ -92,12 +92,16 @@ final class BatchRoute {
                 .name("success").value(true).name("results").beginObject();
         long found = 0;
         for (String key : new LinkedHashSet<>(keys)) {
-            byte[] result = results.get(key);
-            out.name(key).rawValue(result);
-            found += JsonSlice.parse(result).members().get("exists").kind() == JsonSlice.Kind.TRUE ? 1 : 0;
+            JsonSlice result = results.get(key);
+            out.name(key).rawValueShared(result);
+            found += result.members().get("exists").kind() == JsonSlice.Kind.TRUE ? 1 : 0;
         }
-        ClusterResponses.json(res, Status.OK_200, out.endObject().name("requested_keys").value(keys.size())
-                .name("found_keys").value(found).name("timestamp").value(ClusterResponses.timestamp()).endObject());
+        out.endObject().name("requested_keys").value(keys.size()).name("found_keys").value(found)
+                .name("timestamp").value(ClusterResponses.timestamp()).endObject();
+        // within the node's budget of response bytes in flight, like a single node's answer (413 if over it)
+        long foundCount = found;
+        node.limits().responses().send(res, Status.OK_200, out, () -> "the answer to this batch ("
+                + results.size() + " keys, " + foundCount + " found)");
     }
 
     void set(RoutingRequest req, RoutingResponse res, ClusterView view) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.MalformedJsonException;
 import io.helidon.http.Method;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
@@ -84,7 +85,10 @@ final class KeyRoute {
     private void forward(RoutingResponse res, List<NodeAddress> candidates, Method method, String rawPath,
                          String contentType, byte[] body, String key) {
         try {
-            ClusterResponses.relay(res, node.ask(candidates, method, rawPath, Internal.OWNER, contentType, body));
+            PeerResponse answer = node.ask(candidates, method, rawPath, Internal.OWNER, contentType, body);
+            // a GET's answer can be a large value: relayed within the budget, without another copy
+            node.limits().responses().send(res, Status.create(answer.status()), answer.contentType(), answer.body(),
+                    () -> key == null ? "the owner's answer" : "the value of \"" + key + "\"");
         } catch (PeerUnavailableException e) {
             ClusterResponses.unavailable(res, "no owner of " + (key == null ? "the request" : "key \"" + key + "\"")
                     + " could be reached (tried " + candidates + "); retry shortly");

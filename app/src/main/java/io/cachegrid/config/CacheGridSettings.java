@@ -32,6 +32,7 @@ public record CacheGridSettings(
         int maxKeyLength,
         int maxBatchSize,
         long maxRequestBytes,
+        long maxResponseBytes,
         Level logLevel,
         ClusterSettings cluster) {
 
@@ -57,6 +58,9 @@ public record CacheGridSettings(
             "cachegrid.max-batch-size", "a whole number of keys 1..100000", text -> (int) range(text, 1, 100_000));
     static final Setting<Long> MAX_REQUEST_BYTES = new Setting<>("CACHEGRID_MAX_REQUEST_BYTES",
             "cachegrid.max-request-bytes", "a whole number of bytes >= 1024", text -> range(text, 1024, Integer.MAX_VALUE - 64));
+    static final Setting<Long> MAX_RESPONSE_BYTES = new Setting<>("CACHEGRID_MAX_RESPONSE_BYTES",
+            "cachegrid.max-response-bytes", "auto (a quarter of the JVM heap) or a whole number of bytes >= 65536",
+            text -> text.equalsIgnoreCase("auto") ? 0L : range(text, 65_536, Long.MAX_VALUE));
     static final Setting<Level> LOG_LEVEL = new Setting<>("CACHEGRID_LOG_LEVEL", "cachegrid.log-level",
             "one of debug, info, warning, error", CacheGridSettings::logLevel);
     static final Setting<List<NodeAddress>> PEERS = new Setting<>("CACHEGRID_PEERS", "cachegrid.peers",
@@ -79,12 +83,19 @@ public record CacheGridSettings(
     private static final Pattern DNS_NAME = Pattern.compile(
             "(?=.{1,253}\\.?$)" + DNS_LABEL + "(\\." + DNS_LABEL + ")*\\.?");
 
+    /** {@code CACHEGRID_MAX_RESPONSE_BYTES=auto}: this share of the JVM heap for response bytes in flight. */
+    static final double RESPONSE_HEAP_SHARE = 0.25;
+
+    /** What one GET answer adds to its value: the key (up to 6 bytes a char escaped) and the envelope. */
+    private static final long GET_ENVELOPE_BYTES = 1024;
+
     /** Share of the JVM heap the cache may fill; the rest serves requests (bodies up to the value limit). */
     static final double HEAP_SHARE = 0.8;
 
     /** The table an operator can set; documented in the README, kept in sync by a test. */
     public static final List<Setting<?>> ALL = List.of(NODE_ID, HOST, PORT, MAX_SIZE, MAX_MEMORY_MB, CLEANUP_INTERVAL,
-            EVICTION_POLICY, MAX_VALUE_BYTES, MAX_KEY_LENGTH, MAX_BATCH_SIZE, MAX_REQUEST_BYTES, LOG_LEVEL, PEERS,
+            EVICTION_POLICY, MAX_VALUE_BYTES, MAX_KEY_LENGTH, MAX_BATCH_SIZE, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
+            LOG_LEVEL, PEERS,
             DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR, MEMBERSHIP_INTERVAL);
 
     /** Names of every environment variable read, aliases included. */
@@ -117,7 +128,8 @@ public record CacheGridSettings(
         CacheGridSettings settings = new CacheGridSettings(
                 r.get(NODE_ID), r.get(HOST), r.get(PORT), r.get(MAX_SIZE), r.get(MAX_MEMORY_MB),
                 r.get(CLEANUP_INTERVAL), r.get(EVICTION_POLICY), r.get(MAX_VALUE_BYTES), r.get(MAX_KEY_LENGTH),
-                r.get(MAX_BATCH_SIZE), r.get(MAX_REQUEST_BYTES), r.get(LOG_LEVEL), cluster(r));
+                r.get(MAX_BATCH_SIZE), r.get(MAX_REQUEST_BYTES), 0, r.get(LOG_LEVEL), cluster(r));
+        settings = settings.withMaxResponseBytes(responseBytes(r.get(MAX_RESPONSE_BYTES), settings, maxHeapBytes));
         if (settings.maxValueBytes() > settings.maxMemoryBytes()) {
             throw new ConfigurationException(MAX_VALUE_BYTES.env() + "=" + settings.maxValueBytes()
                     + " is larger than the cache itself (" + MAX_MEMORY_MB.env() + "=" + settings.maxMemoryMb()
@@ -131,6 +143,29 @@ public record CacheGridSettings(
                     + " -XX:MaxRAMPercentage in JAVA_OPTS");
         }
         return settings;
+    }
+
+    /**
+     * The response budget: as set, or {@code auto} ({@link #RESPONSE_HEAP_SHARE} of the heap). Either way it must
+     * hold the largest single GET answer, or a stored value could never be read back: an explicit value below that
+     * stops the start, {@code auto} is raised to it.
+     */
+    private static long responseBytes(long configured, CacheGridSettings settings, long maxHeapBytes) {
+        long largestGet = settings.maxValueBytes() + 6L * settings.maxKeyLength() + GET_ENVELOPE_BYTES;
+        if (configured == 0) {
+            return Math.max((long) (RESPONSE_HEAP_SHARE * maxHeapBytes), largestGet);
+        }
+        if (configured < largestGet) {
+            throw new ConfigurationException(MAX_RESPONSE_BYTES.env() + "=" + configured + " cannot hold one answer"
+                    + " with the largest value (" + MAX_VALUE_BYTES.env() + "=" + settings.maxValueBytes()
+                    + "); accepted: auto, or at least " + largestGet + " bytes");
+        }
+        return configured;
+    }
+
+    private CacheGridSettings withMaxResponseBytes(long bytes) {
+        return new CacheGridSettings(nodeId, host, port, maxSize, maxMemoryMb, cleanupIntervalSeconds, evictionPolicy,
+                maxValueBytes, maxKeyLength, maxBatchSize, maxRequestBytes, bytes, logLevel, cluster);
     }
 
     private static ClusterSettings cluster(Resolver r) {

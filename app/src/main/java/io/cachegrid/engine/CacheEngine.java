@@ -97,11 +97,31 @@ public final class CacheEngine {
         return valueOf(segmentFor(hash).get(encoded, hash, ticker.nanos()), encoded);
     }
 
+    /**
+     * The live value as a read-only view of the stored bytes, without copying them ({@link ValueView}), or null;
+     * counts one hit or one miss exactly like {@link #get}. For writing a value out (responses): a 5 MB value read
+     * this way costs no 5 MB of heap.
+     */
+    public ValueView getView(String key) {
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        byte[] data = segmentFor(hash).get(encoded, hash, ticker.nanos());
+        return data == null ? null : new ValueView(data, Entry.valueOffset(encoded.length));
+    }
+
     /** Like {@link #get} but counts nothing and leaves the policy's order alone. */
     public byte[] peek(String key) {
         byte[] encoded = Keys.encode(key);
         long hash = Keys.hash(encoded);
         return valueOf(segmentFor(hash).peek(encoded, hash, ticker.nanos()), encoded);
+    }
+
+    /** Like {@link #getView} but counts nothing and leaves the policy's order alone. */
+    public ValueView peekView(String key) {
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        byte[] data = segmentFor(hash).peek(encoded, hash, ticker.nanos());
+        return data == null ? null : new ValueView(data, Entry.valueOffset(encoded.length));
     }
 
     /** Remaining time to live in nanoseconds; -1 for a live entry without TTL; -2 when absent or expired. */

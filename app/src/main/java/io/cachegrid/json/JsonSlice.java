@@ -71,6 +71,11 @@ public final class JsonSlice {
         return start == 0 && end == source.length ? source : Arrays.copyOfRange(source, start, end);
     }
 
+    /** Embeds this value into {@code out} by reference to the text it was parsed from, without copying it. */
+    JsonWriter shareInto(JsonWriter out) {
+        return out.rawValueShared(source, start, end - start);
+    }
+
     /** The members of an object in order; a repeated name keeps its last value, as most JSON readers do. */
     public Map<String, JsonSlice> members() {
         requireKind(Kind.OBJECT);

@@ -1,8 +1,11 @@
 package io.cachegrid.json;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Writes a JSON document straight into a byte buffer.
@@ -10,17 +13,35 @@ import java.util.Arrays;
  * Responses embed stored values as the raw bytes they were sent in ({@link #rawValue(byte[])}), which a tree-based
  * JSON library cannot do without decoding and re-encoding them. Commas are placed automatically: a bit per nesting
  * level remembers whether the container already has an element.
+ * <p>
+ * <b>Shared values.</b> A large stored value is not copied into the buffer at all: {@link #rawValueShared} records
+ * where it goes (a splice: buffer position, array, offset, length), and {@link #writeTo(OutputStream)} writes the
+ * buffer up to each splice, then the value straight from its own array, then the rest. So an answer holding a
+ * 5 MB value costs the envelope's few bytes, and the value's bytes are written once, from where the cache keeps
+ * them. {@link #length()} is the document's exact size (for Content-Length) before anything is written.
  */
 public final class JsonWriter {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_DEPTH = 63;
+    /**
+     * Shared values shorter than this are copied into the buffer anyway: below a few KiB a copy is cheaper than a
+     * separate socket write, and the answer is small enough to send whole.
+     */
+    public static final int MIN_SPLICE_BYTES = 4096;
 
     private byte[] buf;
     private int size;
     private long hasElement; // bit d set: the container at depth d already has an element
     private int depth;
     private boolean afterName;
+    // splices, in buffer order: at buffer position spliceAt[i], the bytes spliceArray[i][spliceOffset[i] ..+ len]
+    private int splices;
+    private int[] spliceAt;
+    private byte[][] spliceArray;
+    private int[] spliceOffset;
+    private int[] spliceLength;
+    private long splicedBytes;
 
     public JsonWriter() {
         this(256);
@@ -107,13 +128,83 @@ public final class JsonWriter {
         return json == null ? nullValue() : rawValue(json);
     }
 
+    /**
+     * Embeds already-valid JSON text held in {@code array[offset ..+ length]} by reference, without copying it
+     * (short ones are copied). The caller guarantees those bytes never change while this writer is in use.
+     */
+    public JsonWriter rawValueShared(byte[] array, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, array.length);
+        separate();
+        if (length < MIN_SPLICE_BYTES) {
+            ensure(length);
+            System.arraycopy(array, offset, buf, size, length);
+            size += length;
+            return this;
+        }
+        if (spliceAt == null || splices == spliceAt.length) {
+            int capacity = splices == 0 ? 4 : splices * 2;
+            spliceAt = spliceAt == null ? new int[capacity] : Arrays.copyOf(spliceAt, capacity);
+            spliceArray = spliceArray == null ? new byte[capacity][] : Arrays.copyOf(spliceArray, capacity);
+            spliceOffset = spliceOffset == null ? new int[capacity] : Arrays.copyOf(spliceOffset, capacity);
+            spliceLength = spliceLength == null ? new int[capacity] : Arrays.copyOf(spliceLength, capacity);
+        }
+        spliceAt[splices] = size;
+        spliceArray[splices] = array;
+        spliceOffset[splices] = offset;
+        spliceLength[splices] = length;
+        splices++;
+        splicedBytes += length;
+        return this;
+    }
+
+    /** Embeds a parsed JSON value by reference to the text it was parsed from (see {@link #rawValueShared}). */
+    public JsonWriter rawValueShared(JsonSlice value) {
+        return value.shareInto(this);
+    }
+
+    /** The document's size in bytes, shared values included. */
+    public long length() {
+        return size + splicedBytes;
+    }
+
+    /** Writes the document: the buffer with every shared value written from its own array in its place. */
+    public void writeTo(OutputStream out) throws IOException {
+        int from = 0;
+        for (int i = 0; i < splices; i++) {
+            out.write(buf, from, spliceAt[i] - from);
+            out.write(spliceArray[i], spliceOffset[i], spliceLength[i]);
+            from = spliceAt[i];
+        }
+        out.write(buf, from, size - from);
+    }
+
+    /** The whole document in one new array (shared values copied in). */
     public byte[] toByteArray() {
-        return Arrays.copyOf(buf, size);
+        if (splices == 0) {
+            return Arrays.copyOf(buf, size);
+        }
+        long length = length();
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("a document of " + length + " bytes does not fit one array");
+        }
+        byte[] all = new byte[(int) length];
+        int from = 0;
+        int to = 0;
+        for (int i = 0; i < splices; i++) {
+            int part = spliceAt[i] - from;
+            System.arraycopy(buf, from, all, to, part);
+            to += part;
+            System.arraycopy(spliceArray[i], spliceOffset[i], all, to, spliceLength[i]);
+            to += spliceLength[i];
+            from = spliceAt[i];
+        }
+        System.arraycopy(buf, from, all, to, size - from);
+        return all;
     }
 
     @Override
     public String toString() {
-        return new String(buf, 0, size, StandardCharsets.UTF_8);
+        return new String(toByteArray(), StandardCharsets.UTF_8);
     }
 
     private JsonWriter open(char c) {

@@ -65,7 +65,12 @@ final class LocalCluster implements AutoCloseable, BeforeAllCallback, AfterEachC
      * {@code beforeAll}), all seeing each other: {@code @RegisterExtension static final LocalCluster cluster = ...}.
      */
     static LocalCluster forEachClass(int size, int started) {
-        return new LocalCluster(size, started, Map.of());
+        return forEachClass(size, started, Map.of());
+    }
+
+    /** As {@link #forEachClass(int, int)}, every member with these extra variables. */
+    static LocalCluster forEachClass(int size, int started, Map<String, String> extraEnv) {
+        return new LocalCluster(size, started, extraEnv);
     }
 
     @Override

@@ -102,6 +102,29 @@ class CacheGridSettingsTest {
     }
 
     @Test
+    void responseBudgetIsAQuarterOfTheHeapOrAtLeastOneLargestAnswer() {
+        long heap = 1000L * 1024 * 1024;
+        Map<String, String> small = Map.of("CACHEGRID_MAX_MEMORY_MB", "100");
+        assertEquals(heap / 4, CacheGridSettings.resolve(Main.defaults(), small, Map.of(), heap).maxResponseBytes());
+        Map<String, String> set = Map.of("CACHEGRID_MAX_MEMORY_MB", "100", "CACHEGRID_MAX_RESPONSE_BYTES", "20000000");
+        assertEquals(20_000_000, CacheGridSettings.resolve(Main.defaults(), set, Map.of(), heap).maxResponseBytes());
+        // auto on a tiny heap still holds one GET of the largest value (8 MiB + key + envelope)
+        long tiny = 20L * 1024 * 1024;
+        long auto = CacheGridSettings.resolve(Main.defaults(), Map.of("CACHEGRID_MAX_MEMORY_MB", "16"), Map.of(), tiny)
+                .maxResponseBytes();
+        assertTrue(auto > 8L * 1024 * 1024, String.valueOf(auto));
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> CacheGridSettings.resolve(
+                Main.defaults(), Map.of("CACHEGRID_MAX_MEMORY_MB", "100", "CACHEGRID_MAX_RESPONSE_BYTES", "1000000"),
+                Map.of(), heap));
+        assertTrue(e.getMessage().startsWith("CACHEGRID_MAX_RESPONSE_BYTES=1000000 cannot hold"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        e = assertThrows(ConfigurationException.class, () -> resolve(Map.of("CACHEGRID_MAX_RESPONSE_BYTES", "lots"),
+                Map.of()));
+        assertTrue(e.getMessage().contains("CACHEGRID_MAX_RESPONSE_BYTES") && e.getMessage().contains("auto"),
+                e.getMessage());
+    }
+
+    @Test
     void deploymentChecksKnowExactlyTheVariablesTheServerReads() throws java.io.IOException {
         // scripts/test-deploy.sh refuses CACHEGRID_* names in manifests that are not in this list
         java.util.Set<String> listed = java.nio.file.Files.readAllLines(

@@ -37,4 +37,28 @@ class JsonWriterTest {
         assertEquals("[1795619116.123,0.96,1.0,null]", new JsonWriter().beginArray().value(1795619116.123)
                 .value(0.96).value(1.0).value(Double.NaN).endArray().toString());
     }
+
+    @Test
+    void sharedValuesAreWrittenInPlaceWithoutBeingCopied() throws Exception {
+        byte[] big = new byte[JsonWriter.MIN_SPLICE_BYTES + 10];
+        java.util.Arrays.fill(big, (byte) 'x');
+        big[2] = '"';
+        big[big.length - 3] = '"';
+        byte[] small = "[1,2]".getBytes(StandardCharsets.UTF_8);
+        JsonWriter out = new JsonWriter(8).beginObject()
+                .name("a").rawValueShared(big, 2, big.length - 4)
+                .name("b").rawValueShared(small, 0, small.length)
+                .name("c").rawValueShared(big, 2, big.length - 4)
+                .name("d").value(true).endObject();
+        String inner = "\"" + "x".repeat(big.length - 6) + "\"";
+        String expected = "{\"a\":" + inner + ",\"b\":[1,2],\"c\":" + inner + ",\"d\":true}";
+        assertEquals(expected.length(), out.length());
+        java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+        out.writeTo(streamed);
+        assertEquals(expected, streamed.toString(StandardCharsets.UTF_8));
+        assertEquals(expected, new String(out.toByteArray(), StandardCharsets.UTF_8));
+        assertEquals(expected, out.toString());
+        big[10] = 'y'; // the proof that it was not copied: a change shows (callers must never do this)
+        assertEquals('y', out.toByteArray()[5 + 8]); // after {"a":, big[10] is the value's 9th byte
+    }
 }

@@ -1,0 +1,50 @@
+package io.cachegrid.engine;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * A stored value, read without copying it: a range of the entry's data array (key bytes, then value bytes; see
+ * {@link Entry}). The engine never writes into a data array once it is stored (a put makes a new one), so the range
+ * stays exactly the value that was read, even if the key is replaced, deleted or evicted meanwhile; the array then
+ * lives on only as long as this view is referenced. Holders must never write into {@link #array()}: it is the
+ * cache's own copy.
+ */
+public final class ValueView {
+
+    private final byte[] array;
+    private final int offset;
+    private final int length;
+
+    ValueView(byte[] array, int offset) {
+        this.array = array;
+        this.offset = offset;
+        this.length = array.length - offset;
+    }
+
+    /** The array holding the value; read-only by contract. */
+    public byte[] array() {
+        return array;
+    }
+
+    /** Where the value starts in {@link #array()}. */
+    public int offset() {
+        return offset;
+    }
+
+    /** The value's length in bytes. */
+    public int length() {
+        return length;
+    }
+
+    /** Writes the value's bytes, straight from the stored array. */
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(array, offset, length);
+    }
+
+    /** A copy of the value, for callers that keep or change it. */
+    public byte[] toByteArray() {
+        return Arrays.copyOfRange(array, offset, offset + length);
+    }
+}
