@@ -10,11 +10,25 @@ public final class ApiException extends RuntimeException {
 
     private final transient Status status;
     private final String error;
+    private final boolean closesConnection;
 
     public ApiException(Status status, String error, String detail) {
+        this(status, error, detail, false);
+    }
+
+    private ApiException(Status status, String error, String detail, boolean closesConnection) {
         super(detail, null, false, false);
         this.status = status;
         this.error = error;
+        this.closesConnection = closesConnection;
+    }
+
+    /**
+     * A body whose framing is broken (a bad chunk-size line, a body cut short): the rest of the connection cannot be
+     * read as requests, so the answer closes it ({@code Connection: close}) instead of draining what follows.
+     */
+    public static ApiException brokenBody(String error, String detail) {
+        return new ApiException(Status.BAD_REQUEST_400, error, detail, true);
     }
 
     public static ApiException badRequest(String error, String detail) {
@@ -35,5 +49,10 @@ public final class ApiException extends RuntimeException {
 
     public String detail() {
         return getMessage();
+    }
+
+    /** True when the connection must be closed after the answer (see {@link #brokenBody}). */
+    public boolean closesConnection() {
+        return closesConnection;
     }
 }
