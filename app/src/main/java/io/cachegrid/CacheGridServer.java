@@ -138,8 +138,10 @@ public final class CacheGridServer implements AutoCloseable {
         return node;
     }
 
+    /** The port this node listens on (also while the watchdog is replacing a dead listener). */
     public int port() {
-        return server.port();
+        int port = server.port();
+        return port > 0 ? port : lastPort;
     }
 
     /** The web server now in front of the engine (a new one after the watchdog replaced a dead listener). */
