@@ -86,6 +86,8 @@ public final class CacheGridServer implements AutoCloseable {
                     + "of this process; using {1} (raise ulimit -n to allow more)", settings.maxConnections(), cap);
         }
         guard = new ConnectionGuard(cap, settings.readTimeout(), settings.idleTimeout());
+        LOG.log(System.Logger.Level.INFO, "At most {0} client connections; idle timeout {1} s, read timeout {2} s",
+                cap, settings.idleTimeoutSeconds(), settings.readTimeoutSeconds());
         server = webServer(settings.port());
         watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("cachegrid-listener-watchdog").factory());
@@ -166,6 +168,10 @@ public final class CacheGridServer implements AutoCloseable {
                     String.valueOf(port));
             WebServer next = webServer(port);
             next.start();
+            if (closed) {
+                next.stop(); // the node was closed meanwhile
+                return;
+            }
             if (!next.isRunning()) {
                 LOG.log(System.Logger.Level.WARNING, "Cannot listen on port {0} yet (out of file descriptors?); "
                         + "retrying in {1} ms", String.valueOf(port), WATCHDOG_PERIOD.toMillis());

@@ -15,40 +15,57 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Connections that hold the server without using it are cut off, and a cap refuses connections beyond it at once
- * while the ones it holds keep working. Timeouts are 1 s here; a hang is caught by {@link RawHttp}'s 5 s read
+ * while the ones it holds keep working. The timeout under test is 1 s, the other one 60 s; a hang is caught by {@link RawHttp}'s 5 s read
  * timeout, so only "closed eventually, not never" is asserted, never how fast.
  */
 class ConnectionLimitsTest {
 
     private static final int CAP = 12;
 
-    private static TestNode timeouts;
+    /** A short idle timeout only: what closes its connections is the wait between requests. */
+    private static TestNode idle;
+    /** A short read timeout only: what closes its connections is a request that does not arrive. */
+    private static TestNode read;
     private static TestNode capped;
 
     @BeforeAll
     static void start() {
-        timeouts = TestNode.start(Map.of("CACHEGRID_IDLE_TIMEOUT_SECONDS", "1", "CACHEGRID_READ_TIMEOUT_SECONDS", "1"));
+        idle = TestNode.start(Map.of("CACHEGRID_IDLE_TIMEOUT_SECONDS", "1", "CACHEGRID_READ_TIMEOUT_SECONDS", "60"));
+        read = TestNode.start(Map.of("CACHEGRID_IDLE_TIMEOUT_SECONDS", "60", "CACHEGRID_READ_TIMEOUT_SECONDS", "1"));
         capped = TestNode.start(Map.of("CACHEGRID_MAX_CONNECTIONS", String.valueOf(CAP)));
     }
 
     @AfterAll
     static void stop() {
-        timeouts.close();
+        idle.close();
+        read.close();
         capped.close();
     }
 
     @Test
     void idleConnectionIsClosedAfterTheIdleTimeout() {
-        try (RawHttp http = RawHttp.connect(timeouts.port())) {
+        try (RawHttp http = RawHttp.connect(idle.port())) {
             http.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
             assertEquals(200, http.readResponse().status());
             assertTrue(http.closedByServer(), "a kept-alive connection stayed open past the idle timeout");
         }
     }
 
+    /** Between requests the idle timeout applies, not the read timeout: a pause longer than the latter is fine. */
+    @Test
+    void keptAliveConnectionOutlivesTheReadTimeout() throws InterruptedException {
+        try (RawHttp http = RawHttp.connect(read.port())) {
+            http.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(200, http.readResponse().status());
+            Thread.sleep(2500);
+            http.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(200, http.readResponse().status());
+        }
+    }
+
     @Test
     void connectionThatNeverSendsIsClosed() {
-        try (RawHttp http = RawHttp.connect(timeouts.port())) {
+        try (RawHttp http = RawHttp.connect(read.port())) {
             assertTrue(http.closedByServer(), "a connection that sent nothing stayed open past the read timeout");
         }
     }
@@ -57,7 +74,7 @@ class ConnectionLimitsTest {
     void halfSentRequestIsCutOffAfterTheReadTimeout() {
         for (String part : List.of("GET /hea", "GET /health HTTP/1.1\r\nHost: x\r\n",
                 "PUT /cache/slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n12")) {
-            try (RawHttp http = RawHttp.connect(timeouts.port())) {
+            try (RawHttp http = RawHttp.connect(read.port())) {
                 http.send(part);
                 RawHttp.Response response = http.readResponseOrClose();
                 if (response != null) {
@@ -66,7 +83,7 @@ class ConnectionLimitsTest {
                 }
             }
         }
-        assertEquals(200, timeouts.get("/health").status());
+        assertEquals(200, read.get("/health").status());
     }
 
     @Test
