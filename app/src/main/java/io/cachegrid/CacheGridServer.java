@@ -68,6 +68,7 @@ public final class CacheGridServer implements AutoCloseable {
     private final List<WebServer> retired = new CopyOnWriteArrayList<>();
     private volatile WebServer server;
     private volatile boolean closed;
+    private final InetAddress probeAddress;
     private volatile int lastPort;
 
     private CacheGridServer(CacheGridSettings settings, Config serverConfig) {
@@ -83,11 +84,13 @@ public final class CacheGridServer implements AutoCloseable {
         int cap = ConnectionGuard.effectiveCap(settings.maxConnections());
         if (cap < settings.maxConnections()) {
             LOG.log(System.Logger.Level.WARNING, "CACHEGRID_MAX_CONNECTIONS={0} does not fit the file-descriptor limit "
-                    + "of this process; using {1} (raise ulimit -n to allow more)", settings.maxConnections(), cap);
+                    + "of this process; using {1} (raise ulimit -n to allow more)", String.valueOf(settings.maxConnections()),
+                    String.valueOf(cap));
         }
         guard = new ConnectionGuard(cap, settings.readTimeout(), settings.idleTimeout());
         LOG.log(System.Logger.Level.INFO, "At most {0} client connections; idle timeout {1} s, read timeout {2} s",
-                cap, settings.idleTimeoutSeconds(), settings.readTimeoutSeconds());
+                String.valueOf(cap), settings.idleTimeoutSeconds(), settings.readTimeoutSeconds());
+        probeAddress = probeAddress(settings.host());
         server = webServer(settings.port());
         watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("cachegrid-listener-watchdog").factory());
@@ -192,7 +195,7 @@ public final class CacheGridServer implements AutoCloseable {
     private boolean listening(int port) {
         lastPort = port;
         try (Socket probe = new Socket()) {
-            probe.connect(new InetSocketAddress(probeAddress(), port), (int) WATCHDOG_PERIOD.toMillis());
+            probe.connect(new InetSocketAddress(probeAddress, port), (int) WATCHDOG_PERIOD.toMillis());
             return true;
         } catch (ConnectException refused) {
             return false;
@@ -201,9 +204,10 @@ public final class CacheGridServer implements AutoCloseable {
         }
     }
 
-    private InetAddress probeAddress() {
+    /** Where the listener is checked: the address it is bound to, or loopback when it is bound to all of them. */
+    private static InetAddress probeAddress(String host) {
         try {
-            InetAddress bound = InetAddress.getByName(settings.host());
+            InetAddress bound = InetAddress.getByName(host);
             return bound.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound;
         } catch (UnknownHostException e) {
             return InetAddress.getLoopbackAddress();

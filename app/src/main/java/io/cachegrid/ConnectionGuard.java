@@ -145,7 +145,7 @@ final class ConnectionGuard {
         if (now - last >= REFUSAL_LOG_NANOS && lastRefusalLog.compareAndSet(last, now)) {
             LOG.log(System.Logger.Level.WARNING, "Connection cap of {0} reached: refusing new connections ({1} "
                     + "refused so far); raise CACHEGRID_MAX_CONNECTIONS or the file-descriptor limit if this is "
-                    + "legitimate load", cap, count);
+                    + "legitimate load", String.valueOf(cap), String.valueOf(count));
         }
     }
 
