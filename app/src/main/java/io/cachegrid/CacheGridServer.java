@@ -1,5 +1,18 @@
 package io.cachegrid;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
 import io.cachegrid.api.AdminService;
 import io.cachegrid.api.ApiLimits;
 import io.cachegrid.api.BatchService;
@@ -8,6 +21,7 @@ import io.cachegrid.api.CacheReadinessCheck;
 import io.cachegrid.api.CacheService;
 import io.cachegrid.api.DocsService;
 import io.cachegrid.api.ErrorResponses;
+import io.cachegrid.api.LiteralPathRules;
 import io.cachegrid.api.LoadTestService;
 import io.cachegrid.api.StatusService;
 import io.cachegrid.cluster.Cluster;
@@ -16,6 +30,7 @@ import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.CacheSettings;
 import io.cachegrid.engine.Ticker;
 import io.cachegrid.loadtest.LoadTester;
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.openapi.OpenApiFeature;
@@ -34,12 +49,27 @@ public final class CacheGridServer implements AutoCloseable {
 
     public static final String VERSION = "1.0.0";
 
+    private static final System.Logger LOG = System.getLogger(CacheGridServer.class.getName());
+
+    /** How often the listener is checked (and closed connections forgotten). */
+    static final Duration WATCHDOG_PERIOD = Duration.ofSeconds(1);
+
     private final CacheEngine engine;
     private final ExpirySweeper sweeper;
     private final LoadTester loadTester;
     private final CacheMetrics metrics;
     private final Cluster cluster;
-    private final WebServer server;
+    private final CacheGridSettings settings;
+    private final Config serverConfig;
+    private final ApiLimits limits;
+    private final ConnectionGuard guard;
+    private final ScheduledExecutorService watchdog;
+    /** Servers whose listener died and was replaced: they still serve the connections they had. */
+    private final List<WebServer> retired = new CopyOnWriteArrayList<>();
+    private volatile WebServer server;
+    private volatile boolean closed;
+    private final InetAddress probeAddress;
+    private volatile int lastPort;
 
     private CacheGridServer(CacheGridSettings settings, Config serverConfig) {
         engine = new CacheEngine(new CacheSettings(settings.maxSize(), settings.maxMemoryBytes(),
@@ -47,13 +77,42 @@ public final class CacheGridServer implements AutoCloseable {
         sweeper = new ExpirySweeper(engine, settings.cleanupIntervalSeconds());
         loadTester = new LoadTester(engine);
         metrics = CacheMetrics.register(Metrics.globalRegistry(), engine);
-        ApiLimits limits = ApiLimits.from(settings);
+        limits = ApiLimits.from(settings);
         cluster = Cluster.create(settings.cluster(), settings.nodeId(), settings.host(), engine, limits);
-        server = WebServer.builder()
+        this.settings = settings;
+        this.serverConfig = serverConfig;
+        int cap = ConnectionGuard.effectiveCap(settings.maxConnections());
+        if (cap < settings.maxConnections()) {
+            LOG.log(System.Logger.Level.WARNING, "CACHEGRID_MAX_CONNECTIONS={0} does not fit the file-descriptor limit "
+                    + "of this process; using {1} (raise ulimit -n to allow more)", String.valueOf(settings.maxConnections()),
+                    String.valueOf(cap));
+        }
+        guard = new ConnectionGuard(cap, settings.readTimeout(), settings.idleTimeout());
+        LOG.log(System.Logger.Level.INFO, "At most {0} client connections; idle timeout {1} s, read timeout {2} s",
+                String.valueOf(cap), settings.idleTimeoutSeconds(), settings.readTimeoutSeconds());
+        probeAddress = probeAddress(settings.host());
+        server = webServer(settings.port());
+        watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("cachegrid-listener-watchdog").factory());
+    }
+
+    /**
+     * A web server on {@code port}. Limits from {@link ConnectionGuard}; Helidon's own {@code max-tcp-connections}
+     * stays one above the guard's cap (so the guard can still accept and refuse) and its idle-connection timeout is
+     * ours, checked often enough to matter.
+     */
+    private WebServer webServer(int port) {
+        Duration idle = settings.idleTimeout();
+        return WebServer.builder()
                 .config(serverConfig)
                 .host(settings.host())
-                .port(settings.port())
+                .port(port)
                 .maxPayloadSize(limits.maxRequestBytes())
+                .useNio(false) // the blocking socket adaptor honours SO_TIMEOUT, the read timeout (ConnectionGuard)
+                .connectionOptions(guard.socketOptions(SocketOptions.create(serverConfig.get("connection-options"))))
+                .maxTcpConnections(guard.cap() + 1)
+                .idleConnectionTimeout(idle)
+                .idleConnectionPeriod(Duration.ofMillis(Math.clamp(idle.toMillis() / 2, 1000, 60_000)))
                 .directHandlers(ErrorResponses.directHandlers())
                 .addFeature(observe(engine))
                 .addFeature(OpenApiFeature.builder().webContext("/openapi").build())
@@ -77,12 +136,82 @@ public final class CacheGridServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port()
                     + " (is the port in use? set CACHEGRID_PORT)");
         }
+        node.lastPort = node.server.port();
         node.cluster.start(node.server.port());
+        node.watchdog.scheduleWithFixedDelay(node::watch, WATCHDOG_PERIOD.toMillis(), WATCHDOG_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
         return node;
     }
 
+    /** The port this node listens on (also while the watchdog is replacing a dead listener). */
     public int port() {
-        return server.port();
+        int port = server.port();
+        return port > 0 ? port : lastPort;
+    }
+
+    /** The web server now in front of the engine (a new one after the watchdog replaced a dead listener). */
+    WebServer webServer() {
+        return server;
+    }
+
+    /**
+     * Once per {@link #WATCHDOG_PERIOD}: forget closed connections, and when the listening socket is found closed
+     * (Helidon ends a listener for good after one failed accept, e.g. "Too many open files"), start a new server on
+     * the same port. Connections the old server had stay with it; it is stopped with the node.
+     */
+    private void watch() {
+        try {
+            guard.prune();
+            WebServer current = server;
+            if (closed || (current.isRunning() && listening(current.port()))) {
+                return;
+            }
+            int port = current.isRunning() ? current.port() : lastPort;
+            LOG.log(System.Logger.Level.WARNING, "The listener on port {0} is closed; starting a new one",
+                    String.valueOf(port));
+            WebServer next = webServer(port);
+            next.start();
+            if (closed) {
+                next.stop(); // the node was closed meanwhile
+                return;
+            }
+            if (!next.isRunning()) {
+                LOG.log(System.Logger.Level.WARNING, "Cannot listen on port {0} yet (out of file descriptors?); "
+                        + "retrying in {1} ms", String.valueOf(port), WATCHDOG_PERIOD.toMillis());
+                return;
+            }
+            retired.add(current);
+            server = next;
+            LOG.log(System.Logger.Level.INFO, "Listening again on port {0}", String.valueOf(next.port()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Listener check failed; retrying", e);
+        }
+    }
+
+    /**
+     * Whether something accepts on {@code port}: a refused loopback connect means the listening socket is gone. Any
+     * other failure (no descriptor free for the probe, a timeout) is not proof, so it counts as listening.
+     */
+    private boolean listening(int port) {
+        lastPort = port;
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress(probeAddress, port), (int) WATCHDOG_PERIOD.toMillis());
+            return true;
+        } catch (ConnectException refused) {
+            return false;
+        } catch (IOException unknown) {
+            return true;
+        }
+    }
+
+    /** Where the listener is checked: the address it is bound to, or loopback when it is bound to all of them. */
+    private static InetAddress probeAddress(String host) {
+        try {
+            InetAddress bound = InetAddress.getByName(host);
+            return bound.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound;
+        } catch (UnknownHostException e) {
+            return InetAddress.getLoopbackAddress();
+        }
     }
 
     public CacheEngine engine() {
@@ -91,12 +220,16 @@ public final class CacheGridServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        watchdog.shutdownNow();
         cluster.close(); // first: no health checks or pushes from a node that is going away
         server.stop();
+        retired.forEach(WebServer::stop);
         stopBackgroundWork();
     }
 
     private void stopBackgroundWork() {
+        watchdog.shutdownNow();
         cluster.close();
         loadTester.close();
         sweeper.close();
@@ -105,9 +238,11 @@ public final class CacheGridServer implements AutoCloseable {
 
     private void routing(HttpRouting.Builder routing, CacheGridSettings settings, ApiLimits limits) {
         ErrorResponses.register(routing);
+        routing.addFilter(guard::filter); // first: timeouts and Connection: close apply to every route
         cluster.install(routing); // without cluster settings: nothing
         // the hot routes first: routing tries them in this order
-        routing.register("/cache/batch", new BatchService(engine, limits))
+        // the batch routes only for a literal path: /cache/batch%2Fget is the key "batch/get" (CacheService)
+        routing.register("/cache/batch", LiteralPathRules.literalOnly(new BatchService(engine, limits)))
                 .register("/cache", new CacheService(engine, limits))
                 .register("/", new StatusService(engine, settings.nodeId(), VERSION))
                 .register("/admin", new AdminService(engine, limits))

@@ -49,7 +49,7 @@ public final class CacheService implements HttpService {
 
     /** {@code /cache/} with a method that takes a key names the empty key: a 400, not the whole-cache routes. */
     private void emptyKey(ServerRequest req, ServerResponse res) {
-        if (req.prologue().method() != Method.POST && req.path().absolute().rawPath().equals(KEY_PREFIX)) {
+        if (req.prologue().method() != Method.POST && RequestReader.rawPath(req).equals(KEY_PREFIX)) {
             reader.checkKey("");
         }
         res.next();

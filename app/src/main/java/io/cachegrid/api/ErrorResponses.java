@@ -26,6 +26,9 @@ public final class ErrorResponses {
     private static final String URI_TOO_LONG = "the request line (method, path and query) is longer than the server "
             + "accepts; a key may have at most CACHEGRID_MAX_KEY_LENGTH characters";
 
+    private static final String HTTP_VERSION = "this server speaks HTTP/1.1 only; send the request as HTTP/1.1 "
+            + "(curl: --http1.1; most clients do by default)";
+
     private static final String TOO_LARGE_DETAIL = "the request body is larger than the server accepts "
             + "(CACHEGRID_MAX_VALUE_BYTES for a value, CACHEGRID_MAX_REQUEST_BYTES for any body)";
 
@@ -66,6 +69,7 @@ public final class ErrorResponses {
             }
             String detail = switch (event) {
                 case PAYLOAD_TOO_LARGE -> TOO_LARGE_DETAIL;
+                case HTTP_VERSION_NOT_SUPPORTED -> HTTP_VERSION;
                 default -> message == null || message.isBlank() || message.equals(status.reasonPhrase())
                         ? genericDetail(status)
                         : message;
@@ -97,6 +101,9 @@ public final class ErrorResponses {
     private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
         if (e.retryAfterSeconds() > 0 && !res.isSent()) {
             res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+        }
+        if (e.closesConnection() && !res.isSent()) {
+            res.header(HeaderValues.CONNECTION_CLOSE); // the server then neither drains the body nor keeps reading
         }
         write(res, e.status(), e.error(), e.detail());
     }

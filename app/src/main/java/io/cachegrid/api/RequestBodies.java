@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 import io.helidon.common.buffers.DataReader;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 
 /** Reads a request body up to a limit, turning a broken or oversized body into the client's 4xx. */
@@ -22,19 +24,37 @@ public final class RequestBodies {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (body.length > maxBytes) {
-                throw ApiException.tooLarge("body is larger than the limit of " + maxBytes + " bytes");
+        InputStream in = req.content().inputStream();
+        byte[] body;
+        try {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
+            // not closed: closing drains the rest of the body, which would wait for bytes that never come
+            throw ApiException.brokenBody("incomplete body", "the connection closed before the whole body arrived");
+        } catch (RequestException e) {
+            if (e.status() != Status.BAD_REQUEST_400) {
+                throw e; // e.g. 413 from the server-wide payload limit
             }
-            return body;
+            throw malformedChunks();
+        } catch (IllegalArgumentException e) {
+            throw malformedChunks();
+        }
+        try {
+            in.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (DataReader.InsufficientDataAvailableException e) {
-            throw ApiException.badRequest("incomplete body", "the connection closed before the whole body arrived");
-        } catch (IllegalArgumentException e) {
-            // Helidon's chunked decoder fails this way on a bad chunk size line ("zz\r\n")
-            throw ApiException.badRequest("malformed body", "the chunked transfer encoding of the body is invalid");
         }
+        if (body.length > maxBytes) {
+            throw ApiException.tooLarge("body is larger than the limit of " + maxBytes + " bytes");
+        }
+        return body;
+    }
+
+    /**
+     * Helidon's chunked decoder fails on a bad chunk-size line ({@code "zz\r\n"}) with a 400 {@link RequestException}
+     * (or an {@link IllegalArgumentException}); the framing of the connection is lost with it.
+     */
+    private static ApiException malformedChunks() {
+        return ApiException.brokenBody("malformed body", "the chunked transfer encoding of the body is invalid");
     }
 }

@@ -63,11 +63,20 @@ final class RequestReader {
 
     /** The cache key after {@code prefix} in the raw (still percent-encoded) path, decoded and checked. */
     String keyFromPath(ServerRequest req, String prefix) {
-        String raw = req.path().absolute().rawPath();
+        String raw = rawPath(req);
         String encoded = raw.length() > prefix.length() ? raw.substring(prefix.length()) : "";
+        if (PercentEncoding.hasRawNonAscii(encoded)) {
+            throw ApiException.badRequest("invalid key", "the path holds raw non-ASCII bytes, which the server cannot "
+                    + "read back; percent-encode the key's UTF-8 bytes (e.g. /cache/%E6%97%A5%E6%9C%AC for 日本)");
+        }
         return checkKey(PercentEncoding.decode(encoded).orElseThrow(() -> ApiException.badRequest("invalid key",
                 "bad percent-encoding in the path, or escapes that are not UTF-8: encode the key with %XX escapes "
                 + "of its UTF-8 bytes")));
+    }
+
+    /** The raw (still percent-encoded) path of the request in origin form, also for an absolute-form target. */
+    static String rawPath(ServerRequest req) {
+        return PercentEncoding.originPath(req.path().absolute().rawPath());
     }
 
     /** Checks a key's length in characters (code points, as the seed counted them). */

@@ -1,5 +1,6 @@
 package io.cachegrid.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +35,9 @@ public record CacheGridSettings(
         long maxRequestBytes,
         long maxResponseBytes,
         Level logLevel,
+        int maxConnections,
+        double idleTimeoutSeconds,
+        double readTimeoutSeconds,
         ClusterSettings cluster) {
 
     static final Setting<String> NODE_ID = new Setting<>("CACHEGRID_NODE_ID", "cachegrid.node-id",
@@ -63,6 +67,15 @@ public record CacheGridSettings(
             text -> text.equalsIgnoreCase("auto") ? 0L : range(text, 65_536, Long.MAX_VALUE));
     static final Setting<Level> LOG_LEVEL = new Setting<>("CACHEGRID_LOG_LEVEL", "cachegrid.log-level",
             "one of debug, info, warning, error", CacheGridSettings::logLevel);
+    static final Setting<Integer> MAX_CONNECTIONS = new Setting<>("CACHEGRID_MAX_CONNECTIONS",
+            "cachegrid.max-connections", "a whole number of connections 1..1000000",
+            text -> (int) range(text, 1, 1_000_000));
+    static final Setting<Double> IDLE_TIMEOUT = new Setting<>("CACHEGRID_IDLE_TIMEOUT_SECONDS",
+            "cachegrid.idle-timeout-seconds", "seconds > 0 and <= 86400 (fractions allowed)",
+            text -> atMost(positiveSeconds(text), 86_400));
+    static final Setting<Double> READ_TIMEOUT = new Setting<>("CACHEGRID_READ_TIMEOUT_SECONDS",
+            "cachegrid.read-timeout-seconds", "seconds > 0 and <= 86400 (fractions allowed)",
+            text -> atMost(positiveSeconds(text), 86_400));
     static final Setting<List<NodeAddress>> PEERS = new Setting<>("CACHEGRID_PEERS", "cachegrid.peers",
             "empty, or a comma-separated list of host:port of all members, e.g. cachegrid-1:8080,cachegrid-2:8080",
             CacheGridSettings::peers);
@@ -95,8 +108,8 @@ public record CacheGridSettings(
     /** The table an operator can set; documented in the README, kept in sync by a test. */
     public static final List<Setting<?>> ALL = List.of(NODE_ID, HOST, PORT, MAX_SIZE, MAX_MEMORY_MB, CLEANUP_INTERVAL,
             EVICTION_POLICY, MAX_VALUE_BYTES, MAX_KEY_LENGTH, MAX_BATCH_SIZE, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
-            LOG_LEVEL, PEERS,
-            DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR, MEMBERSHIP_INTERVAL);
+            LOG_LEVEL, MAX_CONNECTIONS, IDLE_TIMEOUT, READ_TIMEOUT, PEERS, DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR,
+            MEMBERSHIP_INTERVAL);
 
     /** Names of every environment variable read, aliases included. */
     public static List<String> environmentNames() {
@@ -128,7 +141,8 @@ public record CacheGridSettings(
         CacheGridSettings settings = new CacheGridSettings(
                 r.get(NODE_ID), r.get(HOST), r.get(PORT), r.get(MAX_SIZE), r.get(MAX_MEMORY_MB),
                 r.get(CLEANUP_INTERVAL), r.get(EVICTION_POLICY), r.get(MAX_VALUE_BYTES), r.get(MAX_KEY_LENGTH),
-                r.get(MAX_BATCH_SIZE), r.get(MAX_REQUEST_BYTES), 0, r.get(LOG_LEVEL), cluster(r));
+                r.get(MAX_BATCH_SIZE), r.get(MAX_REQUEST_BYTES), 0, r.get(LOG_LEVEL), r.get(MAX_CONNECTIONS),
+                r.get(IDLE_TIMEOUT), r.get(READ_TIMEOUT), cluster(r));
         settings = settings.withMaxResponseBytes(responseBytes(r.get(MAX_RESPONSE_BYTES), settings, maxHeapBytes));
         if (settings.maxValueBytes() > settings.maxMemoryBytes()) {
             throw new ConfigurationException(MAX_VALUE_BYTES.env() + "=" + settings.maxValueBytes()
@@ -165,7 +179,8 @@ public record CacheGridSettings(
 
     private CacheGridSettings withMaxResponseBytes(long bytes) {
         return new CacheGridSettings(nodeId, host, port, maxSize, maxMemoryMb, cleanupIntervalSeconds, evictionPolicy,
-                maxValueBytes, maxKeyLength, maxBatchSize, maxRequestBytes, bytes, logLevel, cluster);
+                maxValueBytes, maxKeyLength, maxBatchSize, maxRequestBytes, bytes, logLevel, maxConnections,
+                idleTimeoutSeconds, readTimeoutSeconds, cluster);
     }
 
     private static ClusterSettings cluster(Resolver r) {
@@ -181,6 +196,14 @@ public record CacheGridSettings(
 
     public long maxMemoryBytes() {
         return maxMemoryMb * 1024 * 1024;
+    }
+
+    public Duration idleTimeout() {
+        return Duration.ofNanos((long) (idleTimeoutSeconds * 1e9));
+    }
+
+    public Duration readTimeout() {
+        return Duration.ofNanos((long) (readTimeoutSeconds * 1e9));
     }
 
     /** Reads one setting with the precedence described on the record. */
