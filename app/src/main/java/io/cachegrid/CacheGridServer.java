@@ -88,8 +88,6 @@ public final class CacheGridServer implements AutoCloseable {
                     String.valueOf(cap));
         }
         guard = new ConnectionGuard(cap, settings.readTimeout(), settings.idleTimeout());
-        LOG.log(System.Logger.Level.INFO, "At most {0} client connections; idle timeout {1} s, read timeout {2} s",
-                String.valueOf(cap), settings.idleTimeoutSeconds(), settings.readTimeoutSeconds());
         probeAddress = probeAddress(settings.host());
         server = webServer(settings.port());
         watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
@@ -137,6 +135,8 @@ public final class CacheGridServer implements AutoCloseable {
                     + " (is the port in use? set CACHEGRID_PORT)");
         }
         node.lastPort = node.server.port();
+        LOG.log(System.Logger.Level.INFO, "At most {0} client connections; idle timeout {1} s, read timeout {2} s",
+                String.valueOf(node.guard.cap()), settings.idleTimeoutSeconds(), settings.readTimeoutSeconds());
         node.cluster.start(node.server.port());
         node.watchdog.scheduleWithFixedDelay(node::watch, WATCHDOG_PERIOD.toMillis(), WATCHDOG_PERIOD.toMillis(),
                 TimeUnit.MILLISECONDS);

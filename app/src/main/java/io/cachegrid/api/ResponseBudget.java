@@ -13,6 +13,7 @@ import io.cachegrid.json.JsonWriter;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
@@ -138,6 +139,11 @@ public final class ResponseBudget {
             // every byte went to the socket, so the arrays may be released with the reservation
             try (OutputStream out = res.outputStream()) {
                 body.writeTo(out);
+            }
+            if (res instanceof RoutingResponse routing) {
+                // closing the stream only marks it; a filter (the cluster router) that answers must also commit,
+                // else Helidon finds the response unsent after the filter and breaks the connection
+                routing.commit();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

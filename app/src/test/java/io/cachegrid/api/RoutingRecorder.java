@@ -40,7 +40,8 @@ final class RoutingRecorder {
     static Set<String> routesOf(CacheGridServer server, Map<Class<?>, Object> arguments) {
         List<Method> candidates = new ArrayList<>();
         for (Method method : CacheGridServer.class.getDeclaredMethods()) {
-            if (method.getParameterCount() > 0 && method.getParameterTypes()[0] == HttpRouting.Builder.class) {
+            if (!method.isSynthetic() && method.getParameterCount() > 0
+                    && method.getParameterTypes()[0] == HttpRouting.Builder.class) {
                 candidates.add(method);
             }
         }
