@@ -21,7 +21,6 @@ import io.cachegrid.api.CacheReadinessCheck;
 import io.cachegrid.api.CacheService;
 import io.cachegrid.api.DocsService;
 import io.cachegrid.api.ErrorResponses;
-import io.cachegrid.api.LiteralPathRules;
 import io.cachegrid.api.LoadTestService;
 import io.cachegrid.api.StatusService;
 import io.cachegrid.cluster.Cluster;
@@ -241,8 +240,7 @@ public final class CacheGridServer implements AutoCloseable {
         routing.addFilter(guard::filter); // first: timeouts and Connection: close apply to every route
         cluster.install(routing); // without cluster settings: nothing
         // the hot routes first: routing tries them in this order
-        // the batch routes only for a literal path: /cache/batch%2Fget is the key "batch/get" (CacheService)
-        routing.register("/cache/batch", LiteralPathRules.literalOnly(new BatchService(engine, limits)))
+        routing.register("/cache/batch", new BatchService(engine, limits))
                 .register("/cache", new CacheService(engine, limits))
                 .register("/", new StatusService(engine, settings.nodeId(), VERSION))
                 .register("/admin", new AdminService(engine, limits))
