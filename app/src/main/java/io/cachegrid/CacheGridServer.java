@@ -16,6 +16,7 @@ import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.CacheSettings;
 import io.cachegrid.engine.Ticker;
 import io.cachegrid.loadtest.LoadTester;
+import io.cachegrid.security.Security;
 import io.helidon.config.Config;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.openapi.OpenApiFeature;
@@ -39,6 +40,7 @@ public final class CacheGridServer implements AutoCloseable {
     private final LoadTester loadTester;
     private final CacheMetrics metrics;
     private final Cluster cluster;
+    private final Security security;
     private final WebServer server;
 
     private CacheGridServer(CacheGridSettings settings, Config serverConfig) {
@@ -49,6 +51,7 @@ public final class CacheGridServer implements AutoCloseable {
         metrics = CacheMetrics.register(Metrics.globalRegistry(), engine);
         ApiLimits limits = ApiLimits.from(settings);
         cluster = Cluster.create(settings.cluster(), settings.nodeId(), settings.host(), engine, limits);
+        security = Security.create(settings.security(), Metrics.globalRegistry());
         server = WebServer.builder()
                 .config(serverConfig)
                 .host(settings.host())
@@ -59,6 +62,7 @@ public final class CacheGridServer implements AutoCloseable {
                 .addFeature(OpenApiFeature.builder().webContext("/openapi").build())
                 .addFeature(staticContent())
                 .routing(routing -> routing(routing, settings, limits))
+                .update(security::configure)
                 .build();
     }
 
@@ -101,10 +105,12 @@ public final class CacheGridServer implements AutoCloseable {
         loadTester.close();
         sweeper.close();
         metrics.close();
+        security.close();
     }
 
     private void routing(HttpRouting.Builder routing, CacheGridSettings settings, ApiLimits limits) {
         ErrorResponses.register(routing);
+        security.install(routing); // before the cluster's filter: a request is checked where it arrives
         cluster.install(routing); // without cluster settings: nothing
         // the hot routes first: routing tries them in this order
         routing.register("/cache/batch", new BatchService(engine, limits))
