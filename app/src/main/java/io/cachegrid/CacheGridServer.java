@@ -50,7 +50,8 @@ public final class CacheGridServer implements AutoCloseable {
         loadTester = new LoadTester(engine);
         metrics = CacheMetrics.register(Metrics.globalRegistry(), engine);
         ApiLimits limits = ApiLimits.from(settings);
-        cluster = Cluster.create(settings.cluster(), settings.nodeId(), settings.host(), engine, limits);
+        cluster = Cluster.create(settings.cluster(), settings.nodeId(), settings.host(), engine, limits,
+                settings.security().tokens().peerAuthorization());
         security = Security.create(settings.security(), Metrics.globalRegistry());
         server = WebServer.builder()
                 .config(serverConfig)

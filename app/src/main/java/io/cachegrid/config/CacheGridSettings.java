@@ -150,6 +150,17 @@ public record CacheGridSettings(
                     + " is larger than the cache itself (" + MAX_MEMORY_MB.env() + "=" + settings.maxMemoryMb()
                     + "); accepted: at most the memory limit in bytes");
         }
+        if (settings.cluster().enabled() && settings.security().authEnabled()
+                && settings.security().tokens().peerAuthorization().isEmpty()) {
+            throw new ConfigurationException(AUTH_TOKENS.env() + " has no admin token, which cluster members present"
+                    + " to each other; accepted: with clustering on, at least one admin:token pair (or "
+                    + AUTH_TOKEN.env() + ")");
+        }
+        if (settings.cluster().enabled() && settings.security().tls().isPresent()) {
+            throw new ConfigurationException("CACHEGRID_TLS_* is set with clustering on, but node-to-node calls are"
+                    + " plain HTTP so far; accepted: TLS on a single node, or TLS terminated in front of the cluster"
+                    + " (ingress, service mesh)");
+        }
         long heapMb = maxHeapBytes / (1024 * 1024);
         if (settings.maxMemoryBytes() > HEAP_SHARE * maxHeapBytes) {
             throw new ConfigurationException(MAX_MEMORY_MB.env() + "=" + settings.maxMemoryMb()

@@ -26,12 +26,15 @@ public final class AuthTokens {
     /** Shortest token accepted: 16 characters keep guessing out of reach even before the rate limit. */
     static final int MIN_TOKEN_LENGTH = 16;
 
-    private static final AuthTokens NONE = new AuthTokens(List.of());
+    private static final AuthTokens NONE = new AuthTokens(List.of(), Optional.empty());
 
     private final List<Entry> entries;
+    /** The first admin token: what this node presents to its cluster peers (they share the token list). */
+    private final Optional<String> peerToken;
 
-    private AuthTokens(List<Entry> entries) {
+    private AuthTokens(List<Entry> entries, Optional<String> peerToken) {
         this.entries = List.copyOf(entries);
+        this.peerToken = peerToken;
     }
 
     /** No tokens: authentication is off. */
@@ -47,6 +50,7 @@ public final class AuthTokens {
      */
     public static AuthTokens parse(String pairs, String adminOnly) {
         List<Entry> entries = new ArrayList<>();
+        String firstAdmin = null;
         int position = 0;
         for (String item : pairs.split(",")) {
             String pair = item.strip();
@@ -64,10 +68,17 @@ public final class AuthTokens {
             } catch (IllegalArgumentException e) {
                 throw refused("CACHEGRID_AUTH_TOKENS", "entry " + position + " has an unknown role");
             }
-            entries.add(entry("CACHEGRID_AUTH_TOKENS", "entry " + position, role, pair.substring(colon + 1).strip()));
+            String token = pair.substring(colon + 1).strip();
+            entries.add(entry("CACHEGRID_AUTH_TOKENS", "entry " + position, role, token));
+            if (role == Role.ADMIN && firstAdmin == null) {
+                firstAdmin = token;
+            }
         }
         if (!adminOnly.isBlank()) {
             entries.add(entry("CACHEGRID_AUTH_TOKEN", "the token", Role.ADMIN, adminOnly.strip()));
+            if (firstAdmin == null) {
+                firstAdmin = adminOnly.strip();
+            }
         }
         for (int i = 0; i < entries.size(); i++) {
             for (int j = i + 1; j < entries.size(); j++) {
@@ -76,7 +87,7 @@ public final class AuthTokens {
                 }
             }
         }
-        return entries.isEmpty() ? NONE : new AuthTokens(entries);
+        return entries.isEmpty() ? NONE : new AuthTokens(entries, Optional.ofNullable(firstAdmin));
     }
 
     /** True when at least one token is configured, i.e. routes need one. */
@@ -94,6 +105,14 @@ public final class AuthTokens {
             }
         }
         return Optional.ofNullable(found);
+    }
+
+    /**
+     * The {@code Authorization} value this node sends to cluster peers: {@code Bearer <first admin token>}, or empty
+     * when authentication is off (or no admin token exists; clustering then refuses to start).
+     */
+    public Optional<String> peerAuthorization() {
+        return peerToken.map(token -> "Bearer " + token);
     }
 
     /** Roles configured, by count; for the start-up log line. */
