@@ -1,7 +1,12 @@
 package io.cachegrid.security;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Collections;
 import java.util.Optional;
 
 import io.cachegrid.config.ConfigurationException;
@@ -43,9 +48,11 @@ final class TlsSetup {
                 Resource privateKey = Resource.create(readable("CACHEGRID_TLS_KEY", key));
                 keys = Keys.builder().pem(p -> p.certChain(chain).key(privateKey)).build();
             } else {
-                Resource store = Resource.create(readable("CACHEGRID_TLS_KEYSTORE", keystore));
-                keys = Keys.builder().keystore(k -> k.keystore(store).type("PKCS12")
-                        .passphrase(keystorePassword.toCharArray())).build();
+                Path file = readable("CACHEGRID_TLS_KEYSTORE", keystore);
+                String alias = keyAlias(file, keystorePassword);
+                Resource store = Resource.create(file);
+                keys = Keys.builder().keystore(k -> k.keystore(store).type("PKCS12").keyAlias(alias)
+                        .certChainAlias(alias).passphrase(keystorePassword.toCharArray())).build();
             }
             if (keys.privateKey().isEmpty() || keys.certChain().isEmpty()) {
                 throw new ConfigurationException(variable + " holds no private key with its certificate; accepted: "
@@ -60,6 +67,25 @@ final class TlsSetup {
                     + (pem ? "" : "; is CACHEGRID_TLS_KEYSTORE_PASSWORD right?") + "); accepted: "
                     + (pem ? "a PEM certificate chain and its unencrypted PEM private key"
                     : "a PKCS#12 keystore and its password"));
+        }
+    }
+
+    /**
+     * The alias of the keystore's first private key entry: Helidon looks for alias "1" (what {@code openssl pkcs12}
+     * writes) unless told, while keytool names entries as asked.
+     */
+    private static String keyAlias(Path file, String password) {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password.toCharArray());
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    return alias;
+                }
+            }
+            return "1";
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("unreadable keystore", e);
         }
     }
 
