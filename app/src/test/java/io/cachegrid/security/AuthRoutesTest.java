@@ -98,6 +98,26 @@ class AuthRoutesTest {
         assertEquals(new TreeSet<>(EXPECTED.keySet()), new TreeSet<>(documentedRoutes()));
     }
 
+    /** The document tells users the role of each operation ({@code x-required-role}); it must be the real one. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDocumentNamesEachRouteRole() {
+        Map<String, String> documented = new TreeMap<>();
+        Map<String, String> expected = new TreeMap<>();
+        ((Map<String, Object>) document().get("paths")).forEach((path, item) ->
+                ((Map<String, Object>) item).forEach((method, operation) -> {
+                    if (operation instanceof Map<?, ?> op && op.containsKey("operationId")) {
+                        String route = method.toUpperCase() + " " + path;
+                        documented.put(route, String.valueOf(op.get("x-required-role")));
+                        expected.put(route, EXPECTED.getOrDefault(route, Role.ADMIN).configName());
+                        // public operations opt out of the document-wide bearer requirement
+                        assertEquals(EXPECTED.get(route) == Role.PUBLIC, java.util.List.of().equals(op.get("security")),
+                                route + " security");
+                    }
+                }));
+        assertEquals(expected, documented);
+    }
+
     @TestFactory
     Stream<DynamicTest> everyRouteWithEveryToken() {
         List<DynamicTest> tests = new ArrayList<>();
@@ -152,14 +172,17 @@ class AuthRoutesTest {
         return node.send(request);
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> documentedRoutes() {
-        Map<String, Object> doc;
+    private static Map<String, Object> document() {
         try (InputStream in = AuthRoutesTest.class.getClassLoader().getResourceAsStream("META-INF/openapi.yaml")) {
-            doc = new Yaml().load(in);
+            return new Yaml().load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> documentedRoutes() {
+        Map<String, Object> doc = document();
         List<String> routes = new ArrayList<>();
         new TreeMap<>((Map<String, Object>) doc.get("paths")).forEach((path, item) -> {
             for (String method : List.of("get", "put", "post", "delete", "patch", "head", "options")) {
