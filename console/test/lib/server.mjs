@@ -52,16 +52,18 @@ export function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export class Server {
-  constructor(port) {
+  constructor(port, env = {}) {
     this.port = port;
+    this.env = env;
     this.base = `http://127.0.0.1:${port}`;
     this.proc = null;
     this.logFile = path.join(TARGET, 'console-test-server.log');
   }
 
-  static async start() {
+  /** Starts the jar; `env` adds CACHEGRID_* variables (e.g. tokens). */
+  static async start(env = {}) {
     if (!fs.existsSync(JAR)) throw new Error(`${JAR} is missing: build it first (mvn -B -DskipTests package)`);
-    const server = new Server(await freePort());
+    const server = new Server(await freePort(), env);
     await server.start();
     return server;
   }
@@ -76,6 +78,7 @@ export class Server {
         CACHEGRID_HOST: '127.0.0.1',
         CACHEGRID_PORT: String(this.port),
         CACHEGRID_NODE_ID: 'console-test',
+        ...this.env,
       },
       stdio: ['ignore', log, log],
     });
