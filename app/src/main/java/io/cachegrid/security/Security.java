@@ -57,11 +57,6 @@ public final class Security implements AutoCloseable {
         }
     }
 
-    /** "http" or "https", for the start-up log line. */
-    public String scheme() {
-        return settings.tls().isPresent() ? "https" : "http";
-    }
-
     @Override
     public void close() {
         meters.forEach(registry::remove);
