@@ -39,12 +39,16 @@ final class CorsFilter implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
-        if (origin.isEmpty() || !origins.contains(origin.get())) {
+        if (origin.isEmpty()) {
+            chain.proceed();
+            return;
+        }
+        res.header(HeaderNames.VARY, "Origin"); // the answer depends on the origin: shared caches must keep them apart
+        if (!origins.contains(origin.get())) {
             chain.proceed();
             return;
         }
         res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin.get());
-        res.header(HeaderNames.VARY, "Origin");
         if (req.prologue().method() == Method.OPTIONS
                 && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS);
