@@ -9,6 +9,7 @@ never retried. Every call of the REST contract is idempotent, so repeating one w
 import http.client
 import json
 import socket
+import ssl
 import threading
 import time
 from urllib.parse import urlencode
@@ -41,10 +42,11 @@ def parse_address(address):
 class _Host:
     """One server: its address, idle keep-alive connections and the time until which it is marked down."""
 
-    def __init__(self, address, timeout):
+    def __init__(self, address, timeout, ssl_context=None):
         self.address = address
         self.host, self.port = parse_address(address)
         self.timeout = timeout
+        self.ssl_context = ssl_context
         self.down_until = 0.0
         self._idle = []
         self._lock = threading.Lock()
@@ -54,6 +56,9 @@ class _Host:
         with self._lock:
             if self._idle:
                 return self._idle.pop(), True
+        if self.ssl_context is not None:
+            return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
+                                               context=self.ssl_context), False
         return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout), False
 
     def give_back(self, connection):
@@ -71,14 +76,18 @@ class _Host:
 
 
 class Transport:
-    def __init__(self, hosts, timeout, max_retries, backoff, auth_token):
+    def __init__(self, hosts, timeout, max_retries, backoff, auth_token, ssl_context=None, cafile=None):
         if isinstance(hosts, str):
             hosts = [hosts]
         if not hosts:
             raise ValueError('at least one host ("host:port") is required')
         if timeout <= 0 or backoff <= 0 or max_retries < 0:
             raise ValueError("timeout and backoff must be > 0, max_retries >= 0")
-        self._hosts = [_Host(address, timeout) for address in hosts]
+        if cafile is not None:
+            if ssl_context is not None:
+                raise ValueError("give ssl_context or cafile, not both")
+            ssl_context = ssl.create_default_context(cafile=cafile)
+        self._hosts = [_Host(address, timeout, ssl_context) for address in hosts]
         self._max_retries = max_retries
         self._backoff = backoff
         self._headers = {"Accept": "application/json"}

@@ -2,7 +2,9 @@
 
 Both take ``hosts`` ("host:port", port 8080 when absent, tried in order), ``timeout`` (seconds per attempt),
 ``max_retries`` (attempts after the first on an unavailable or timed-out host), ``backoff`` (seconds a failed host is
-skipped) and ``auth_token`` (sent as ``Authorization: Bearer``). Values are anything ``json.dumps`` accepts.
+skipped) and ``auth_token`` (sent as ``Authorization: Bearer``). For a server with TLS pass ``cafile`` (a PEM file of
+the certificate or CA to trust) or a ready ``ssl_context``; either switches every host to HTTPS. Values are anything
+``json.dumps`` accepts.
 """
 
 import asyncio
@@ -19,9 +21,10 @@ class SyncCacheGridClient:
     """Blocking client; thread-safe. ``with SyncCacheGridClient([...]) as client:`` closes connections at the end,
     and the client can be used again afterwards (it reconnects)."""
 
-    def __init__(self, hosts=DEFAULT_HOSTS, timeout=5.0, max_retries=3, backoff=5.0, auth_token=None):
+    def __init__(self, hosts=DEFAULT_HOSTS, timeout=5.0, max_retries=3, backoff=5.0, auth_token=None, *,
+                 ssl_context=None, cafile=None):
         self._transport = Transport(list(hosts) if not isinstance(hosts, str) else [hosts], timeout, max_retries,
-                                    backoff, auth_token)
+                                    backoff, auth_token, ssl_context=ssl_context, cafile=cafile)
 
     def __enter__(self):
         return self
@@ -90,8 +93,10 @@ class CacheGridClient:
     """asyncio client: each call runs the blocking call of a SyncCacheGridClient in a worker thread
     (``asyncio.to_thread``), so many calls can be in flight at once. Usable with or without ``async with``."""
 
-    def __init__(self, hosts=DEFAULT_HOSTS, timeout=5.0, max_retries=3, backoff=5.0, auth_token=None):
-        self._sync = SyncCacheGridClient(hosts, timeout, max_retries, backoff, auth_token)
+    def __init__(self, hosts=DEFAULT_HOSTS, timeout=5.0, max_retries=3, backoff=5.0, auth_token=None, *,
+                 ssl_context=None, cafile=None):
+        self._sync = SyncCacheGridClient(hosts, timeout, max_retries, backoff, auth_token,
+                                         ssl_context=ssl_context, cafile=cafile)
 
     async def __aenter__(self):
         return self

@@ -27,7 +27,11 @@ SERVER_PORT = 8080
 CACHE_SHARE_OF_HEAP = 2 / 3
 # Compose service and top-level keys these files may use; anything else is a typo or needs a deliberate review.
 SERVICE_KEYS = {"build", "image", "container_name", "restart", "ports", "environment", "mem_limit", "networks",
-                "read_only", "tmpfs", "cap_drop", "security_opt", "pids_limit", "ulimits", "logging", "healthcheck"}
+                "read_only", "tmpfs", "cap_drop", "security_opt", "pids_limit", "ulimits", "logging", "healthcheck",
+                "env_file"}
+# Settings that hold secrets: they come from the env file (cachegrid.env), never from a compose file's environment.
+SECRET_NAMES = {"CACHEGRID_AUTH_TOKENS", "CACHEGRID_AUTH_TOKEN", "CACHEGRID_TLS_KEYSTORE_PASSWORD"}
+ENV_FILE = "cachegrid.env"
 TOP_LEVEL_KEYS = {"services", "networks", "name"}
 
 failures = 0
@@ -357,6 +361,19 @@ def compose_checks(ram_percentage):
             return problems
         check(f"{rel}: environment uses only CACHEGRID_* names the server reads", env_names)
 
+        def secrets():
+            problems = [f"{n} is written in the compose file (put it in {ENV_FILE})" for n in env if n in SECRET_NAMES]
+            files = svc.get("env_file") or []
+            entries = [f if isinstance(f, dict) else {"path": f} for f in (files if isinstance(files, list) else [files])]
+            wanted = [e for e in entries
+                      if os.path.normpath(os.path.join(os.path.dirname(path), e.get("path", ""))) == os.path.join(ROOT, ENV_FILE)]
+            if not wanted:
+                problems.append(f"no env_file entry for {ENV_FILE} at the repository root")
+            elif wanted[0].get("required", True) is not False:
+                problems.append(f"env_file {ENV_FILE} must be optional (required: false): without it auth is off")
+            return problems
+        check(f"{rel}: tokens come from the optional env file {ENV_FILE}, never from the compose file", secrets)
+
         def memory():
             if "mem_limit" not in svc:
                 return "no mem_limit (the JVM would size its heap from the whole host)"
@@ -384,8 +401,33 @@ def compose_checks(ram_percentage):
         a, b = (dict(services.get(f) or {}) for f in DEV_COMPOSE_FILES)
         for s in (a, b):
             s.pop("build", None)
+            s.pop("env_file", None)  # relative paths differ; each is checked to point at the same file above
         return None if a == b and a else "docker-compose.yml and docker/docker-compose.yml define different services"
     check("docker-compose.yml and docker/docker-compose.yml define the same service", dev_files_agree)
+
+
+def env_file_checks(names):
+    def example():
+        path = os.path.join(ROOT, ENV_FILE + ".example")
+        if not os.path.isfile(path):
+            return f"{ENV_FILE}.example is missing"
+        problems = []
+        for line in open(path, encoding="utf-8"):
+            line = line.strip().lstrip("#").strip()
+            name = line.split("=", 1)[0] if "=" in line and line.startswith("CACHEGRID_") else None
+            if name and name not in names:
+                problems.append(f"{name} is not read by the server")
+        return problems
+    check(f"{ENV_FILE}.example names only variables the server reads", example)
+
+    def ignored():
+        problems = []
+        for rel in (".gitignore", ".dockerignore"):
+            with open(os.path.join(ROOT, rel), encoding="utf-8") as f:
+                if ENV_FILE not in [line.strip().lstrip("/") for line in f]:
+                    problems.append(f"{ENV_FILE} is not in {rel}")
+        return problems
+    check(f"{ENV_FILE} (secrets) is git-ignored and kept out of the image build context", ignored)
 
 
 def main():
@@ -401,6 +443,7 @@ def main():
         check("Dockerfile: parses", lambda: f"{type(e).__name__}: {e}")
     dockerignore_checks()
     compose_checks(ram_percentage)
+    env_file_checks(app_env_names())
     sys.exit(1 if failures else 0)
 
 

@@ -254,6 +254,58 @@ check('every CACHEGRID_* name in the ConfigMap and container env is one the serv
   return problems;
 });
 
+// Secrets: tokens only from the optional Secret cachegrid-auth, the certificate from the optional Secret cachegrid-tls;
+// the example Secrets in k8s/examples (not applied) are valid and carry the names the StatefulSet refers to.
+const SECRET_NAMES = ['CACHEGRID_AUTH_TOKENS', 'CACHEGRID_AUTH_TOKEN', 'CACHEGRID_TLS_KEYSTORE_PASSWORD'];
+const examplesDir = path.join(k8sDir, 'examples');
+const examples = fs.existsSync(examplesDir) ? fs.readdirSync(examplesDir).filter((f) => /\.ya?ml$/.test(f)).sort()
+  .flatMap((f) => yaml.loadAll(fs.readFileSync(path.join(examplesDir, f), 'utf8')).filter(Boolean)
+    .map((doc) => ({ file: 'examples/' + f, doc }))) : [];
+const secretRefs = (container.envFrom || []).filter((e) => e.secretRef).map((e) => e.secretRef);
+check('tokens come from the optional Secret cachegrid-auth (envFrom), never from the ConfigMap or a literal env', () => {
+  const problems = [];
+  const ref = secretRefs.find((r) => r.name === 'cachegrid-auth');
+  if (!ref) problems.push(`no envFrom secretRef cachegrid-auth (found ${JSON.stringify(secretRefs)})`);
+  else if (ref.optional !== true) problems.push('secretRef cachegrid-auth is not optional: pods would not start without it');
+  problems.push(...Object.keys(configData).filter((n) => SECRET_NAMES.includes(n)).map((n) => `${n} in the ConfigMap`));
+  problems.push(...(container.env || []).filter((e) => SECRET_NAMES.includes(e.name) && e.value !== undefined)
+    .map((e) => `${e.name} written in the manifest`));
+  return problems;
+});
+check('the TLS Secret cachegrid-tls is an optional volume mounted read-only at /etc/cachegrid/tls', () => {
+  const volume = (podSpec.volumes || []).find((v) => v.secret && v.secret.secretName === 'cachegrid-tls');
+  if (!volume) return 'no volume from Secret cachegrid-tls';
+  const problems = [];
+  if (volume.secret.optional !== true) problems.push('the Secret volume is not optional');
+  const mount = (container.volumeMounts || []).find((m) => m.name === volume.name);
+  if (!mount || mount.mountPath !== '/etc/cachegrid/tls' || mount.readOnly !== true) {
+    problems.push(`mount ${JSON.stringify(mount)}`);
+  }
+  return problems;
+});
+for (const o of examples) {
+  check(`example is schema-valid with no unknown fields: ${label(o)}`, () => {
+    const Model = modelClass(o.doc);
+    return schemaErrors(Model, o.doc).map((e) => `${e.instancePath || '/'} ${e.message}`)
+      .concat(unknownFields(Model, o.doc).map((p) => `unknown field ${p}`));
+  });
+}
+check('example Secrets match the names the StatefulSet refers to and hold only settings the server reads', () => {
+  const problems = [];
+  const byName = Object.fromEntries(examples.filter((o) => o.doc.kind === 'Secret').map((o) => [o.doc.metadata.name, o.doc]));
+  const auth = byName['cachegrid-auth'];
+  if (!auth) problems.push('no example Secret cachegrid-auth');
+  else {
+    const keys = Object.keys(auth.stringData || {}).concat(Object.keys(auth.data || {}));
+    problems.push(...keys.filter((k) => !appEnvNames.has(k)).map((k) => `cachegrid-auth key ${k} is not read by the server`));
+    if (!keys.includes('CACHEGRID_AUTH_TOKENS') && !keys.includes('CACHEGRID_AUTH_TOKEN')) problems.push('cachegrid-auth holds no token');
+  }
+  const tls = byName['cachegrid-tls'];
+  if (!tls) problems.push('no example Secret cachegrid-tls');
+  else if (tls.type !== 'kubernetes.io/tls') problems.push(`cachegrid-tls type ${tls.type}`);
+  return problems;
+});
+
 const dockerText = fs.existsSync(dockerfile) ? fs.readFileSync(dockerfile, 'utf8') : '';
 check('pod and container securityContext: non-root (the image uid), read-only root, no capabilities, seccomp', () => {
   const pod = podSpec.securityContext || {};

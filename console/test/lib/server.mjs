@@ -41,16 +41,18 @@ function majorVersion(home) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export class Server {
-  constructor(port = 0) {
+  constructor(port = 0, env = {}) {
     this.port = port;
+    this.env = env;
     this.base = null;
     this.proc = null;
     this.logFile = path.join(TARGET, 'console-test-server.log');
   }
 
-  static async start() {
+  /** Starts the jar; `env` adds CACHEGRID_* variables (e.g. tokens). */
+  static async start(env = {}) {
     if (!fs.existsSync(JAR)) throw new Error(`${JAR} is missing: build it first (mvn -B -DskipTests package)`);
-    const server = new Server();
+    const server = new Server(0, env);
     await server.start();
     return server;
   }
@@ -68,6 +70,7 @@ export class Server {
         CACHEGRID_PORT: String(this.port),
         CACHEGRID_PORT_FILE: portFile,
         CACHEGRID_NODE_ID: 'console-test',
+        ...this.env,
       },
       stdio: ['ignore', log, log],
     });

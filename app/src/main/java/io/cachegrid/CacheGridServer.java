@@ -29,6 +29,7 @@ import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.CacheSettings;
 import io.cachegrid.engine.Ticker;
 import io.cachegrid.loadtest.LoadTester;
+import io.cachegrid.security.Security;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
 import io.helidon.metrics.api.Metrics;
@@ -58,6 +59,7 @@ public final class CacheGridServer implements AutoCloseable {
     private final LoadTester loadTester;
     private final CacheMetrics metrics;
     private final Cluster cluster;
+    private final Security security;
     private final CacheGridSettings settings;
     private final Config serverConfig;
     private final ApiLimits limits;
@@ -77,7 +79,9 @@ public final class CacheGridServer implements AutoCloseable {
         loadTester = new LoadTester(engine);
         metrics = CacheMetrics.register(Metrics.globalRegistry(), engine);
         limits = ApiLimits.from(settings);
-        cluster = Cluster.create(settings.cluster(), settings.nodeId(), settings.host(), engine, limits);
+        cluster = Cluster.create(settings.cluster(), settings.nodeId(), settings.host(), engine, limits,
+                settings.security().tokens().peerAuthorization());
+        security = Security.create(settings.security(), Metrics.globalRegistry());
         this.settings = settings;
         this.serverConfig = serverConfig;
         int cap = ConnectionGuard.effectiveCap(settings.maxConnections());
@@ -115,6 +119,7 @@ public final class CacheGridServer implements AutoCloseable {
                 .addFeature(OpenApiFeature.builder().webContext("/openapi").build())
                 .addFeature(staticContent())
                 .routing(routing -> routing(routing, settings, limits))
+                .update(security::configure)
                 .build();
     }
 
@@ -233,11 +238,13 @@ public final class CacheGridServer implements AutoCloseable {
         loadTester.close();
         sweeper.close();
         metrics.close();
+        security.close();
     }
 
     private void routing(HttpRouting.Builder routing, CacheGridSettings settings, ApiLimits limits) {
         ErrorResponses.register(routing);
         routing.addFilter(guard::filter); // first: timeouts and Connection: close apply to every route
+        security.install(routing); // before the cluster's filter: a request is checked where it arrives
         cluster.install(routing); // without cluster settings: nothing
         // the hot routes first: routing tries them in this order
         routing.register("/cache/batch", new BatchService(engine, limits))

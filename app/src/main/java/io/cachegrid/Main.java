@@ -66,9 +66,12 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "cachegrid-shutdown"));
         writePortFile(System.getenv(PORT_FILE_VARIABLE), node.port());
         System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO,
-                "CacheGrid {0} node {1} listening on http://{2}:{3} (policy {4}, max {5} items, {6} MiB); console at /console/",
+                "CacheGrid {0} node {1} listening on {7}://{2}:{3} (policy {4}, max {5} items, {6} MiB); console at"
+                        + " /console/; auth: {8}",
                 CacheGridServer.VERSION, settings.nodeId(), settings.host(), String.valueOf(node.port()),
-                settings.evictionPolicy().configName(), settings.maxSize(), settings.maxMemoryMb());
+                settings.evictionPolicy().configName(), settings.maxSize(), settings.maxMemoryMb(),
+                settings.security().tls().isPresent() ? "https" : "http",
+                settings.security().authEnabled() ? settings.security().tokens().describe() : "off (no tokens)");
     }
 
     /** Writes the port to a temporary file renamed into place, so a reader never sees a half-written number. */

@@ -15,7 +15,72 @@ export class ApiError extends Error {
   get unreachable() { return this.status === 0; }
 }
 
-export async function request(method, path, { query, body, timeoutMs = TIMEOUT_MS, accept = [] } = {}) {
+// Access control: when the server answers 401, the console asks for a bearer token once (one dialog however many
+// calls were refused), keeps it in sessionStorage only (gone when the tab closes; never localStorage or a cookie),
+// sends it with every call and repeats the refused call. A wrong token is forgotten and asked for again; after
+// "Cancel" the console stops asking until the page is reloaded.
+const TOKEN_KEY = 'cachegrid.token';
+let tokenPrompt = null;
+let declined = false;
+
+export function storedToken() {
+  try { return sessionStorage.getItem(TOKEN_KEY); } catch { return null; }
+}
+
+export function forgetToken() {
+  try { sessionStorage.removeItem(TOKEN_KEY); } catch { /* storage disabled */ }
+}
+
+function askForToken(detail) {
+  if (declined) return Promise.resolve(null);
+  tokenPrompt ??= showTokenDialog(detail).then((token) => {
+    tokenPrompt = null;
+    if (token) {
+      try { sessionStorage.setItem(TOKEN_KEY, token); } catch { /* storage disabled: kept for this call only */ }
+    } else {
+      declined = true;
+    }
+    return token;
+  });
+  return tokenPrompt;
+}
+
+function showTokenDialog(detail) {
+  return new Promise((resolve) => {
+    const dialog = document.createElement('dialog');
+    dialog.id = 'token-dialog';
+    dialog.innerHTML = '<form method="dialog"><h2>Access token</h2><p class="token-detail"></p>'
+      + '<label>Bearer token <input id="token-input" type="password" autocomplete="off" required></label>'
+      + '<div class="actions"><button value="cancel" formnovalidate>Cancel</button>'
+      + '<button value="ok" id="token-ok">Sign in</button></div></form>';
+    dialog.querySelector('.token-detail').textContent = detail
+      + ' The token is kept in this tab only (sessionStorage).';
+    dialog.addEventListener('close', () => {
+      const token = dialog.returnValue === 'ok' ? dialog.querySelector('input').value.trim() : '';
+      dialog.remove();
+      resolve(token || null);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+export async function request(method, path, options = {}) {
+  try {
+    return await send(method, path, options);
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) throw e;
+    const refused = e.sentToken && storedToken() === e.sentToken;
+    if (refused) forgetToken(); // a wrong or revoked token
+    // another call may have got a new token while this one was under way: use it without asking again
+    const token = storedToken() && storedToken() !== e.sentToken ? storedToken()
+      : await askForToken(refused ? 'The token was refused.' : 'This CacheGrid node needs a token.');
+    if (!token) throw e;
+    return send(method, path, options);
+  }
+}
+
+async function send(method, path, { query, body, timeoutMs = TIMEOUT_MS, accept = [] } = {}) {
   const url = new URL(API_BASE + path, location.origin);
   for (const [k, v] of Object.entries(query ?? {})) {
     if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
@@ -23,13 +88,16 @@ export async function request(method, path, { query, body, timeoutMs = TIMEOUT_M
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), timeoutMs);
   let res;
+  const headers = body === undefined ? { Accept: 'application/json' }
+    : { Accept: 'application/json', 'Content-Type': 'application/json' };
+  const token = storedToken();
+  if (token) headers.Authorization = 'Bearer ' + token;
   try {
     res = await fetch(url, {
       method,
       signal: ctl.signal,
       cache: 'no-store',
-      headers: body === undefined ? { Accept: 'application/json' }
-        : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
@@ -44,7 +112,9 @@ export async function request(method, path, { query, body, timeoutMs = TIMEOUT_M
   }
   if (!res.ok && !accept.includes(res.status)) {
     const msg = data?.detail || data?.error || `HTTP ${res.status}`;
-    throw new ApiError(res.status, msg, data);
+    const error = new ApiError(res.status, msg, data);
+    error.sentToken = token;
+    throw error;
   }
   return { status: res.status, data };
 }

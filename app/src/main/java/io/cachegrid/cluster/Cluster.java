@@ -1,5 +1,7 @@
 package io.cachegrid.cluster;
 
+import java.util.Optional;
+
 import io.cachegrid.api.ApiLimits;
 import io.cachegrid.engine.CacheEngine;
 import io.helidon.webserver.http.HttpRouting;
@@ -14,7 +16,17 @@ public interface Cluster extends AutoCloseable {
     /** The cluster these settings describe, or the standalone no-op when they switch clustering off. */
     static Cluster create(ClusterSettings settings, String nodeId, String listenHost, CacheEngine engine,
                           ApiLimits limits) {
-        return settings.enabled() ? new ClusterNode(settings, nodeId, listenHost, engine, limits) : standalone();
+        return create(settings, nodeId, listenHost, engine, limits, Optional.empty());
+    }
+
+    /**
+     * As above, sending {@code peerAuthorization} as the {@code Authorization} header of every node-to-node call
+     * (when authentication is on, members present an admin token; see io.cachegrid.security).
+     */
+    static Cluster create(ClusterSettings settings, String nodeId, String listenHost, CacheEngine engine,
+                          ApiLimits limits, Optional<String> peerAuthorization) {
+        return settings.enabled() ? new ClusterNode(settings, nodeId, listenHost, engine, limits, peerAuthorization)
+                : standalone();
     }
 
     static Cluster standalone() {

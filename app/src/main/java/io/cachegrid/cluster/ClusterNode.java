@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,13 +29,15 @@ final class ClusterNode implements Cluster {
     private final String listenHost;
     private final CacheEngine engine;
     private final ApiLimits limits;
-    private final PeerClient client = new PeerClient();
+    private final PeerClient client;
     private final HandoffReads handoff;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Membership membership;
     private Rebalancer rebalancer;
 
-    ClusterNode(ClusterSettings settings, String nodeId, String listenHost, CacheEngine engine, ApiLimits limits) {
+    ClusterNode(ClusterSettings settings, String nodeId, String listenHost, CacheEngine engine, ApiLimits limits,
+                Optional<String> peerAuthorization) {
+        this.client = new PeerClient(peerAuthorization);
         this.settings = settings;
         this.nodeId = nodeId;
         this.listenHost = listenHost;

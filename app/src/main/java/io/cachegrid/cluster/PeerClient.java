@@ -1,6 +1,7 @@
 package io.cachegrid.cluster;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
@@ -20,8 +21,15 @@ final class PeerClient implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     private final WebClient client;
+    private final Optional<String> authorization;
 
     PeerClient() {
+        this(Optional.empty());
+    }
+
+    /** @param authorization the Authorization header every call carries (an admin bearer token), if any */
+    PeerClient(Optional<String> authorization) {
+        this.authorization = authorization;
         client = WebClient.builder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .readTimeout(REQUEST_TIMEOUT)
@@ -52,6 +60,7 @@ final class PeerClient implements AutoCloseable {
                     .skipUriEncoding(true)
                     .readTimeout(timeout)
                     .header(Internal.HEADER, mode);
+            authorization.ifPresent(value -> request.header(HeaderNames.AUTHORIZATION, value));
             if (body != null) {
                 request.header(HeaderNames.CONTENT_TYPE, contentType == null ? MediaTypes.APPLICATION_JSON_VALUE
                         : contentType);

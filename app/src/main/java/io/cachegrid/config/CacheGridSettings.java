@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 import io.cachegrid.cluster.ClusterSettings;
 import io.cachegrid.cluster.NodeAddress;
 import io.cachegrid.engine.EvictionPolicy;
+import io.cachegrid.security.AuthTokens;
+import io.cachegrid.security.SecuritySettings;
 import io.helidon.config.Config;
 
 /**
@@ -38,7 +40,8 @@ public record CacheGridSettings(
         int maxConnections,
         double idleTimeoutSeconds,
         double readTimeoutSeconds,
-        ClusterSettings cluster) {
+        ClusterSettings cluster,
+        SecuritySettings security) {
 
     static final Setting<String> NODE_ID = new Setting<>("CACHEGRID_NODE_ID", "cachegrid.node-id",
             "a non-empty name", CacheGridSettings::nonEmpty);
@@ -91,6 +94,28 @@ public record CacheGridSettings(
             "cachegrid.membership-interval", "seconds > 0 and <= 3600 (fractions allowed)",
             text -> atMost(positiveSeconds(text), 3600));
 
+    // Security (io.cachegrid.security). Secrets are never echoed: their parsers accept any text, and AuthTokens
+    // refuses a bad list without showing it.
+    static final Setting<String> AUTH_TOKENS = new Setting<>("CACHEGRID_AUTH_TOKENS", "cachegrid.auth-tokens",
+            "empty (no authentication), or comma-separated role:token pairs, roles read, write, admin",
+            text -> text);
+    static final Setting<String> AUTH_TOKEN = new Setting<>("CACHEGRID_AUTH_TOKEN", "cachegrid.auth-token",
+            "empty, or one admin token", text -> text);
+    static final Setting<Integer> AUTH_FAILURE_LIMIT = new Setting<>("CACHEGRID_AUTH_FAILURE_LIMIT",
+            "cachegrid.auth-failure-limit", "failed authentications per client address per minute, 1..1000000",
+            text -> (int) range(text, 1, 1_000_000));
+    static final Setting<String> TLS_CERT = new Setting<>("CACHEGRID_TLS_CERT", "cachegrid.tls-cert",
+            "empty, or the path of a PEM certificate chain", text -> text);
+    static final Setting<String> TLS_KEY = new Setting<>("CACHEGRID_TLS_KEY", "cachegrid.tls-key",
+            "empty, or the path of a PEM private key", text -> text);
+    static final Setting<String> TLS_KEYSTORE = new Setting<>("CACHEGRID_TLS_KEYSTORE", "cachegrid.tls-keystore",
+            "empty, or the path of a PKCS#12 keystore", text -> text);
+    static final Setting<String> TLS_KEYSTORE_PASSWORD = new Setting<>("CACHEGRID_TLS_KEYSTORE_PASSWORD",
+            "cachegrid.tls-keystore-password", "the keystore's password", text -> text);
+    static final Setting<List<String>> CORS_ORIGINS = new Setting<>("CACHEGRID_CORS_ORIGINS",
+            "cachegrid.cors-origins", "empty (CORS off), or comma-separated origins such as https://app.example.com",
+            SecuritySettings::corsOrigins);
+
     /** A DNS name: dot-separated labels of letters, digits and inner hyphens, at most 253 characters. */
     private static final String DNS_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     private static final Pattern DNS_NAME = Pattern.compile(
@@ -109,7 +134,9 @@ public record CacheGridSettings(
     public static final List<Setting<?>> ALL = List.of(NODE_ID, HOST, PORT, MAX_SIZE, MAX_MEMORY_MB, CLEANUP_INTERVAL,
             EVICTION_POLICY, MAX_VALUE_BYTES, MAX_KEY_LENGTH, MAX_BATCH_SIZE, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
             LOG_LEVEL, MAX_CONNECTIONS, IDLE_TIMEOUT, READ_TIMEOUT, PEERS, DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR,
-            MEMBERSHIP_INTERVAL);
+            MEMBERSHIP_INTERVAL,
+            AUTH_TOKENS, AUTH_TOKEN, AUTH_FAILURE_LIMIT, TLS_CERT, TLS_KEY, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
+            CORS_ORIGINS);
 
     /** Names of every environment variable read, aliases included. */
     public static List<String> environmentNames() {
@@ -142,12 +169,23 @@ public record CacheGridSettings(
                 r.get(NODE_ID), r.get(HOST), r.get(PORT), r.get(MAX_SIZE), r.get(MAX_MEMORY_MB),
                 r.get(CLEANUP_INTERVAL), r.get(EVICTION_POLICY), r.get(MAX_VALUE_BYTES), r.get(MAX_KEY_LENGTH),
                 r.get(MAX_BATCH_SIZE), r.get(MAX_REQUEST_BYTES), 0, r.get(LOG_LEVEL), r.get(MAX_CONNECTIONS),
-                r.get(IDLE_TIMEOUT), r.get(READ_TIMEOUT), cluster(r));
+                r.get(IDLE_TIMEOUT), r.get(READ_TIMEOUT), cluster(r), security(r));
         settings = settings.withMaxResponseBytes(responseBytes(r.get(MAX_RESPONSE_BYTES), settings, maxHeapBytes));
         if (settings.maxValueBytes() > settings.maxMemoryBytes()) {
             throw new ConfigurationException(MAX_VALUE_BYTES.env() + "=" + settings.maxValueBytes()
                     + " is larger than the cache itself (" + MAX_MEMORY_MB.env() + "=" + settings.maxMemoryMb()
                     + "); accepted: at most the memory limit in bytes");
+        }
+        if (settings.cluster().enabled() && settings.security().authEnabled()
+                && settings.security().tokens().peerAuthorization().isEmpty()) {
+            throw new ConfigurationException(AUTH_TOKENS.env() + " has no admin token, which cluster members present"
+                    + " to each other; accepted: with clustering on, at least one admin:token pair (or "
+                    + AUTH_TOKEN.env() + ")");
+        }
+        if (settings.cluster().enabled() && settings.security().tls().isPresent()) {
+            throw new ConfigurationException("CACHEGRID_TLS_* is set with clustering on, but node-to-node calls are"
+                    + " plain HTTP so far; accepted: TLS on a single node, or TLS terminated in front of the cluster"
+                    + " (ingress, service mesh)");
         }
         long heapMb = maxHeapBytes / (1024 * 1024);
         if (settings.maxMemoryBytes() > HEAP_SHARE * maxHeapBytes) {
@@ -180,7 +218,13 @@ public record CacheGridSettings(
     private CacheGridSettings withMaxResponseBytes(long bytes) {
         return new CacheGridSettings(nodeId, host, port, maxSize, maxMemoryMb, cleanupIntervalSeconds, evictionPolicy,
                 maxValueBytes, maxKeyLength, maxBatchSize, maxRequestBytes, bytes, logLevel, maxConnections,
-                idleTimeoutSeconds, readTimeoutSeconds, cluster);
+                idleTimeoutSeconds, readTimeoutSeconds, cluster, security);
+    }
+
+    private static SecuritySettings security(Resolver r) {
+        return SecuritySettings.create(AuthTokens.parse(r.get(AUTH_TOKENS), r.get(AUTH_TOKEN)),
+                r.get(AUTH_FAILURE_LIMIT), r.get(TLS_CERT), r.get(TLS_KEY), r.get(TLS_KEYSTORE),
+                r.get(TLS_KEYSTORE_PASSWORD), r.get(CORS_ORIGINS));
     }
 
     private static ClusterSettings cluster(Resolver r) {

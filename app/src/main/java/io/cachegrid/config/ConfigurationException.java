@@ -6,7 +6,7 @@ package io.cachegrid.config;
  */
 public final class ConfigurationException extends RuntimeException {
 
-    ConfigurationException(String message) {
+    public ConfigurationException(String message) {
         super(message);
     }
 }

@@ -1,14 +1,22 @@
 package io.cachegrid.client;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
 /**
  * Builds a {@link CacheGridClient} or a {@link SyncCacheGridClient}; obtain one from their {@code builder()} methods.
- * Defaults: host {@code localhost:8080}, timeout 5 s, 3 retries, back-off 5 s, no auth token (as the Python client).
+ * Defaults: host {@code localhost:8080}, timeout 5 s, 3 retries, back-off 5 s, no auth token, plain HTTP (as the
+ * Python client); {@link #sslContext} or {@link #trustStore} switch to HTTPS.
  *
  * @param <T> the client type built
  */
@@ -19,6 +27,7 @@ public final class CacheGridClientBuilder<T> {
     private int maxRetries = 3;
     private Duration backoff = Duration.ofSeconds(5);
     private String authToken;
+    private SSLContext sslContext;
 
     CacheGridClientBuilder(Function<ClientSettings, T> factory) {
         this.factory = factory;
@@ -59,9 +68,40 @@ public final class CacheGridClientBuilder<T> {
         return this;
     }
 
+    /**
+     * Reaches every host over HTTPS with this context; its trust managers decide which server certificates are
+     * accepted (the default {@code SSLContext.getDefault()} trusts the JVM's CA certificates).
+     */
+    public CacheGridClientBuilder<T> sslContext(SSLContext sslContext) {
+        this.sslContext = sslContext;
+        return this;
+    }
+
+    /**
+     * Reaches every host over HTTPS, trusting the certificates in this trust store (PKCS#12 or JKS, the type is
+     * detected), e.g. the server's self-signed certificate or the CA that signed it.
+     *
+     * @param trustStore the trust store file
+     * @param password   its password (may be empty)
+     * @throws IllegalArgumentException when the file cannot be read as a trust store with this password
+     */
+    public CacheGridClientBuilder<T> trustStore(Path trustStore, char[] password) {
+        try {
+            KeyStore store = KeyStore.getInstance(trustStore.toFile(), password);
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return sslContext(context);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read trust store " + trustStore + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Validates the settings and builds the client. */
     public T build() {
         List<String> chosen = hosts.isEmpty() ? List.of("localhost:" + HostAddress.DEFAULT_PORT) : hosts;
-        return factory.apply(new ClientSettings(chosen, timeout, maxRetries, backoff, Optional.ofNullable(authToken)));
+        return factory.apply(new ClientSettings(chosen, timeout, maxRetries, backoff, Optional.ofNullable(authToken),
+                Optional.ofNullable(sslContext)));
     }
 }

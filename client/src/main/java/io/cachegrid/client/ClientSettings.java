@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * The validated settings a client is built from.
  *
@@ -13,9 +15,14 @@ import java.util.Optional;
  * @param maxRetries attempts after the first one (so at most {@code maxRetries + 1} requests per call)
  * @param backoff    how long a host that failed is skipped before it is preferred again
  * @param authToken  sent as {@code Authorization: Bearer <token>} when present
+ * @param sslContext when present, every host is reached over HTTPS with it (its trust decides which servers)
  */
 record ClientSettings(List<String> hosts, Duration timeout, int maxRetries, Duration backoff,
-                      Optional<String> authToken) {
+                      Optional<String> authToken, Optional<SSLContext> sslContext) {
+
+    ClientSettings(List<String> hosts, Duration timeout, int maxRetries, Duration backoff, Optional<String> authToken) {
+        this(hosts, timeout, maxRetries, backoff, authToken, Optional.empty());
+    }
 
     ClientSettings {
         hosts = List.copyOf(hosts);
@@ -29,6 +36,7 @@ record ClientSettings(List<String> hosts, Duration timeout, int maxRetries, Dura
             throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
         }
         Objects.requireNonNull(authToken, "authToken");
+        Objects.requireNonNull(sslContext, "sslContext");
     }
 
     private static void requirePositive(Duration value, String name) {

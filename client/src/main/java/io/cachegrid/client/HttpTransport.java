@@ -4,11 +4,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webclient.api.HttpClientRequest;
@@ -38,8 +40,9 @@ final class HttpTransport {
 
     /** Creates the HTTP/1.1 client (keep-alive connection cache, timeouts, auth header) for one address. */
     Host connect(String address) {
+        URI base = HostAddress.parse(address);
         var builder = WebClient.builder()
-                .baseUri(HostAddress.parse(address))
+                .baseUri(settings.sslContext().isPresent() ? URI.create("https://" + base.getRawAuthority()) : base)
                 .connectTimeout(settings.timeout())
                 .readTimeout(settings.timeout())
                 .keepAlive(true)
@@ -50,6 +53,7 @@ final class HttpTransport {
                 .shareConnectionCache(false)
                 .followRedirects(false);
         settings.authToken().ifPresent(token -> builder.addHeader(HeaderNames.AUTHORIZATION, "Bearer " + token));
+        settings.sslContext().ifPresent(context -> builder.tls(Tls.builder().sslContext(context).build()));
         return new Host(address, builder.build());
     }
 

@@ -1,0 +1,85 @@
+// The console against a node with tokens: it asks for a token on the first 401, keeps it in sessionStorage only,
+// sends it with every call, and asks again when the stored token is refused.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launch, openPage } from './lib/browser.mjs';
+import { Server, TARGET } from './lib/server.mjs';
+
+const SHOTS = path.join(TARGET, 'screenshots');
+const READ = 'console-read-token-0123456789';
+const ADMIN = 'console-admin-token-0123456789';
+
+let server;
+let browser;
+
+before(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  [server, browser] = await Promise.all([
+    Server.start({ CACHEGRID_AUTH_TOKENS: `read:${READ},admin:${ADMIN}`, CACHEGRID_AUTH_FAILURE_LIMIT: '1000' }),
+    launch()]);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('console with access control', { timeout: 120_000 }, () => {
+  test('asks for a token once, keeps it in sessionStorage and sends it with every call', async () => {
+    const page = await openPage(browser);
+    const sent = [];
+    page.on('request', (req) => {
+      const url = new URL(req.url());
+      if (!url.pathname.startsWith('/console') && !url.pathname.startsWith('/webjars')) {
+        sent.push({ path: url.pathname, auth: req.headers().authorization ?? null });
+      }
+    });
+    try {
+      await page.goto(server.base + '/console/');
+      const dialog = page.locator('#token-dialog');
+      await dialog.waitFor();
+      assert.equal(await page.locator('#token-dialog').count(), 1, 'one dialog for all the refused calls');
+      await page.fill('#token-input', ADMIN);
+      await page.click('#token-ok');
+      await page.locator('#health[data-level="green"]').waitFor();
+      await page.waitForFunction(() => document.querySelector('#kpi-hit-ratio').dataset.raw !== undefined);
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('cachegrid.token')), ADMIN);
+      assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing in localStorage');
+      const afterSignIn = sent.filter((r) => r.auth !== null);
+      assert.ok(afterSignIn.some((r) => r.path === '/stats'), JSON.stringify(sent));
+      assert.ok(afterSignIn.every((r) => r.auth === 'Bearer ' + ADMIN));
+      // a reload in the same tab keeps the token: no dialog
+      sent.length = 0;
+      await page.reload();
+      await page.locator('#health[data-level="green"]').waitFor();
+      assert.equal(await page.locator('#token-dialog').count(), 0);
+      assert.ok(sent.filter((r) => r.path === '/stats').every((r) => r.auth === 'Bearer ' + ADMIN));
+      await page.screenshot({ path: path.join(SHOTS, 'auth-signed-in.png') });
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('a refused token is forgotten and asked for again', async () => {
+    const page = await openPage(browser);
+    try {
+      await page.goto(server.base + '/console/');
+      await page.locator('#token-dialog').waitFor();
+      await page.fill('#token-input', 'not-the-token-0123456789');
+      await page.click('#token-ok');
+      await page.locator('#token-dialog').waitFor();
+      assert.match(await page.textContent('#token-dialog'), /refused/);
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('cachegrid.token')), null);
+      await page.screenshot({ path: path.join(SHOTS, 'auth-token-refused.png') });
+      await page.fill('#token-input', READ);
+      await page.click('#token-ok');
+      await page.locator('#health[data-level="green"]').waitFor();
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('cachegrid.token')), READ);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
