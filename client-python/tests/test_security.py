@@ -1,7 +1,6 @@
 """The client against a real server with TLS (a self-signed certificate made here with openssl) and bearer tokens."""
 
 import os
-import socket
 import ssl
 import subprocess
 import tempfile
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from cachegrid import SyncCacheGridClient
 from cachegrid.exceptions import CacheGridBadRequestError, CacheGridError
-from tests.server import REPO_ROOT, _java, free_port
+from tests.server import REPO_ROOT, _java
 
 READ = "py-read-token-0123456789abcdef"
 WRITE = "py-write-token-0123456789abcdef"
@@ -27,22 +26,23 @@ class TlsServer:
                         "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
                        check=True, capture_output=True)
         jar = Path(os.environ.get("CACHEGRID_SERVER_JAR", REPO_ROOT / "app" / "target" / "cachegrid.jar"))
-        self.port = free_port()
-        self.address = f"127.0.0.1:{self.port}"
-        env = dict(os.environ, CACHEGRID_HOST="127.0.0.1", CACHEGRID_PORT=str(self.port), CACHEGRID_TLS_CERT=self.cert,
-                   CACHEGRID_TLS_KEY=key, CACHEGRID_AUTH_TOKENS=f"read:{READ},write:{WRITE}")
-        self._log = tempfile.NamedTemporaryFile(prefix=f"cachegrid-tls-{self.port}-", suffix=".log", delete=False)
+        self._log = tempfile.NamedTemporaryFile(prefix="cachegrid-tls-", suffix=".log", delete=False)
+        port_file = Path(self._log.name).with_suffix(".port")
+        env = dict(os.environ, CACHEGRID_HOST="127.0.0.1", CACHEGRID_PORT="0", CACHEGRID_PORT_FILE=str(port_file),
+                   CACHEGRID_TLS_CERT=self.cert, CACHEGRID_TLS_KEY=key,
+                   CACHEGRID_AUTH_TOKENS=f"read:{READ},write:{WRITE}")
         self._process = subprocess.Popen([_java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", str(jar)],
                                          env=env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 40
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline:  # the server writes its port (CACHEGRID_PORT=0) once it listens
             if self._process.poll() is not None:
                 raise RuntimeError(f"server exited with {self._process.returncode}, see {self._log.name}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            if port_file.exists() and port_file.read_text().strip():
+                self.port = int(port_file.read_text().strip())
+                port_file.unlink()
+                self.address = f"127.0.0.1:{self.port}"
                 return
-            except OSError:
-                time.sleep(0.1)
+            time.sleep(0.1)
         self.kill()
         raise RuntimeError("TLS server did not start")
 

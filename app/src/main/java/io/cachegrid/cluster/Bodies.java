@@ -2,6 +2,7 @@ package io.cachegrid.cluster;
 
 import java.util.Optional;
 
+import io.cachegrid.api.PercentEncoding;
 import io.cachegrid.api.RequestBodies;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -28,6 +29,6 @@ final class Bodies {
     /** Path and query exactly as the client sent them, still percent-encoded. */
     static String rawPathAndQuery(ServerRequest req) {
         String query = req.query().rawValue();
-        return req.path().absolute().rawPath() + (query == null || query.isEmpty() ? "" : "?" + query);
+        return PercentEncoding.originPath(req.path().absolute().rawPath()) + (query == null || query.isEmpty() ? "" : "?" + query);
     }
 }

@@ -2,6 +2,7 @@ package io.cachegrid.cluster;
 
 import java.util.Optional;
 
+import io.cachegrid.api.PercentEncoding;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -49,7 +50,7 @@ final class ClusterRouter implements Filter {
             return;
         }
         Method method = req.prologue().method();
-        String path = req.path().absolute().rawPath();
+        String path = PercentEncoding.originPath(req.path().absolute().rawPath()); // absolute-form: by its path
         if (path.equals(CACHE) || path.equals(KEY_PREFIX)) {
             if (method == Method.POST && !asOwner) {
                 keys.postItem(req, res, view);
@@ -82,7 +83,7 @@ final class ClusterRouter implements Filter {
 
     private void keyed(FilterChain chain, RoutingRequest req, RoutingResponse res, ClusterView view, String prefix,
                        boolean asOwner) {
-        Optional<String> key = KeyPaths.decode(req.path().absolute().rawPath(), prefix);
+        Optional<String> key = KeyPaths.decode(PercentEncoding.originPath(req.path().absolute().rawPath()), prefix);
         if (key.isEmpty() || key.get().isEmpty()) {
             chain.proceed(); // the service answers the bad key
         } else {

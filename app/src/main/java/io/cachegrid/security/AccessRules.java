@@ -12,7 +12,8 @@ import io.helidon.http.Method;
  * <p>
  * Public on purpose: the probes ({@code /health}, which the image's HEALTHCHECK calls, and {@code /observe/health*}:
  * a kubelet or Docker cannot send a token), and the pages a browser must load before it can ask for a token (the
- * console's static files, {@code /webjars}, {@code /docs} and the {@code /openapi} document it renders). They hold
+ * console's static files, {@code /webjars}, {@code /docs}, the {@code /openapi} document it renders and the
+ * {@code /favicon.ico} every browser asks for). They hold
  * no cache data: the console and Swagger UI send the token with each API call they make.
  * <p>
  * A path is judged twice, as sent (percent-encoded) and decoded, and the stricter answer wins, so no spelling of a
@@ -29,6 +30,7 @@ final class AccessRules {
             Rule.tree(Method.GET, "/webjars", Role.PUBLIC),
             Rule.tree(Method.GET, "/docs", Role.PUBLIC),
             Rule.exact(Method.GET, "/openapi", Role.PUBLIC),
+            Rule.exact(Method.GET, "/favicon.ico", Role.PUBLIC),
             // read
             Rule.exact(Method.GET, "/", Role.READ),
             Rule.exact(Method.GET, "/stats", Role.READ),

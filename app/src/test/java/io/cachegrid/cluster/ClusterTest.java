@@ -1,6 +1,9 @@
 package io.cachegrid.cluster;
 
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -88,6 +91,27 @@ class ClusterTest {
             for (TestNode holder : cluster.running()) {
                 long ttl = holder.server().engine().ttlRemainingNanos(key);
                 assertTrue(ttl == -2 || ttl > 290e9, "replica keeps the ttl: " + ttl);
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void anAbsoluteFormRequestIsRoutedByItsPathToTheKeysOwners() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            String key = "absolute:" + i;
+            String body = "{\"n\": " + i + "}";
+            String request = "PUT http://cachegrid.example/cache/" + KeyPaths.encode(key) + " HTTP/1.1\r\n"
+                    + "Host: cachegrid.example\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\nConnection: close\r\n\r\n" + body;
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), cluster.node(i % 3).port())) {
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            }
+            assertEquals(2, cluster.copies(key), "copies of " + key + " (held by its owners, not where it arrived)");
+            for (int n = 0; n < 3; n++) {
+                assertEquals(body, valueText(cluster.node(n).get(path(key)).body()), key + " via node " + n);
             }
         }
     }

@@ -1,10 +1,5 @@
 package io.cachegrid.cluster;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +10,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.cachegrid.PortReservation;
 import io.cachegrid.TestNode;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -29,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Ports: every member's CACHEGRID_PEERS must list all members, including ones started later, and members learn
  * their peers only from that list (static discovery; there is no way to tell a running member about a new peer),
  * so these are the only tests that cannot bind port 0 and read it back. Each port is still taken from the OS and
- * never let go: it stays bound by a {@link Reservation} (bound, not listening, so peers that probe a member not
+ * never let go: it stays bound by a {@link PortReservation} (bound, not listening, so peers that probe a member not
  * started yet get "connection refused" at once) until the member listens on it, which SO_REUSEADDR allows while
  * the reservation exists. The OS hands ports that are bound to no one else, so neither another test's port 0 nor an
  * outgoing connection can take a member's port meanwhile.
@@ -39,17 +35,17 @@ final class LocalCluster implements AutoCloseable, BeforeAllCallback, AfterEachC
     static final Duration DEADLINE = Duration.ofSeconds(15);
 
     private final int started;
-    private final Reservation[] reservations;
+    private final PortReservation[] reservations;
     private final int[] ports;
     private final TestNode[] nodes;
     private final Map<String, String> env;
 
     private LocalCluster(int size, int started, Map<String, String> extraEnv) {
         this.started = started;
-        reservations = new Reservation[size];
+        reservations = new PortReservation[size];
         ports = new int[size];
         for (int i = 0; i < size; i++) {
-            reservations[i] = new Reservation();
+            reservations[i] = new PortReservation();
             ports[i] = reservations[i].port();
         }
         nodes = new TestNode[size];
@@ -164,33 +160,6 @@ final class LocalCluster implements AutoCloseable, BeforeAllCallback, AfterEachC
     }
 
     /** A loopback port held by a bound socket that does not listen, until its member listens on the port. */
-    private static final class Reservation implements AutoCloseable {
-
-        private final Socket socket = new Socket();
-
-        Reservation() {
-            try {
-                socket.setReuseAddress(true); // lets the member's listener bind the port while this holds it
-                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // nothing is left to release
-            }
-        }
-    }
-
     @Override
     public void close() {
         for (int i = 0; i < nodes.length; i++) {

@@ -1,11 +1,11 @@
 package io.cachegrid.security;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
 
+import io.cachegrid.PortReservation;
 import io.cachegrid.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,17 +30,18 @@ class AuthClusterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int pa;
-        int pb;
-        try (ServerSocket s1 = new ServerSocket(0); ServerSocket s2 = new ServerSocket(0)) {
-            pa = s1.getLocalPort();
-            pb = s2.getLocalPort();
-        }
+        // static peers must be known before start: each port is held until its member listens on it
+        PortReservation ra = new PortReservation();
+        PortReservation rb = new PortReservation();
+        int pa = ra.port();
+        int pb = rb.port();
         Map<String, String> env = Map.of("CACHEGRID_PEERS", "127.0.0.1:" + pa + ",127.0.0.1:" + pb,
                 "CACHEGRID_AUTH_TOKENS", AuthClient.TOKENS, "CACHEGRID_REPLICATION_FACTOR", "1",
                 "CACHEGRID_MEMBERSHIP_INTERVAL", "0.25");
-        a = TestNode.start(pa, env);
-        b = TestNode.start(pb, env);
+        try (ra; rb) {
+            a = TestNode.start(pa, env);
+            b = TestNode.start(pb, env);
+        }
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!(bothUp(a) && bothUp(b))) {
             if (System.nanoTime() > deadline) {

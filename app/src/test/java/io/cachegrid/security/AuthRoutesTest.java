@@ -3,7 +3,6 @@ package io.cachegrid.security;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +49,7 @@ class AuthRoutesTest {
             Map.entry("GET /test/load/{id}", Role.ADMIN),
             Map.entry("GET /metrics", Role.READ),
             Map.entry("GET /docs", Role.PUBLIC),
+            Map.entry("GET /favicon.ico", Role.PUBLIC),
             Map.entry("GET /openapi", Role.PUBLIC),
             Map.entry("GET /observe/health", Role.PUBLIC),
             Map.entry("GET /observe/health/live", Role.PUBLIC),
@@ -77,12 +77,9 @@ class AuthRoutesTest {
     private static TestNode node;
 
     @BeforeAll
-    static void start() throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        node = TestNode.start(port, Map.of("CACHEGRID_PEERS", "127.0.0.1:" + port,
+    static void start() {
+        // a cluster of one (DNS discovery of "localhost" finds only this node), so the cluster routes exist too
+        node = TestNode.start(Map.of("CACHEGRID_DISCOVERY_DNS", "localhost",
                 "CACHEGRID_AUTH_TOKENS", AuthClient.TOKENS, "CACHEGRID_AUTH_FAILURE_LIMIT", "1000000"));
     }
 

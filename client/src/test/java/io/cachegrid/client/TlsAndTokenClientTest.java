@@ -1,7 +1,6 @@
 package io.cachegrid.client;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +29,7 @@ class TlsAndTokenClientTest {
 
     private static Path dir;
     private static Path keystore;
-    private static Process server;
+    private static ServerProcess server;
     private static int port;
 
     @BeforeAll
@@ -41,28 +40,15 @@ class TlsAndTokenClientTest {
                 "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost",
                 "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12", "-keystore", keystore.toString(),
                 "-storepass", PASSWORD);
-        Path jar = Path.of(System.getProperty("cachegrid.server.jar", "../app/target/cachegrid.jar"));
-        port = ServerProcess.freePort();
-        ProcessBuilder builder = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
-        builder.environment().putAll(Map.of("CACHEGRID_HOST", "127.0.0.1", "CACHEGRID_PORT", String.valueOf(port),
-                "CACHEGRID_TLS_KEYSTORE", keystore.toString(), "CACHEGRID_TLS_KEYSTORE_PASSWORD", PASSWORD,
-                "CACHEGRID_AUTH_TOKENS", "read:" + READ + ",write:" + WRITE));
-        builder.redirectErrorStream(true).redirectOutput(Path.of("target", "server-tls-" + port + ".log").toFile());
-        server = builder.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        while (!listening()) {
-            if (!server.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("TLS server did not start, see target/server-tls-" + port + ".log");
-            }
-            Thread.sleep(100);
-        }
+        server = ServerProcess.start(Map.of("CACHEGRID_TLS_KEYSTORE", keystore.toString(),
+                "CACHEGRID_TLS_KEYSTORE_PASSWORD", PASSWORD, "CACHEGRID_AUTH_TOKENS", "read:" + READ + ",write:" + WRITE));
+        port = server.port();
     }
 
     @AfterAll
     static void stop() {
         if (server != null) {
-            server.destroyForcibly();
+            server.kill();
         }
     }
 
@@ -105,14 +91,6 @@ class TlsAndTokenClientTest {
     private static CacheGridClientBuilder<SyncCacheGridClient> client() {
         return SyncCacheGridClient.builder().hosts("127.0.0.1:" + port).trustStore(keystore, PASSWORD.toCharArray())
                 .maxRetries(0).timeout(Duration.ofSeconds(5));
-    }
-
-    private static boolean listening() {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
