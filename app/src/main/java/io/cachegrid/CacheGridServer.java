@@ -90,7 +90,7 @@ public final class CacheGridServer implements AutoCloseable {
                     + "of this process; using {1} (raise ulimit -n to allow more)", String.valueOf(settings.maxConnections()),
                     String.valueOf(cap));
         }
-        guard = new ConnectionGuard(cap, settings.readTimeout(), settings.idleTimeout());
+        guard = new ConnectionGuard(cap, settings.readTimeout(), settings.idleTimeout(), settings.requestTimeout());
         probeAddress = probeAddress(settings.host());
         server = webServer(settings.port());
         watchdog = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
@@ -139,8 +139,9 @@ public final class CacheGridServer implements AutoCloseable {
                     + " (is the port in use? set CACHEGRID_PORT)");
         }
         node.lastPort = node.server.port();
-        LOG.log(System.Logger.Level.INFO, "At most {0} client connections; idle timeout {1} s, read timeout {2} s",
-                String.valueOf(node.guard.cap()), settings.idleTimeoutSeconds(), settings.readTimeoutSeconds());
+        LOG.log(System.Logger.Level.INFO, "At most {0} client connections; idle timeout {1} s, read timeout {2} s, "
+                + "request timeout {3} s", String.valueOf(node.guard.cap()), settings.idleTimeoutSeconds(),
+                settings.readTimeoutSeconds(), settings.requestTimeoutSeconds());
         node.cluster.start(node.server.port());
         node.watchdog.scheduleWithFixedDelay(node::watch, WATCHDOG_PERIOD.toMillis(), WATCHDOG_PERIOD.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -166,6 +167,7 @@ public final class CacheGridServer implements AutoCloseable {
     private void watch() {
         try {
             guard.prune();
+            guard.closeOverdue(System.nanoTime());
             WebServer current = server;
             if (closed || (current.isRunning() && listening(current.port()))) {
                 return;

@@ -41,6 +41,11 @@ import io.helidon.webserver.http.RoutingResponse;
  *     of a request (line, headers, body) and for the first request on a new connection.</li>
  *     <li><b>Idle timeout.</b> After a response the wait for the next request on a kept-alive connection is
  *     {@code CACHEGRID_IDLE_TIMEOUT_SECONDS}.</li>
+ *     <li><b>Request timeout.</b> A request may take at most {@code CACHEGRID_REQUEST_TIMEOUT_SECONDS} from routing to
+ *     the last byte of its answer. The read timeout cannot see a client that sends its request and then never reads
+ *     the answer: the server's write blocks once the socket buffers are full, holding the connection and the answer's
+ *     share of {@code CACHEGRID_MAX_RESPONSE_BYTES} for as long as the client likes. {@link #closeOverdue} (run every
+ *     second by the node) closes such a connection, which ends the blocked write and frees its share.</li>
  *     <li><b>{@code Connection: close}.</b> Helidon 4.5.0 answers it but keeps the socket open (upstream issue
  *     12324): after such a response the guard shuts the socket's output (the client reads EOF) and ends the
  *     connection, so nothing sent after that request is parsed.</li>
@@ -67,14 +72,18 @@ final class ConnectionGuard {
     private final int cap;
     private final int readTimeoutMillis;
     private final int idleTimeoutMillis;
+    private final long requestTimeoutNanos;
     private final Map<Peers, SocketChannel> open = new ConcurrentHashMap<>();
+    /** Connections whose request is being handled, with the {@link System#nanoTime()} it started at. */
+    private final Map<SocketChannel, Long> handling = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_NANOS);
 
-    ConnectionGuard(int cap, Duration readTimeout, Duration idleTimeout) {
+    ConnectionGuard(int cap, Duration readTimeout, Duration idleTimeout, Duration requestTimeout) {
         this.cap = cap;
         this.readTimeoutMillis = millis(readTimeout);
         this.idleTimeoutMillis = millis(idleTimeout);
+        this.requestTimeoutNanos = requestTimeout.toNanos();
     }
 
     /**
@@ -169,11 +178,40 @@ final class ConnectionGuard {
             return;
         }
         setTimeout(channel, readTimeoutMillis);
-        chain.proceed();
+        handling.put(channel, System.nanoTime());
+        try {
+            chain.proceed();
+        } finally {
+            handling.remove(channel);
+        }
         if (res.isSent() && closing(req, res)) {
             closeAfterResponse(channel);
         }
         setTimeout(channel, idleTimeoutMillis);
+    }
+
+    /**
+     * Closes every connection whose request has been handled for longer than the request timeout (its client
+     * stopped reading the answer, or sends its body slower than the timeout allows); returns how many. The blocked
+     * write or read then fails, and the handler's resources are released as after any broken connection.
+     */
+    int closeOverdue(long nowNanos) {
+        int closed = 0;
+        for (Map.Entry<SocketChannel, Long> entry : handling.entrySet()) {
+            if (nowNanos - entry.getValue() > requestTimeoutNanos && handling.remove(entry.getKey(), entry.getValue())) {
+                try {
+                    entry.getKey().close();
+                } catch (IOException ignored) {
+                    // closed already
+                }
+                closed++;
+            }
+        }
+        if (closed > 0) {
+            LOG.log(System.Logger.Level.WARNING, "Closed {0} connection(s) whose request outlasted "
+                    + "CACHEGRID_REQUEST_TIMEOUT_SECONDS (a client not reading its answer?)", String.valueOf(closed));
+        }
+        return closed;
     }
 
     private static boolean closing(RoutingRequest req, RoutingResponse res) {

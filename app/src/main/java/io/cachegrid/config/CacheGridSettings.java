@@ -40,6 +40,7 @@ public record CacheGridSettings(
         int maxConnections,
         double idleTimeoutSeconds,
         double readTimeoutSeconds,
+        double requestTimeoutSeconds,
         ClusterSettings cluster,
         SecuritySettings security) {
 
@@ -78,6 +79,9 @@ public record CacheGridSettings(
             text -> atMost(positiveSeconds(text), 86_400));
     static final Setting<Double> READ_TIMEOUT = new Setting<>("CACHEGRID_READ_TIMEOUT_SECONDS",
             "cachegrid.read-timeout-seconds", "seconds > 0 and <= 86400 (fractions allowed)",
+            text -> atMost(positiveSeconds(text), 86_400));
+    static final Setting<Double> REQUEST_TIMEOUT = new Setting<>("CACHEGRID_REQUEST_TIMEOUT_SECONDS",
+            "cachegrid.request-timeout-seconds", "seconds > 0 and <= 86400 (fractions allowed)",
             text -> atMost(positiveSeconds(text), 86_400));
     static final Setting<List<NodeAddress>> PEERS = new Setting<>("CACHEGRID_PEERS", "cachegrid.peers",
             "empty, or a comma-separated list of host:port of all members, e.g. cachegrid-1:8080,cachegrid-2:8080",
@@ -133,7 +137,8 @@ public record CacheGridSettings(
     /** The table an operator can set; documented in the README, kept in sync by a test. */
     public static final List<Setting<?>> ALL = List.of(NODE_ID, HOST, PORT, MAX_SIZE, MAX_MEMORY_MB, CLEANUP_INTERVAL,
             EVICTION_POLICY, MAX_VALUE_BYTES, MAX_KEY_LENGTH, MAX_BATCH_SIZE, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
-            LOG_LEVEL, MAX_CONNECTIONS, IDLE_TIMEOUT, READ_TIMEOUT, PEERS, DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR,
+            LOG_LEVEL, MAX_CONNECTIONS, IDLE_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT,
+            PEERS, DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR,
             MEMBERSHIP_INTERVAL,
             AUTH_TOKENS, AUTH_TOKEN, AUTH_FAILURE_LIMIT, TLS_CERT, TLS_KEY, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
             CORS_ORIGINS);
@@ -169,7 +174,7 @@ public record CacheGridSettings(
                 r.get(NODE_ID), r.get(HOST), r.get(PORT), r.get(MAX_SIZE), r.get(MAX_MEMORY_MB),
                 r.get(CLEANUP_INTERVAL), r.get(EVICTION_POLICY), r.get(MAX_VALUE_BYTES), r.get(MAX_KEY_LENGTH),
                 r.get(MAX_BATCH_SIZE), r.get(MAX_REQUEST_BYTES), 0, r.get(LOG_LEVEL), r.get(MAX_CONNECTIONS),
-                r.get(IDLE_TIMEOUT), r.get(READ_TIMEOUT), cluster(r), security(r));
+                r.get(IDLE_TIMEOUT), r.get(READ_TIMEOUT), r.get(REQUEST_TIMEOUT), cluster(r), security(r));
         settings = settings.withMaxResponseBytes(responseBytes(r.get(MAX_RESPONSE_BYTES), settings, maxHeapBytes));
         if (settings.maxValueBytes() > settings.maxMemoryBytes()) {
             throw new ConfigurationException(MAX_VALUE_BYTES.env() + "=" + settings.maxValueBytes()
@@ -218,7 +223,7 @@ public record CacheGridSettings(
     private CacheGridSettings withMaxResponseBytes(long bytes) {
         return new CacheGridSettings(nodeId, host, port, maxSize, maxMemoryMb, cleanupIntervalSeconds, evictionPolicy,
                 maxValueBytes, maxKeyLength, maxBatchSize, maxRequestBytes, bytes, logLevel, maxConnections,
-                idleTimeoutSeconds, readTimeoutSeconds, cluster, security);
+                idleTimeoutSeconds, readTimeoutSeconds, requestTimeoutSeconds, cluster, security);
     }
 
     private static SecuritySettings security(Resolver r) {
@@ -248,6 +253,10 @@ public record CacheGridSettings(
 
     public Duration readTimeout() {
         return Duration.ofNanos((long) (readTimeoutSeconds * 1e9));
+    }
+
+    public Duration requestTimeout() {
+        return Duration.ofNanos((long) (requestTimeoutSeconds * 1e9));
     }
 
     /** Reads one setting with the precedence described on the record. */
