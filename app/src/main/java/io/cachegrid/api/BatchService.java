@@ -95,7 +95,7 @@ public final class BatchService implements HttpService {
         for (Map.Entry<String, JsonSlice> item : members.entrySet()) {
             String key = reader.checkKey(item.getKey());
             byte[] value = item.getValue().bytes();
-            long weight = CacheEngine.weigh(key, value, ttlNanos);
+            long weight = CacheEngine.weigh(key, value, ttlNanos, tagged.get(key));
             if (value.length > reader.limits().maxValueBytes() || weight > engine.maxEntryWeight()) {
                 throw ApiException.tooLarge("the value of \"" + key + "\" is " + value.length + " bytes; the limit is "
                         + Math.min(reader.limits().maxValueBytes(), engine.maxEntryWeight()) + "; nothing was stored");

@@ -63,7 +63,7 @@ public final class CacheService implements HttpService {
     }
 
     /** The counter routes: {@code /cache/{key}/incr} and {@code /decr}, the suffix written literally. */
-    enum Counter {
+    public enum Counter {
         INCR("/incr"), DECR("/decr");
 
         private final String suffix;

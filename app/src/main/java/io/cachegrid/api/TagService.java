@@ -31,9 +31,10 @@ public final class TagService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/*", this::list)
-                .delete("/*", this::invalidate)
-                .any("/*", MethodNotAllowed.allow("GET, DELETE"));
+        // "{+tag}" spans slashes; the tag itself is read from the raw path, as keys are
+        rules.get("/{+tag}", this::list)
+                .delete("/{+tag}", this::invalidate)
+                .any("/{+tag}", MethodNotAllowed.allow("GET, DELETE"));
     }
 
     private String tag(ServerRequest req) {

@@ -1,6 +1,5 @@
 package io.cachegrid.api;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -98,12 +97,32 @@ public final class Tags {
             throw ApiException.badRequest("invalid tag", "a tag may have at most " + limits.maxTagLength()
                     + " characters, got " + length + " (CACHEGRID_MAX_TAG_LENGTH)");
         }
-        int bytes = tag.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = encodedLength(tag);
         if (bytes > MAX_TAG_BYTES) {
             throw ApiException.badRequest("invalid tag", "a tag may use at most " + MAX_TAG_BYTES
                     + " bytes of UTF-8, got " + bytes);
         }
         return tag;
+    }
+
+    /** UTF-8 bytes of a tag as the engine stores it: a lone surrogate takes three bytes, as a key's does. */
+    private static int encodedLength(String tag) {
+        int bytes = 0;
+        for (int i = 0; i < tag.length(); i++) {
+            char c = tag.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < tag.length()
+                    && Character.isLowSurrogate(tag.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /**
