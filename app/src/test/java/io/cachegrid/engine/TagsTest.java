@@ -113,12 +113,12 @@ class TagsTest extends EngineTestSupport {
     @Test
     void memoryEvictionCountsTheTags() {
         long oneEntry = CacheEngine.weigh("k00", bytes("v"), 0, List.of("tag-a", "tag-b"));
-        CacheEngine cache = engine(1_000, 10 * oneEntry + 2 * (TagIndex.TAG_BYTES + 5), EvictionPolicy.LRU, 1);
+        CacheEngine cache = engine(1_000, 10 * oneEntry + 2 * (TagIndex.SET_TAG_BYTES + 5), EvictionPolicy.LRU, 1);
         for (int i = 0; i < 30; i++) {
             cache.put("k" + (10 + i), bytes("v"), 0, List.of("tag-a", "tag-b"));
         }
         assertEquals(10, cache.size());
-        assertEquals(10 * oneEntry + 2 * (TagIndex.TAG_BYTES + 5), cache.memoryBytes());
+        assertEquals(10 * oneEntry + 2 * (TagIndex.SET_TAG_BYTES + 5), cache.memoryBytes());
     }
 
     @Test
