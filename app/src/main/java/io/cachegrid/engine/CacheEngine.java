@@ -19,31 +19,35 @@ public final class CacheEngine {
 
     /**
      * Retained heap per entry beyond its key and value bytes. The layout ({@link Entry}, {@link EntryTable}), with
-     * compressed oops and the default 12-byte object header: the {@code Entry} object, 32 B (header 12, three
-     * references 12, policy int 4, key length 2, hash tag 2); the header of its one data array, 16 B (12 + the
-     * 4-byte length), plus the padding of key + value bytes to 8, 0-7 B (3.5 on average); its segment's table slot,
-     * a 4-byte reference at 37.5-75% load, 5.3-10.7 B. In all 57-62 B. With {@code -XX:+UseCompactObjectHeaders}
-     * (8-byte header): the entry is 28 B padded to 32, the array header 12 B, so 53-58 B on average.
+     * compressed oops and the default 12-byte object header: the {@code Entry} object, 40 B (header 12, three
+     * references 12, the version 8, policy int 4, key length 2, hash tag 2); the header of its one data array,
+     * 16 B (12 + the 4-byte length), plus the padding of key + value bytes to 8, 0-7 B (3.5 on average); its
+     * segment's table slot, a 4-byte reference at 37.5-75% load, 5.3-10.7 B. In all 65-70 B. With
+     * {@code -XX:+UseCompactObjectHeaders} (8-byte header): the entry is 36 B padded to 40, the array header 12 B,
+     * so 61-66 B on average.
      *
      * <p>Measured, not guessed, by {@code MemoryAccountingTest} on Java 25 (64-bit, G1): fill an engine with
      * 100,000 entries (keys of 6-10 ASCII chars, values of 32-231 bytes, 64 segments whose tables are 38% full),
      * run System.gc() a few times, take the used heap (MemoryMXBean) minus the empty engine's, subtract the key
-     * and value bytes and divide by the entry count: 60.4-63.0 B (typically 62.7) with default headers, 56.6 B
-     * with compact headers. The project's own yardstick, 1M entries of 16-byte keys and 64-byte values (LRU,
-     * tables 48% full, key + value a multiple of 8), measures 57.0 B with default and 57.1 B with compact headers
-     * (the old layout: 184 B). The test keeps checking that the accounted memory stays within 10% of the measured
-     * heap.
+     * and value bytes and divide by the entry count: 68.7-68.8 B with default headers, 64.6 B with compact
+     * headers (before the version field of issue 11: 60.4-63.0, typically 62.7, and 56.6 B). The project's own
+     * yardstick, 1M entries of 16-byte keys and 64-byte values (LRU, tables 48% full, key + value a multiple of
+     * 8; {@code scripts/bench-memory.sh}), measures 64.4 B with default and 64.3 B with compact headers (57.0 and
+     * 57.1 before the version; the first layout: 184 B). The test keeps checking that the accounted memory stays
+     * within 10% of the measured heap.
      *
-     * <p>An entry with a TTL weighs {@link #EXPIRY_OVERHEAD_BYTES} more. Not counted: the ttl and size policies'
-     * heap arrays (12 B per slot: reference and write order), the tinylfu sketch (8 B per entry of capacity) and
-     * lfu's buckets (one per distinct frequency).
+     * <p>An entry with a TTL weighs {@link #EXPIRY_OVERHEAD_BYTES} more, one with tags its tag block's bytes and
+     * {@link TagIndex#PAIR_BYTES} per tag more (and each segment its tag index's per-tag cost, {@link TagIndex}).
+     * Not counted: the ttl and size policies' heap arrays (12 B per slot: reference and write order), the tinylfu
+     * sketch (8 B per entry of capacity) and lfu's buckets (one per distinct frequency).
      */
-    public static final int ENTRY_OVERHEAD_BYTES = 62;
+    public static final int ENTRY_OVERHEAD_BYTES = 69;
 
     /**
-     * What a TTL adds to an entry: an {@link ExpiringEntry} is 16 B larger (deadline and expiry-heap index; 8 B
-     * with compact headers) and holds a 4-byte slot of the segment's expiry heap. Counted so that a cache of
-     * expiring entries is accounted as truly as one without ({@code MemoryAccountingTest} checks both).
+     * What a TTL adds to an entry: an {@link ExpiringEntry} is 16 B larger (deadline and expiry-heap index: 56 B
+     * against 40 with default headers; 8 B, 48 against 40, with compact ones) and holds a 4-byte slot of the
+     * segment's expiry heap. Counted so that a cache of expiring entries is accounted as truly as one without
+     * ({@code MemoryAccountingTest} checks both).
      */
     public static final int EXPIRY_OVERHEAD_BYTES = 20;
 
@@ -391,7 +395,8 @@ public final class CacheEngine {
     /**
      * The accounted memory of one entry stored with this ttl and these tags: the tag block's bytes and
      * {@link TagIndex#PAIR_BYTES} per distinct tag more. (Each segment also accounts, once per distinct tag it
-     * holds, the index's own cost of that tag: {@link TagIndex#TAG_BYTES} plus the tag's bytes.)
+     * holds, the index's own cost of that tag: the tag's bytes plus {@link TagIndex#SINGLE_TAG_BYTES} or
+     * {@link TagIndex#SET_TAG_BYTES}.)
      */
     public static long weigh(String key, byte[] value, long ttlNanos, List<String> tags) {
         byte[] block = Tags.encode(tags);

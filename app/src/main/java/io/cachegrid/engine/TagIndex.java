@@ -19,57 +19,86 @@ import java.util.Set;
  * the index from the table's entries and compares.
  *
  * <p>Members are held by identity ({@link Entry} keeps {@code Object}'s equals and hashCode), so a member costs
- * one {@code HashMap} node and its table slot, no copy of the key. Memory is accounted in two parts:
- * {@link #PAIR_BYTES} per (tag, entry) pair, in the entry's weight ({@link Entry#weight}); and per distinct tag of
- * the segment, {@link #TAG_BYTES} plus the tag's encoded length, in the segment's weight ({@link #weight}).
+ * one {@code HashMap} node and its table slot, no copy of the key. A tag carried by one entry of the segment maps
+ * straight to that entry, with no set (tags unique to a key, such as {@code user:42}, are common, and a set of
+ * one costs about 180 bytes more); the second member makes it a set, and a set shrinking to one member turns back
+ * into the entry, so the representation, and the weight, follow from the members alone.
+ *
+ * <p>Memory is accounted in two parts: {@link #PAIR_BYTES} per (tag, entry) pair, in the entry's weight
+ * ({@link Entry#weight}), whichever the representation; and per distinct tag of the segment, its encoded length
+ * plus {@link #SINGLE_TAG_BYTES} or {@link #SET_TAG_BYTES}, in the segment's weight ({@link #weight}).
  */
 final class TagIndex {
     /**
-     * Retained heap per (tag, entry) pair: a {@code HashMap.Node} of the member set, 32 B (12 header + hash 4 +
+     * Retained heap per (tag, entry) pair in a member set: a {@code HashMap.Node}, 32 B (12 header + hash 4 +
      * three references 12, padded), plus its table slot, a 4-byte reference at 37.5-75% load, 5.3-10.7 B; 40 B.
-     * Measured by {@code TagMemoryTest}: see its comment for the figures.
+     * Measured by {@code TagMemoryTest}: 39.6-40.6 B.
      */
     static final int PAIR_BYTES = 40;
     /**
-     * Retained heap per distinct tag per segment, beyond its bytes: the outer map's node (32 B) and slot (~8 B),
-     * the tag String (24 B + a 16 B array header, padding), the member {@code HashSet} (16 B), its
-     * {@code HashMap} (48 B) and first table (16 B header + 16 slots), about 224 B. Measured by
-     * {@code TagMemoryTest}.
+     * Retained heap of a tag carried by one entry of the segment, beyond the tag's bytes and the entry's
+     * {@link #PAIR_BYTES} (which it does not use: no set node): the outer map's node (32 B) and slot (~8 B), the tag
+     * String (24 B) and its array header (16 B + padding), less the pair's 40 B: about 44 B. Measured by
+     * {@code TagMemoryTest}: 45.3-49.2 B.
      */
-    static final int TAG_BYTES = 224;
+    static final int SINGLE_TAG_BYTES = 46;
+    /**
+     * Retained heap of a tag carried by two or more entries of the segment, beyond its bytes and its pairs: what
+     * {@link #SINGLE_TAG_BYTES} counts plus the pair's 40 B, the member {@code HashSet} (16 B), its {@code HashMap}
+     * (48 B) and its first table (16 B header + 16 slots): about 228 B. Measured by {@code TagMemoryTest} (tags of
+     * two members): 215.4-217.7 B.
+     */
+    static final int SET_TAG_BYTES = 216;
 
-    private final Map<String, Set<Entry>> byTag = new HashMap<>();
+    /** Tag to its one member (an {@link Entry}) or its members (a {@code HashSet<Entry>} of two or more). */
+    private final Map<String, Object> byTag = new HashMap<>();
     private long weight;
 
     /** Indexes the entry under each of its tags. */
     void add(Entry entry) {
         for (String tag : entry.tags()) {
-            Set<Entry> members = byTag.get(tag);
+            Object members = byTag.get(tag);
             if (members == null) {
-                members = new HashSet<>();
-                byTag.put(tag, members);
-                weight += tagWeight(tag);
+                byTag.put(tag, entry);
+                weight += tagWeight(tag, 1);
+            } else if (members instanceof Entry single) {
+                Set<Entry> set = new HashSet<>();
+                set.add(single);
+                set.add(entry);
+                byTag.put(tag, set);
+                weight += tagWeight(tag, 2) - tagWeight(tag, 1);
+            } else {
+                setOf(members).add(entry);
             }
-            members.add(entry);
         }
     }
 
     /** Drops the entry from each of its tags' members; a tag left with none goes. */
     void remove(Entry entry) {
         for (String tag : entry.tags()) {
-            Set<Entry> members = byTag.get(tag);
-            Invariants.check(members != null && members.remove(entry), "tag index lacks " + entry + " under " + tag);
-            if (members.isEmpty()) {
+            Object members = byTag.get(tag);
+            if (members == entry) {
                 byTag.remove(tag);
-                weight -= tagWeight(tag);
+                weight -= tagWeight(tag, 1);
+                continue;
+            }
+            Invariants.check(members instanceof Set<?> set && set.remove(entry),
+                             "tag index lacks " + entry + " under " + tag);
+            Set<Entry> set = setOf(members);
+            if (set.size() == 1) {
+                byTag.put(tag, set.iterator().next());
+                weight -= tagWeight(tag, 2) - tagWeight(tag, 1);
             }
         }
     }
 
     /** The entries carrying the tag (live or not yet swept), a view to read under the lock; empty for none. */
     Collection<Entry> members(String tag) {
-        Set<Entry> members = byTag.get(tag);
-        return members == null ? Set.of() : members;
+        Object members = byTag.get(tag);
+        if (members == null) {
+            return Set.of();
+        }
+        return members instanceof Entry single ? Set.of(single) : setOf(members);
     }
 
     /** A copy of {@link #members}, for removing them while walking. */
@@ -91,7 +120,7 @@ final class TagIndex {
         return byTag.size();
     }
 
-    /** Checks that the index holds exactly each entry under each of its tags, and its weight. */
+    /** Checks that the index holds exactly each entry under each of its tags, in the right form, and its weight. */
     void checkInvariants(List<Entry> entries) {
         Map<String, List<Entry>> expected = new HashMap<>();
         for (Entry entry : entries) {
@@ -103,13 +132,22 @@ final class TagIndex {
                          "tag index tags " + byTag.keySet() + " but the entries carry " + expected.keySet());
         long expectedWeight = 0;
         for (Map.Entry<String, List<Entry>> tag : expected.entrySet()) {
-            Invariants.sameEntries("tag index of " + tag.getKey(), tag.getValue(), byTag.get(tag.getKey()));
-            expectedWeight += tagWeight(tag.getKey());
+            Object members = byTag.get(tag.getKey());
+            Invariants.check(members instanceof Entry == (tag.getValue().size() == 1),
+                             "tag index form of " + tag.getKey() + " for " + tag.getValue().size() + " members");
+            Invariants.sameEntries("tag index of " + tag.getKey(), tag.getValue(), members(tag.getKey()));
+            expectedWeight += tagWeight(tag.getKey(), tag.getValue().size());
         }
         Invariants.check(expectedWeight == weight, "tag index weight " + weight + ", expected " + expectedWeight);
     }
 
-    private static long tagWeight(String tag) {
-        return TAG_BYTES + Keys.encodedLength(tag);
+    @SuppressWarnings("unchecked")
+    private static Set<Entry> setOf(Object members) {
+        return (Set<Entry>) members;
+    }
+
+    /** The accounted weight of a tag of the segment with that many members (beyond their pairs). */
+    private static long tagWeight(String tag, int members) {
+        return (members == 1 ? SINGLE_TAG_BYTES : SET_TAG_BYTES) + Keys.encodedLength(tag);
     }
 }
