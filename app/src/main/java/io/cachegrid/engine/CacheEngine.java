@@ -195,8 +195,11 @@ public final class CacheEngine {
         long weight = (long) encoded.length + (tagBlock == null ? 0 : tagBlock.length) + value.length
                 + ENTRY_OVERHEAD_BYTES + (ttlNanos > 0 ? EXPIRY_OVERHEAD_BYTES : 0)
                 + (long) tagCount * TagIndex.PAIR_BYTES;
-        if (weight > maxEntryWeight) {
-            throw new EntryTooLargeException(weight, maxEntryWeight);
+        // the entry must fit together with what its tags may add to its segment's index (their bytes once more and
+        // a set each, at most), or it could end up its own victim
+        long bound = weight + (tagBlock == null ? 0 : tagBlock.length + (long) tagCount * TagIndex.SET_TAG_BYTES);
+        if (bound > maxEntryWeight) {
+            throw new EntryTooLargeException(bound, maxEntryWeight);
         }
         byte[] data = Entry.newData(encoded, tagBlock, value, 0, value.length);     // outside the lock
         long hash = Keys.hash(encoded);
