@@ -27,8 +27,12 @@ public record ApiLimits(int maxKeyLength, long maxValueBytes, int maxBatchSize, 
                 new ResponseBudget(settings.maxResponseBytes()));
     }
 
-    /** Largest {@code POST /cache} body: one value with its key and tags (escaped, up to 6 bytes a char) and ttl. */
+    /**
+     * Largest {@code POST /cache} body: one value with its key (escaped, up to 6 bytes a char), ttl and tags (as
+     * sent unescaped, with quotes and comma). Tags are counted at one byte a character so that the body limit stays
+     * close to the value limit: a value at the limit with many escaped tags is refused with 413 (PUT takes it).
+     */
     long maxSingleItemBody() {
-        return maxValueBytes + 6L * maxKeyLength + maxTagsPerKey * (6L * maxTagLength + 4) + ENVELOPE_BYTES;
+        return maxValueBytes + 6L * maxKeyLength + maxTagsPerKey * (maxTagLength + 4L) + ENVELOPE_BYTES;
     }
 }

@@ -1,7 +1,6 @@
 package io.cachegrid.cluster;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.cachegrid.api.PercentEncoding;
 import io.cachegrid.json.JsonSlice;
@@ -49,32 +49,26 @@ final class FanOutRoute {
     }
 
     void clear(RoutingRequest req, RoutingResponse res, ClusterView view) {
-        Map<NodeAddress, PeerResponse> answers = askAll(view, Method.DELETE, Bodies.rawPathAndQuery(req));
-        long removed = 0;
-        for (PeerResponse answer : answers.values()) {
-            if (!answer.ok()) {
-                ClusterResponses.relay(res, answer);
-                return;
-            }
-            removed += JsonSlice.parse(answer.body()).members().get("items_removed").asNumber().longValue();
+        List<Map<String, JsonSlice>> answers = allOk(askAll(view, Method.DELETE, Bodies.rawPathAndQuery(req)), res);
+        if (answers == null) {
+            return;
         }
+        long removed = sum(answers, "items_removed");
         ClusterResponses.json(res, Status.OK_200, new JsonWriter().beginObject().name("success").value(true)
                 .name("items_removed").value(removed).name("timestamp").value(ClusterResponses.timestamp())
                 .endObject());
     }
 
     void keys(RoutingRequest req, RoutingResponse res, ClusterView view) {
-        Map<NodeAddress, PeerResponse> answers = askAll(view, Method.GET, Bodies.rawPathAndQuery(req));
+        List<Map<String, JsonSlice>> answers = allOk(askAll(view, Method.GET, Bodies.rawPathAndQuery(req)), res);
+        if (answers == null) {
+            return;
+        }
         Set<String> keys = new LinkedHashSet<>();
         long sum = 0;
         boolean complete = true;
         byte[] pattern = null;
-        for (PeerResponse answer : answers.values()) {
-            if (!answer.ok()) {
-                ClusterResponses.relay(res, answer);
-                return;
-            }
-            Map<String, JsonSlice> page = JsonSlice.parse(answer.body()).members();
+        for (Map<String, JsonSlice> page : answers) {
             List<JsonSlice> listed = page.get("keys").elements();
             long found = page.get("total_found").asNumber().longValue();
             listed.forEach(key -> keys.add(key.asString()));
@@ -100,24 +94,18 @@ final class FanOutRoute {
     }
 
     void invalidateTag(RoutingRequest req, RoutingResponse res, ClusterView view) {
-        Map<NodeAddress, PeerResponse> answers = askAll(view, Method.DELETE, PercentEncoding.originPath(req.path().absolute().rawPath()));
-        long removed = 0;
-        byte[] tag = null;
-        for (PeerResponse answer : answers.values()) {
-            if (!answer.ok()) {
-                ClusterResponses.relay(res, answer);
-                return;
-            }
-            Map<String, JsonSlice> fields = JsonSlice.parse(answer.body()).members();
-            removed += fields.get("items_removed").asNumber().longValue();
-            tag = fields.get("tag").bytes();
+        List<Map<String, JsonSlice>> answers = allOk(askAll(view, Method.DELETE,
+                PercentEncoding.originPath(req.path().absolute().rawPath())), res);
+        if (answers == null) {
+            return;
         }
-        if (tag == null) {
+        if (answers.isEmpty()) {
             ClusterResponses.unavailable(res, "no member could be reached; retry shortly");
             return;
         }
         ClusterResponses.json(res, Status.OK_200, new JsonWriter().beginObject().name("success").value(true)
-                .name("tag").rawValue(tag).name("items_removed").value(removed)
+                .name("tag").rawValue(answers.getFirst().get("tag").bytes())
+                .name("items_removed").value(sum(answers, "items_removed"))
                 .name("timestamp").value(ClusterResponses.timestamp()).endObject());
     }
 
@@ -129,44 +117,35 @@ final class FanOutRoute {
             return;
         }
         String rawPath = PercentEncoding.originPath(req.path().absolute().rawPath());
-        Map<NodeAddress, Object> lists = new LinkedHashMap<>();
-        node.askEach(view.live(), member -> {
+        Map<NodeAddress, List<String>> lists = new ConcurrentHashMap<>();
+        Map<NodeAddress, PeerResponse> last = node.askEach(view.live(), member -> {
             List<String> keys = new ArrayList<>();
-            PeerResponse last;
+            lists.put(member, keys);
             int from = 0;
-            while (true) {
-                last = node.client().send(member, Method.GET, rawPath + "?offset=" + from + "&limit=" + MEMBER_PAGE,
-                        Internal.REPLICA, null, null);
-                if (!last.ok()) {
-                    break;
+            while (true) { // every page of this member's keys
+                PeerResponse answer = node.client().send(member, Method.GET, rawPath + "?offset=" + from + "&limit="
+                        + MEMBER_PAGE, Internal.REPLICA, null, null);
+                if (!answer.ok()) {
+                    return answer;
                 }
-                Map<String, JsonSlice> page = JsonSlice.parse(last.body()).members();
+                Map<String, JsonSlice> page = JsonSlice.parse(answer.body()).members();
                 List<JsonSlice> listed = page.get("keys").elements();
                 listed.forEach(key -> keys.add(key.asString()));
                 from += listed.size();
                 if (listed.size() < MEMBER_PAGE || from >= page.get("total").asNumber().longValue()) {
-                    break;
+                    return answer;
                 }
             }
-            synchronized (lists) {
-                lists.put(member, last.ok() ? keys : last);
-            }
-            return last;
         });
-        Set<String> merged = new TreeSet<>();
-        for (Object list : lists.values()) {
-            if (list instanceof PeerResponse refused) {
-                ClusterResponses.relay(res, refused);
-                return;
-            }
-            @SuppressWarnings("unchecked")
-            List<String> keys = (List<String>) list;
-            merged.addAll(keys);
+        if (allOk(last, res) == null) {
+            return;
         }
-        if (lists.isEmpty()) {
+        if (last.isEmpty()) {
             ClusterResponses.unavailable(res, "no member could be reached; retry shortly");
             return;
         }
+        Set<String> merged = new TreeSet<>();
+        last.keySet().forEach(member -> merged.addAll(lists.get(member)));
         String tag = PercentEncoding.decode(rawPath.substring("/tags/".length())).orElse("");
         JsonWriter out = new JsonWriter(256 + 32 * Math.min(merged.size(), limit.getAsInt())).beginObject()
                 .name("tag").value(tag).name("keys").beginArray();
@@ -185,6 +164,30 @@ final class FanOutRoute {
         ClusterResponses.json(res, Status.OK_200, out.endArray().name("total").value(merged.size())
                 .name("offset").value(offset.getAsInt()).name("returned").value(returned)
                 .name("timestamp").value(ClusterResponses.timestamp()).endObject());
+    }
+
+    /**
+     * The members' answers as JSON objects, in member order; or null once the first refusal has been relayed as the
+     * answer (members check a request the same way, so one refusal speaks for all).
+     */
+    private static List<Map<String, JsonSlice>> allOk(Map<NodeAddress, PeerResponse> answers, RoutingResponse res) {
+        List<Map<String, JsonSlice>> parsed = new ArrayList<>(answers.size());
+        for (PeerResponse answer : answers.values()) {
+            if (!answer.ok()) {
+                ClusterResponses.relay(res, answer);
+                return null;
+            }
+            parsed.add(JsonSlice.parse(answer.body()).members());
+        }
+        return parsed;
+    }
+
+    private static long sum(List<Map<String, JsonSlice>> answers, String field) {
+        long sum = 0;
+        for (Map<String, JsonSlice> answer : answers) {
+            sum += answer.get(field).asNumber().longValue();
+        }
+        return sum;
     }
 
     /** A whole-number query parameter within bounds (as the services read it), its default, or empty if bad. */

@@ -6,12 +6,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.cachegrid.Concurrently;
 import io.cachegrid.TestNode;
 import io.cachegrid.TestNode.Reply;
 import jakarta.json.JsonObject;
@@ -266,7 +263,7 @@ class TagsCountersConditionsTest {
     void concurrentIncrementsLoseNothing() throws Exception {
         int threads = 16;
         int each = 200;
-        runAll(threads, t -> {
+        Concurrently.run(threads, t -> {
             for (int i = 0; i < each; i++) {
                 Reply reply = node.post("/cache/counter/incr", "");
                 assertEquals(200, reply.status(), reply.body());
@@ -289,7 +286,7 @@ class TagsCountersConditionsTest {
             refused[r] = new AtomicInteger();
         }
         CyclicBarrier done = new CyclicBarrier(threads);
-        runAll(threads, t -> {
+        Concurrently.run(threads, t -> {
             for (int r = 0; r < rounds; r++) {
                 String etag = node.get("/cache/race").etag();
                 read.await(); // nobody writes before every thread has read this round's version
@@ -315,7 +312,7 @@ class TagsCountersConditionsTest {
         int threads = 12;
         AtomicInteger won = new AtomicInteger();
         CyclicBarrier start = new CyclicBarrier(threads);
-        runAll(threads, t -> {
+        Concurrently.run(threads, t -> {
             start.await();
             Reply reply = put("/cache/lock", String.valueOf(t), "If-None-Match", "*");
             if (reply.status() == 200) {
@@ -328,30 +325,6 @@ class TagsCountersConditionsTest {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
-
-    @FunctionalInterface
-    interface Work {
-        void run(int thread) throws Exception;
-    }
-
-    static void runAll(int threads, Work work) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                futures.add(pool.submit(() -> {
-                    work.run(id);
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
     private static long sets() {
         return node.get("/stats").json().getJsonNumber("sets").longValue();

@@ -6,12 +6,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.cachegrid.Concurrently;
 import io.cachegrid.TestNode;
 import io.cachegrid.engine.Stored;
 import jakarta.json.JsonObject;
@@ -50,7 +47,7 @@ class ClusterTagsCountersTest {
         int threads = 12;
         int each = 100;
         String key = "hits/total";
-        run(threads, t -> {
+        Concurrently.run(threads, t -> {
             TestNode via = cluster.node(t % 3);
             for (int i = 0; i < each; i++) {
                 TestNode.Reply reply = via.post(path(key) + "/incr", "");
@@ -98,7 +95,7 @@ class ClusterTagsCountersTest {
         }
         CyclicBarrier read = new CyclicBarrier(threads);
         CyclicBarrier done = new CyclicBarrier(threads);
-        run(threads, t -> {
+        Concurrently.run(threads, t -> {
             TestNode via = cluster.node(t % 3);
             for (int r = 0; r < rounds; r++) {
                 String etag = via.get(path(key)).etag();
@@ -125,7 +122,7 @@ class ClusterTagsCountersTest {
         int threads = 9;
         AtomicInteger won = new AtomicInteger();
         CyclicBarrier start = new CyclicBarrier(threads);
-        run(threads, t -> {
+        Concurrently.run(threads, t -> {
             TestNode via = cluster.node(t % 3);
             start.await();
             TestNode.Reply reply = via.send(HttpRequest.newBuilder(via.uri(path("leader")))
@@ -220,30 +217,6 @@ class ClusterTagsCountersTest {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
-
-    @FunctionalInterface
-    interface Work {
-        void run(int thread) throws Exception;
-    }
-
-    private static void run(int threads, Work work) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                futures.add(pool.submit(() -> {
-                    work.run(id);
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
     private static List<String> strings(JsonObject page) {
         return page.getJsonArray("keys").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
