@@ -206,21 +206,37 @@ public final class CacheEngine {
         long now = ticker.nanos();
         Segment home = segmentFor(hash);
         Segment.Write write = new Segment.Write(data, tagBlock != null, weight, deadline(now, ttlNanos), condition);
-        if (!home.put(encoded, hash, write, now, false)) {  // the cache is full: make room, home's victims first
+        writeMakingRoom(home, write, now, makeRoom -> home.put(encoded, hash, write, now, makeRoom));
+        return new WriteResult(write.applied, write.version);
+    }
+
+    /** One try of a segment write ({@link Segment#put}, {@link Segment#increment}); false: no room, nothing done. */
+    @FunctionalInterface
+    private interface SegmentWrite {
+        boolean attempt(boolean makeRoom);
+    }
+
+    /**
+     * Runs a write that may find the cache full: it tries without evicting; if there is no room it tries again
+     * under the eviction lock, making room from its own segment's victims first; then, if the cache is still (or,
+     * after a concurrent put took the room this one found, again) over a limit, the {@link Evictor} evicts from the
+     * others, sparing the entry written. Counts one set when the write applied.
+     */
+    private void writeMakingRoom(Segment home, Segment.Outcome outcome, long now, SegmentWrite write) {
+        if (!write.attempt(false)) {
             evictor.lock();
             try {
-                home.put(encoded, hash, write, now, true);
-                evictor.evictUntilWithin(home, write.written, now);
+                write.attempt(true);
+                evictor.evictUntilWithin(home, outcome.written, now);
             } finally {
                 evictor.unlock();
             }
-        } else if (write.applied && occupancy.exceeded()) {     // a concurrent put took the room this one found
-            evictor.evictUntilWithin(home, write.written, now);
+        } else if (outcome.written != null && occupancy.exceeded()) {
+            evictor.evictUntilWithin(home, outcome.written, now);
         }
-        if (write.applied) {
+        if (outcome.written != null) {
             stats.sets.increment();
         }
-        return new WriteResult(write.applied, write.version);
     }
 
     /**
@@ -255,20 +271,7 @@ public final class CacheEngine {
         long now = ticker.nanos();
         Segment home = segmentFor(hash);
         Segment.Increment increment = new Segment.Increment(delta, deadline(now, ttlNanosIfCreated), maxEntryWeight);
-        if (!home.increment(encoded, hash, increment, now, false)) {
-            evictor.lock();
-            try {
-                home.increment(encoded, hash, increment, now, true);
-                evictor.evictUntilWithin(home, increment.written, now);
-            } finally {
-                evictor.unlock();
-            }
-        } else if (increment.written != null && occupancy.exceeded()) {
-            evictor.evictUntilWithin(home, increment.written, now);
-        }
-        if (increment.written != null) {
-            stats.sets.increment();
-        }
+        writeMakingRoom(home, increment, now, makeRoom -> home.increment(encoded, hash, increment, now, makeRoom));
         return increment.result;
     }
 

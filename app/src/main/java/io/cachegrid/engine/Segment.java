@@ -334,15 +334,13 @@ final class Segment {
             boolean tagged;
             long deadline;
             if (existing != null) {
-                byte[] old = existing.data;
-                int keyEnd = existing.keyEnd();
+                byte[] old = existing.data;                 // key and tag block kept, value replaced
                 int valueFrom = existing.valueOffset();
                 data = new byte[valueFrom + text.length];
                 System.arraycopy(old, 0, data, 0, valueFrom);
                 System.arraycopy(text, 0, data, valueFrom, text.length);
                 tagged = existing.tagged();
                 deadline = existing.deadline();
-                Invariants.check(keyEnd <= valueFrom, "value offset of " + existing);
             } else {
                 data = Entry.newData(key, text);
                 tagged = false;
@@ -714,8 +712,13 @@ final class Segment {
         publishedWeight = held;
     }
 
+    /** What a write reports: the entry it wrote, or null when it did not apply. */
+    abstract static class Outcome {
+        Entry written;
+    }
+
     /** A put's inputs, and what it reports: whether it applied, the version, the entry written. */
-    static final class Write {
+    static final class Write extends Outcome {
         final byte[] data;
         final boolean tagged;
         final long weight;
@@ -723,7 +726,6 @@ final class Segment {
         final Condition condition;
         boolean applied;
         long version;
-        Entry written;
 
         Write(byte[] data, boolean tagged, long weight, long deadline, Condition condition) {
             this.data = data;
@@ -747,12 +749,11 @@ final class Segment {
     }
 
     /** An increment's inputs, and what it reports. */
-    static final class Increment {
+    static final class Increment extends Outcome {
         final long delta;
         final long deadlineIfCreated;
         final long maxEntryWeight;
         IncrResult result;
-        Entry written;
 
         Increment(long delta, long deadlineIfCreated, long maxEntryWeight) {
             this.delta = delta;
