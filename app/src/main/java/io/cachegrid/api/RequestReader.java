@@ -70,20 +70,23 @@ final class RequestReader {
         return keyFromEncoded(raw.length() > prefix.length() ? raw.substring(prefix.length()) : "");
     }
 
-    /** A key (or tag) as it appears in a raw path, still percent-encoded: decoded and checked as a key. */
+    /** A key as it appears in a raw path, still percent-encoded: decoded and checked. */
     String keyFromEncoded(String encoded) {
-        return checkKey(decodePathPart(encoded));
+        return checkKey(decodePathPart(encoded, "key"));
     }
 
-    /** Percent-decodes a part of the raw path, refusing raw non-ASCII bytes and broken escapes. */
-    String decodePathPart(String encoded) {
+    /**
+     * Percent-decodes a part of the raw path that names a {@code what} (key, tag), refusing raw non-ASCII bytes and
+     * broken escapes with 400 {@code invalid <what>}.
+     */
+    String decodePathPart(String encoded, String what) {
         if (PercentEncoding.hasRawNonAscii(encoded)) {
-            throw ApiException.badRequest("invalid key", "the path holds raw non-ASCII bytes, which the server cannot "
-                    + "read back; percent-encode the key's UTF-8 bytes (e.g. /cache/%E6%97%A5%E6%9C%AC for 日本)");
+            throw ApiException.badRequest("invalid " + what, "the path holds raw non-ASCII bytes, which the server "
+                    + "cannot read back; percent-encode the " + what + "'s UTF-8 bytes (e.g. %E6%97%A5%E6%9C%AC for 日本)");
         }
-        return PercentEncoding.decode(encoded).orElseThrow(() -> ApiException.badRequest("invalid key",
-                "bad percent-encoding in the path, or escapes that are not UTF-8: encode the key with %XX escapes "
-                + "of its UTF-8 bytes"));
+        return PercentEncoding.decode(encoded).orElseThrow(() -> ApiException.badRequest("invalid " + what,
+                "bad percent-encoding in the path, or escapes that are not UTF-8: encode the " + what + " with %XX "
+                + "escapes of its UTF-8 bytes"));
     }
 
     /** The raw (still percent-encoded) path of the request in origin form, also for an absolute-form target. */

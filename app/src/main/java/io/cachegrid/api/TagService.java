@@ -40,7 +40,7 @@ public final class TagService implements HttpService {
     private String tag(ServerRequest req) {
         String raw = RequestReader.rawPath(req);
         return tags.checkTag(reader.decodePathPart(raw.length() > TAG_PREFIX.length()
-                ? raw.substring(TAG_PREFIX.length()) : ""));
+                ? raw.substring(TAG_PREFIX.length()) : "", "tag"));
     }
 
     private void list(ServerRequest req, ServerResponse res) {

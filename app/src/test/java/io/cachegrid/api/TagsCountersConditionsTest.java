@@ -4,6 +4,7 @@ import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -254,6 +255,24 @@ class TagsCountersConditionsTest {
         assertEquals(List.of("a/b é", "x&y"), strings(node.get("/cache/k").json(), "tags"));
         assertEquals(List.of("k"), strings(node.get("/tags/a%2Fb%20%C3%A9").json(), "keys"));
         assertEquals(1, node.delete("/tags/x%26y").json().getInt("items_removed"));
+    }
+
+    @Test
+    void configuredTagLimitsAreInclusiveAndNamedWhenExceeded() {
+        try (TestNode small = TestNode.start(Map.of("CACHEGRID_MAX_TAGS_PER_KEY", "2",
+                "CACHEGRID_MAX_TAG_LENGTH", "3"))) {
+            assertEquals(200, small.put("/cache/k?tags=abc,%C3%A9%C3%A9%C3%A9", "1").status());
+            assertTrue(small.put("/cache/k?tags=a,b,c", "1").error(400).getString("detail")
+                    .contains("CACHEGRID_MAX_TAGS_PER_KEY"));
+            assertTrue(small.put("/cache/k?tags=abcd", "1").error(400).getString("detail")
+                    .contains("CACHEGRID_MAX_TAG_LENGTH"));
+            assertTrue(small.get("/tags/abcd").error(400).getString("detail").contains("CACHEGRID_MAX_TAG_LENGTH"));
+            assertEquals(List.of("abc", "ééé"), strings(small.get("/cache/k").json(), "tags"));
+        }
+        try (TestNode none = TestNode.start(Map.of("CACHEGRID_MAX_TAGS_PER_KEY", "0"))) {
+            assertEquals(200, none.put("/cache/k", "1").status());
+            none.put("/cache/k?tags=a", "1").error(400);
+        }
     }
 
     // ---- races through the API ---------------------------------------------------------------------------
