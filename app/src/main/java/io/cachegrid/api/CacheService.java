@@ -81,6 +81,11 @@ public final class CacheService implements HttpService {
                     && rawPath.length() > KEY_PREFIX.length() + suffix.length();
         }
 
+        /** The operation as users name it: {@code incr} or {@code decr}. */
+        String operation() {
+            return suffix.substring(1);
+        }
+
         /** The still-encoded key of a path this counter {@link #names}. */
         public String encodedKey(String rawPath) {
             return rawPath.substring(KEY_PREFIX.length(), rawPath.length() - suffix.length());
@@ -212,13 +217,13 @@ public final class CacheService implements HttpService {
     private void count(ServerRequest req, ServerResponse res, Counter counter, int sign) {
         String raw = RequestReader.rawPath(req);
         String key = reader.keyFromEncoded(counter.encodedKey(raw));
-        Preconditions.of(req.headers()).requireNone(counter.suffix.substring(1));
+        Preconditions.of(req.headers()).requireNone(counter.operation());
         long by = reader.longParam(req, "by", 1);
         long ttlNanos = reader.ttlFromQuery(req);
         if (sign < 0 && by == Long.MIN_VALUE) {
-            throw Writes.overflow(key, by, counter.suffix.substring(1));
+            throw Writes.overflow(key, counter.operation() + " by " + by);
         }
-        Writes.Counted counted = writes.increment(key, sign * by, ttlNanos, counter.suffix.substring(1));
+        Writes.Counted counted = writes.increment(key, sign * by, ttlNanos, counter.operation() + " by " + by);
         res.header(HeaderNames.ETAG, Preconditions.etag(counted.version()));
         Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("key").value(key)
                 .name("value").value(counted.value()).name("version").value(Long.toString(counted.version()))

@@ -86,21 +86,22 @@ final class Writes {
     /**
      * Adds {@code delta} to the key's integer value, creating it at 0 (with {@code ttlNanos}) when absent.
      *
+     * @param what how the client asked, for the overflow message ({@code "decr by 5"})
      * @throws ApiException 409 when the value is not an integer, 400 when the result leaves the 64-bit range
      */
-    Counted increment(String key, long delta, long ttlNanos, String operation) {
+    Counted increment(String key, long delta, long ttlNanos, String what) {
         return switch (engine.increment(key, delta, ttlNanos)) {
             case IncrResult.Incremented(long value, long version) -> new Counted(value, version);
             case IncrResult.NotAnInteger ignored -> throw new ApiException(Status.CONFLICT_409, "not an integer",
                     "the value of \"" + key + "\" is not a whole number within 64 bits, so it cannot be counted; "
                     + "overwrite it with PUT first");
-            case IncrResult.Overflow ignored -> throw overflow(key, delta, operation);
+            case IncrResult.Overflow ignored -> throw overflow(key, what);
         };
     }
 
-    static ApiException overflow(String key, long by, String operation) {
-        return ApiException.badRequest("overflow", operation + " of \"" + key + "\" by " + by + " would leave the "
-                + "64-bit range (" + Long.MIN_VALUE + " to " + Long.MAX_VALUE + "); nothing was changed");
+    static ApiException overflow(String key, String what) {
+        return ApiException.badRequest("overflow", what + " of \"" + key + "\" would leave the 64-bit range ("
+                + Long.MIN_VALUE + " to " + Long.MAX_VALUE + "); nothing was changed");
     }
 
     private static long applied(String key, WriteResult result, String refusal) {
