@@ -43,6 +43,15 @@ import java.util.concurrent.locks.StampedLock;
  * that have left the table meanwhile (an identity check, {@link EntryTable#contains}), since their policy links
  * are gone. ttl and size ignore reads, so their reads record nothing.
  *
+ * <p><b>Versions, conditions, tags.</b> Every write takes its entry's version from the engine's {@link VersionClock}
+ * while it holds the write lock, so the versions of a key grow in the order its writes happen and a write that
+ * comes after another (in this segment or any other) has the larger version. A conditional write
+ * ({@link #put} with a {@link Condition}, {@link #deleteIf}) and an {@link #increment} read the live entry and
+ * write in the same hold of the locks. The {@link TagIndex} changes with the table, under the same locks, in
+ * {@code insert}, {@code replace} and {@code remove}, through which every way in or out goes (put, delete,
+ * eviction, expiry, invalidation); {@link #invalidateTag} removes a tag's entries in one hold, so a racing write
+ * to this segment is either before it (and removed) or after it.
+ *
  * <p><b>What "exact" means now.</b> Each policy still applies its rule exactly to the accesses it has been shown,
  * and it is shown every access, in each thread's order, before it names a victim. Three approximations remain,
  * all bounded and all arising only when threads overlap (as in Caffeine, whose read buffers are lossy the same
