@@ -1,5 +1,6 @@
 package io.cachegrid.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -338,23 +339,10 @@ final class Segment {
                 increment.result = IncrResult.OVERFLOW;
                 return true;
             }
-            byte[] text = Long.toString(sum).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            byte[] data;
-            boolean tagged;
-            long deadline;
-            if (existing != null) {
-                byte[] old = existing.data;                 // key and tag block kept, value replaced
-                int valueFrom = existing.valueOffset();
-                data = new byte[valueFrom + text.length];
-                System.arraycopy(old, 0, data, 0, valueFrom);
-                System.arraycopy(text, 0, data, valueFrom, text.length);
-                tagged = existing.tagged();
-                deadline = existing.deadline();
-            } else {
-                data = Entry.newData(key, text);
-                tagged = false;
-                deadline = increment.deadlineIfCreated;
-            }
+            byte[] text = Long.toString(sum).getBytes(StandardCharsets.US_ASCII);
+            byte[] data = existing == null ? Entry.newData(key, text) : existing.withValue(text);
+            boolean tagged = existing != null && existing.tagged();
+            long deadline = existing == null ? increment.deadlineIfCreated : existing.deadline();
             long entryWeight = Entry.weigh(data, key.length, tagged, deadline != Entry.NO_DEADLINE);
             if (entryWeight > increment.maxEntryWeight) {
                 throw new EntryTooLargeException(entryWeight, increment.maxEntryWeight);
