@@ -410,6 +410,15 @@ public final class CacheEngine {
                + (block == null ? 0 : block.length + (long) Tags.count(block, 0) * TagIndex.PAIR_BYTES);
     }
 
+    /**
+     * The bytes a key or a tag takes in an entry: its UTF-8 length, a lone surrogate counting 3 bytes (it is
+     * stored as its own three-byte sequence, see {@code Keys}), so a tag fits when this is at most
+     * {@link #MAX_TAG_BYTES}.
+     */
+    public static long encodedLength(String keyOrTag) {
+        return Keys.encodedLength(keyOrTag);
+    }
+
     /** Most tags one entry can carry (the format's limit; the HTTP layer's is smaller). */
     public static final int MAX_TAGS = Tags.MAX_TAGS;
     /** Longest tag in UTF-8 bytes (the format's limit; the HTTP layer's is smaller). */

@@ -1,6 +1,7 @@
 package io.cachegrid.engine;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One cached key/value pair, as small as the policies allow. All fields are guarded by the owning segment's
@@ -110,6 +111,14 @@ class Entry {
         return data;
     }
 
+    /** A new data array with this entry's key and tag block and {@code value}. */
+    byte[] withValue(byte[] value) {
+        int valueOffset = valueOffset();
+        byte[] fresh = Arrays.copyOf(data, valueOffset + value.length);
+        System.arraycopy(value, 0, fresh, valueOffset, value.length);
+        return fresh;
+    }
+
     /** The most key + tag + value bytes one array can hold, with room for a long key's prefix. */
     static final long MAX_PAYLOAD_BYTES = Integer.MAX_VALUE - 8 - LONG_KEY_PREFIX_BYTES;
 
@@ -176,8 +185,8 @@ class Entry {
     }
 
     /** The entry's tags, in stored order; empty when it has none. */
-    java.util.List<String> tags() {
-        return tagged() ? Tags.decode(data, keyEnd()) : java.util.List.of();
+    List<String> tags() {
+        return tagged() ? Tags.decode(data, keyEnd()) : List.of();
     }
 
     /** How many tags the entry carries. */

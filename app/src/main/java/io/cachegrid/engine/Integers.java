@@ -1,5 +1,7 @@
 package io.cachegrid.engine;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Integer values for {@link CacheEngine#increment}: a value is an integer when its bytes are JSON integer text,
  * {@code -?(0|[1-9][0-9]*)}, with no sign, space or exponent beyond that, and within the 64-bit range. Anything
@@ -40,6 +42,6 @@ final class Integers {
 
     /** The value of integer text already checked by {@link #isInteger}. */
     static long parse(byte[] bytes, int from, int to) {
-        return Long.parseLong(new String(bytes, from, to - from, java.nio.charset.StandardCharsets.US_ASCII));
+        return Long.parseLong(new String(bytes, from, to - from, StandardCharsets.US_ASCII));
     }
 }

@@ -1,5 +1,6 @@
 package io.cachegrid.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,6 +43,15 @@ import java.util.concurrent.locks.StampedLock;
  * ring full, if the policy lock is free at once (a reader never waits; see {@link #record}). Replay skips entries
  * that have left the table meanwhile (an identity check, {@link EntryTable#contains}), since their policy links
  * are gone. ttl and size ignore reads, so their reads record nothing.
+ *
+ * <p><b>Versions, conditions, tags.</b> Every write takes its entry's version from the engine's {@link VersionClock}
+ * while it holds the write lock, so the versions of a key grow in the order its writes happen and a write that
+ * comes after another (in this segment or any other) has the larger version. A conditional write
+ * ({@link #put} with a {@link Condition}, {@link #deleteIf}) and an {@link #increment} read the live entry and
+ * write in the same hold of the locks. The {@link TagIndex} changes with the table, under the same locks, in
+ * {@code insert}, {@code replace} and {@code remove}, through which every way in or out goes (put, delete,
+ * eviction, expiry, invalidation); {@link #invalidateTag} removes a tag's entries in one hold, so a racing write
+ * to this segment is either before it (and removed) or after it.
  *
  * <p><b>What "exact" means now.</b> Each policy still applies its rule exactly to the accesses it has been shown,
  * and it is shown every access, in each thread's order, before it names a victim. Three approximations remain,
@@ -329,23 +339,10 @@ final class Segment {
                 increment.result = IncrResult.OVERFLOW;
                 return true;
             }
-            byte[] text = Long.toString(sum).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            byte[] data;
-            boolean tagged;
-            long deadline;
-            if (existing != null) {
-                byte[] old = existing.data;                 // key and tag block kept, value replaced
-                int valueFrom = existing.valueOffset();
-                data = new byte[valueFrom + text.length];
-                System.arraycopy(old, 0, data, 0, valueFrom);
-                System.arraycopy(text, 0, data, valueFrom, text.length);
-                tagged = existing.tagged();
-                deadline = existing.deadline();
-            } else {
-                data = Entry.newData(key, text);
-                tagged = false;
-                deadline = increment.deadlineIfCreated;
-            }
+            byte[] text = Long.toString(sum).getBytes(StandardCharsets.US_ASCII);
+            byte[] data = existing == null ? Entry.newData(key, text) : existing.withValue(text);
+            boolean tagged = existing != null && existing.tagged();
+            long deadline = existing == null ? increment.deadlineIfCreated : existing.deadline();
             long entryWeight = Entry.weigh(data, key.length, tagged, deadline != Entry.NO_DEADLINE);
             if (entryWeight > increment.maxEntryWeight) {
                 throw new EntryTooLargeException(entryWeight, increment.maxEntryWeight);
