@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.cachegrid.config.CacheGridSettings;
@@ -135,7 +136,7 @@ public final class TestNode implements AutoCloseable, BeforeAllCallback, AfterEa
             HttpResponse<String> response = http.send(request.timeout(TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.headers().firstValue("content-type").orElse(""),
-                    response.body());
+                    response.body(), response.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -159,8 +160,27 @@ public final class TestNode implements AutoCloseable, BeforeAllCallback, AfterEa
         }
     }
 
-    /** A response: status, content type and body, with the body readable as a JSON object. */
-    public record Reply(int status, String contentType, String body) {
+    /** A response: status, content type, body and headers, with the body readable as a JSON object. */
+    public record Reply(int status, String contentType, String body, Map<String, List<String>> headers) {
+
+        public Reply(int status, String contentType, String body) {
+            this(status, contentType, body, Map.of());
+        }
+
+        /** The first value of a header (names compared without case), or null. */
+        public String header(String name) {
+            for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+                if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+                    return header.getValue().getFirst();
+                }
+            }
+            return null;
+        }
+
+        /** The ETag header, or null. */
+        public String etag() {
+            return header("ETag");
+        }
 
         public JsonObject json() {
             try (JsonReader reader = Json.createReader(new StringReader(body))) {

@@ -1,15 +1,21 @@
 package io.cachegrid.cluster;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
+import io.cachegrid.api.PercentEncoding;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
@@ -20,12 +26,21 @@ import io.helidon.webserver.http.RoutingResponse;
  *   <li>{@code DELETE /cache?confirm=true}: {@code items_removed} summed over members (copies included);</li>
  *   <li>{@code GET /admin/keys}: keys merged without duplicates (each key lives on R members), cut to
  *   {@code limit}; {@code total_found} is the number of distinct keys when every member listed all its matches,
- *   else the sum of the members' counts (an upper bound that counts copies).</li>
+ *   else the sum of the members' counts (an upper bound that counts copies);</li>
+ *   <li>{@code DELETE /tags/{tag}}: every member removes its entries carrying the tag; {@code items_removed} is
+ *   summed over members, so, as for clear, it counts copies (with R copies of each key, R per key);</li>
+ *   <li>{@code GET /tags/{tag}?offset&limit}: each member lists all its keys carrying the tag (in pages of
+ *   {@link #MEMBER_PAGE}), the lists are merged without duplicates and sorted, and the page is cut from the
+ *   merged list; {@code total} is the number of distinct keys. The work is proportional to the tag's size on
+ *   each member, not to the page asked for.</li>
  * </ul>
  * A member that answers with an error has its answer returned as is (they all check the query the same way); a
  * member that cannot be reached is reported down and left out.
  */
 final class FanOutRoute {
+
+    /** Keys per request when a member lists its keys of a tag: the services' largest page. */
+    static final int MEMBER_PAGE = 1000;
 
     private final ClusterNode node;
 
@@ -34,32 +49,26 @@ final class FanOutRoute {
     }
 
     void clear(RoutingRequest req, RoutingResponse res, ClusterView view) {
-        Map<NodeAddress, PeerResponse> answers = askAll(view, Method.DELETE, Bodies.rawPathAndQuery(req));
-        long removed = 0;
-        for (PeerResponse answer : answers.values()) {
-            if (!answer.ok()) {
-                ClusterResponses.relay(res, answer);
-                return;
-            }
-            removed += JsonSlice.parse(answer.body()).members().get("items_removed").asNumber().longValue();
+        List<Map<String, JsonSlice>> answers = allOk(askAll(view, Method.DELETE, Bodies.rawPathAndQuery(req)), res);
+        if (answers == null) {
+            return;
         }
+        long removed = sum(answers, "items_removed");
         ClusterResponses.json(res, Status.OK_200, new JsonWriter().beginObject().name("success").value(true)
                 .name("items_removed").value(removed).name("timestamp").value(ClusterResponses.timestamp())
                 .endObject());
     }
 
     void keys(RoutingRequest req, RoutingResponse res, ClusterView view) {
-        Map<NodeAddress, PeerResponse> answers = askAll(view, Method.GET, Bodies.rawPathAndQuery(req));
+        List<Map<String, JsonSlice>> answers = allOk(askAll(view, Method.GET, Bodies.rawPathAndQuery(req)), res);
+        if (answers == null) {
+            return;
+        }
         Set<String> keys = new LinkedHashSet<>();
         long sum = 0;
         boolean complete = true;
         byte[] pattern = null;
-        for (PeerResponse answer : answers.values()) {
-            if (!answer.ok()) {
-                ClusterResponses.relay(res, answer);
-                return;
-            }
-            Map<String, JsonSlice> page = JsonSlice.parse(answer.body()).members();
+        for (Map<String, JsonSlice> page : answers) {
             List<JsonSlice> listed = page.get("keys").elements();
             long found = page.get("total_found").asNumber().longValue();
             listed.forEach(key -> keys.add(key.asString()));
@@ -82,6 +91,117 @@ final class FanOutRoute {
                 .name("pattern");
         ClusterResponses.json(res, Status.OK_200, (pattern == null ? out.value("") : out.rawValue(pattern))
                 .name("timestamp").value(ClusterResponses.timestamp()).endObject());
+    }
+
+    void invalidateTag(RoutingRequest req, RoutingResponse res, ClusterView view) {
+        List<Map<String, JsonSlice>> answers = allOk(askAll(view, Method.DELETE,
+                PercentEncoding.originPath(req.path().absolute().rawPath())), res);
+        if (answers == null) {
+            return;
+        }
+        if (answers.isEmpty()) {
+            ClusterResponses.unavailable(res, "no member could be reached; retry shortly");
+            return;
+        }
+        ClusterResponses.json(res, Status.OK_200, new JsonWriter().beginObject().name("success").value(true)
+                .name("tag").rawValue(answers.getFirst().get("tag").bytes())
+                .name("items_removed").value(sum(answers, "items_removed"))
+                .name("timestamp").value(ClusterResponses.timestamp()).endObject());
+    }
+
+    void tagKeys(FilterChain chain, RoutingRequest req, RoutingResponse res, ClusterView view) {
+        OptionalInt offset = whole(req, "offset", 0, Integer.MAX_VALUE, 0);
+        OptionalInt limit = whole(req, "limit", 1, MEMBER_PAGE, 100);
+        if (offset.isEmpty() || limit.isEmpty()) {
+            chain.proceed(); // the local service names the bad parameter
+            return;
+        }
+        String rawPath = PercentEncoding.originPath(req.path().absolute().rawPath());
+        Map<NodeAddress, List<String>> lists = new ConcurrentHashMap<>();
+        Map<NodeAddress, PeerResponse> last = node.askEach(view.live(), member -> {
+            List<String> keys = new ArrayList<>();
+            lists.put(member, keys);
+            int from = 0;
+            while (true) { // every page of this member's keys
+                PeerResponse answer = node.client().send(member, Method.GET, rawPath + "?offset=" + from + "&limit="
+                        + MEMBER_PAGE, Internal.REPLICA, null, null);
+                if (!answer.ok()) {
+                    return answer;
+                }
+                Map<String, JsonSlice> page = JsonSlice.parse(answer.body()).members();
+                List<JsonSlice> listed = page.get("keys").elements();
+                listed.forEach(key -> keys.add(key.asString()));
+                from += listed.size();
+                if (listed.size() < MEMBER_PAGE || from >= page.get("total").asNumber().longValue()) {
+                    return answer;
+                }
+            }
+        });
+        if (allOk(last, res) == null) {
+            return;
+        }
+        if (last.isEmpty()) {
+            ClusterResponses.unavailable(res, "no member could be reached; retry shortly");
+            return;
+        }
+        Set<String> merged = new TreeSet<>();
+        last.keySet().forEach(member -> merged.addAll(lists.get(member)));
+        String tag = PercentEncoding.decode(rawPath.substring("/tags/".length())).orElse("");
+        JsonWriter out = new JsonWriter(256 + 32 * Math.min(merged.size(), limit.getAsInt())).beginObject()
+                .name("tag").value(tag).name("keys").beginArray();
+        int returned = 0;
+        int skipped = 0;
+        for (String key : merged) {
+            if (skipped++ < offset.getAsInt()) {
+                continue;
+            }
+            if (returned == limit.getAsInt()) {
+                break;
+            }
+            out.value(key);
+            returned++;
+        }
+        ClusterResponses.json(res, Status.OK_200, out.endArray().name("total").value(merged.size())
+                .name("offset").value(offset.getAsInt()).name("returned").value(returned)
+                .name("timestamp").value(ClusterResponses.timestamp()).endObject());
+    }
+
+    /**
+     * The members' answers as JSON objects, in member order; or null once the first refusal has been relayed as the
+     * answer (members check a request the same way, so one refusal speaks for all).
+     */
+    private static List<Map<String, JsonSlice>> allOk(Map<NodeAddress, PeerResponse> answers, RoutingResponse res) {
+        List<Map<String, JsonSlice>> parsed = new ArrayList<>(answers.size());
+        for (PeerResponse answer : answers.values()) {
+            if (!answer.ok()) {
+                ClusterResponses.relay(res, answer);
+                return null;
+            }
+            parsed.add(JsonSlice.parse(answer.body()).members());
+        }
+        return parsed;
+    }
+
+    private static long sum(List<Map<String, JsonSlice>> answers, String field) {
+        long sum = 0;
+        for (Map<String, JsonSlice> answer : answers) {
+            sum += answer.get(field).asNumber().longValue();
+        }
+        return sum;
+    }
+
+    /** A whole-number query parameter within bounds (as the services read it), its default, or empty if bad. */
+    private static OptionalInt whole(RoutingRequest req, String name, int min, int max, int defaultValue) {
+        Optional<String> text = req.query().first(name).asOptional();
+        if (text.isEmpty()) {
+            return OptionalInt.of(defaultValue);
+        }
+        try {
+            int value = Integer.parseInt(text.get().trim());
+            return value >= min && value <= max ? OptionalInt.of(value) : OptionalInt.empty();
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     /** The limit every member accepted (they refuse a bad one before this runs). */

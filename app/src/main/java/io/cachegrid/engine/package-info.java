@@ -31,6 +31,12 @@
  *       a few dozen entries per lock hold, 25 ms per sweep).</li>
  *   <li>Memory is accounted as key + value + a measured per-entry overhead
  *       ({@link io.cachegrid.engine.CacheEngine#ENTRY_OVERHEAD_BYTES}).</li>
+ *   <li>Versions, tags and atomic operations (issue 11): every write takes a version from the engine's
+ *       {@link io.cachegrid.engine.VersionClock} (a hybrid logical clock) under its segment's lock; an entry's tags
+ *       sit in its data array between key and value ({@code Tags}), and each segment keeps a {@code TagIndex}
+ *       from tag to its entries, exact under every change and accounted in the memory. Conditional writes
+ *       ({@link io.cachegrid.engine.Condition}), increments and tag invalidation decide and write under the
+ *       segment's locks, in one hold: no read-then-write window.</li>
  *   <li>{@link io.cachegrid.engine.CacheEngine#checkInvariants()} cross-checks every segment's table, weights,
  *       expiry heap and policy bookkeeping, and the cache's totals against the segments and the limits; the
  *       engine tests run it after every test.</li>

@@ -49,8 +49,20 @@ class BadInputTest {
             "CACHEGRID_MAX_BATCH_SIZE", String.valueOf(MAX_BATCH)));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** One bad request sent with {@link HttpClient} and the status it must get. */
-    record Case(String name, String method, String path, String contentType, byte[] body, int status) {
+    /** One bad request sent with {@link HttpClient} and the status it must get, with extra request headers. */
+    record Case(String name, String method, String path, String contentType, byte[] body, int status,
+                Map<String, String> headers) {
+
+        Case(String name, String method, String path, String contentType, byte[] body, int status) {
+            this(name, method, path, contentType, body, status, Map.of());
+        }
+
+        /** A request with one extra header (a precondition). */
+        static Case withHeader(String method, String path, String json, String header, String value, int status) {
+            return new Case(method + " " + shorten(path) + " with " + header + ": " + value, method, path,
+                    json == null ? null : "application/json", json == null ? null : utf8(json), status,
+                    Map.of(header, value));
+        }
 
         static Case of(String method, String path, String json, int status) {
             return new Case(method + " " + shorten(path) + " " + shorten(json), method, path,
@@ -201,6 +213,72 @@ class BadInputTest {
         }
         c.add(Case.of("POST", "/nope", "{}", 404));
 
+        // tags: empty, with a comma, too long (64 characters), too many (16), not a list of strings
+        String tag65 = "t".repeat(65);
+        String tags17 = String.join(",", java.util.stream.IntStream.range(0, 17).mapToObj(i -> "t" + i).toList());
+        for (String tags : List.of(",", "a,", ",a", "a,,b", tag65, tags17, encode("\uD83D\uDE00".repeat(65)))) {
+            c.add(Case.of("PUT", put + "?tags=" + tags, "1", 400));
+        }
+        String tags17Json = "[\"" + tags17.replace(",", "\",\"") + "\"]";
+        for (String tags : List.of("\"a\"", "1", "{}", "[1]", "[null]", "[\"\"]", "[\"a,b\"]", "[\"" + tag65 + "\"]",
+                tags17Json, "[[\"a\"]]")) {
+            c.add(Case.of("POST", "/cache", "{\"key\":\"" + PROBE + "\",\"value\":1,\"tags\":" + tags + "}", 400));
+            c.add(Case.of("POST", "/cache/batch/set", "{\"items\":{\"" + PROBE + "\":1},\"tags\":" + tags + "}",
+                    400));
+            c.add(Case.of("POST", "/cache/batch/set", "{\"items\":{\"" + PROBE + "\":1},\"item_tags\":{\"" + PROBE
+                    + "\":" + tags + "}}", 400));
+        }
+        for (String itemTags : List.of("[]", "\"a\"", "{\"other\":[\"a\"]}")) {
+            c.add(Case.of("POST", "/cache/batch/set", "{\"items\":{\"" + PROBE + "\":1},\"item_tags\":" + itemTags
+                    + "}", 400));
+        }
+        // 16 common tags and one more of its own: 17 on one item
+        c.add(Case.of("POST", "/cache/batch/set", "{\"items\":{\"" + PROBE + "\":1},\"tags\":"
+                + "[\"" + tags17.substring(0, tags17.lastIndexOf(',')).replace(",", "\",\"") + "\"],\"item_tags\":{\""
+                + PROBE + "\":[\"own\"]}}", 400));
+        // the tag routes: bad tags, bad paging
+        for (String tag : List.of("a%2Cb", tag65, "%FF")) {
+            c.add(Case.of("GET", "/tags/" + tag, null, 400));
+            c.add(Case.of("DELETE", "/tags/" + tag, null, 400));
+        }
+        for (String query : List.of("limit=0", "limit=1001", "limit=x", "offset=-1", "offset=x", "offset=1.5")) {
+            c.add(Case.of("GET", "/tags/t?" + query, null, 400));
+        }
+
+        // counters: by and ttl, a bad key
+        for (String by : List.of("x", "1.5", "", "1e3", "0x10", "9223372036854775808", "-9223372036854775809",
+                "99999999999999999999", " 1")) {
+            c.add(Case.of("POST", put + "/incr?by=" + encode(by), null, 400));
+            c.add(Case.of("POST", put + "/decr?by=" + encode(by), null, 400));
+        }
+        c.add(Case.of("POST", put + "/decr?by=-9223372036854775808", null, 400)); // -(-2^63) overflows
+        for (String ttl : List.of("0", "-1", "abc")) {
+            c.add(Case.of("POST", put + "/incr?ttl=" + ttl, null, 400));
+        }
+        c.add(Case.of("POST", "/cache/" + "k".repeat(251) + "/incr", null, 400));
+
+        // preconditions: malformed headers, headers a route does not take, and failed ones (412)
+        for (String bad : List.of("abc", "\"1", "1", "\"1\" x", "W/1", ",", "\"a\"\"b\"")) {
+            c.add(Case.withHeader("PUT", put, "1", "If-Match", bad, 400));
+            c.add(Case.withHeader("GET", put, null, "If-None-Match", bad, 400));
+        }
+        c.add(Case.withHeader("PUT", put, "1", "If-Match", String.join(",", java.util.Collections.nCopies(17, "\"1\"")),
+                400));
+        c.add(Case.withHeader("PUT", put, "1", "If-None-Match", "\"1\"", 400));
+        c.add(Case.withHeader("POST", "/cache", "{\"key\":\"" + PROBE + "\",\"value\":1}", "If-None-Match", "\"1\"",
+                400));
+        c.add(Case.withHeader("DELETE", put, null, "If-None-Match", "*", 400));
+        c.add(Case.withHeader("POST", put + "/incr", null, "If-Match", "\"1\"", 400));
+        c.add(Case.withHeader("POST", put + "/decr", null, "If-None-Match", "*", 400));
+        c.add(new Case("PUT with If-Match and If-None-Match", "PUT", put, "application/json", utf8("1"), 400,
+                Map.of("If-Match", "\"1\"", "If-None-Match", "*")));
+        for (String tag : List.of("\"1\"", "*", "W/\"1\"", "\"not-a-version\"", "\"1\", \"2\"")) {
+            c.add(Case.withHeader("PUT", put, "1", "If-Match", tag, 412));
+            c.add(Case.withHeader("POST", "/cache", "{\"key\":\"" + PROBE + "\",\"value\":1}", "If-Match", tag, 412));
+            c.add(Case.withHeader("DELETE", put, null, "If-Match", tag, 412));
+            c.add(Case.withHeader("GET", put, null, "If-Match", tag, 412));
+        }
+
         // too large (the limit is MAX_VALUE_BYTES of JSON text)
         String big = "\"" + "x".repeat(MAX_VALUE_BYTES) + "\"";
         c.add(Case.of("PUT", put, big, 413));
@@ -210,17 +288,20 @@ class BadInputTest {
     }
 
     /** Known paths asked with a method they do not serve, and the Allow header they must name. */
-    static final Map<String[], String> WRONG_METHODS = Map.of(
-            new String[] {"PATCH", "/cache/" + PROBE}, "GET, PUT, DELETE",
-            new String[] {"POST", "/cache/" + PROBE}, "GET, PUT, DELETE",
-            new String[] {"GET", "/cache"}, "POST, DELETE",
-            new String[] {"PUT", "/cache"}, "POST, DELETE",
-            new String[] {"GET", "/cache/batch/get"}, "POST",
-            new String[] {"DELETE", "/cache/batch/set"}, "POST",
-            new String[] {"PUT", "/admin/keys"}, "GET",
-            new String[] {"DELETE", "/test/load"}, "GET, POST",
-            new String[] {"POST", "/test/load/some-id"}, "GET",
-            new String[] {"PUT", "/admin/entry/" + PROBE}, "GET");
+    static final Map<String[], String> WRONG_METHODS = Map.ofEntries(
+            Map.entry(new String[] {"PATCH", "/cache/" + PROBE}, "GET, PUT, DELETE"),
+            Map.entry(new String[] {"POST", "/cache/" + PROBE}, "GET, PUT, DELETE"),
+            Map.entry(new String[] {"GET", "/cache"}, "POST, DELETE"),
+            Map.entry(new String[] {"PUT", "/cache"}, "POST, DELETE"),
+            Map.entry(new String[] {"GET", "/cache/batch/get"}, "POST"),
+            Map.entry(new String[] {"DELETE", "/cache/batch/set"}, "POST"),
+            Map.entry(new String[] {"PUT", "/admin/keys"}, "GET"),
+            Map.entry(new String[] {"DELETE", "/test/load"}, "GET, POST"),
+            Map.entry(new String[] {"POST", "/test/load/some-id"}, "GET"),
+            Map.entry(new String[] {"PUT", "/admin/entry/" + PROBE}, "GET"),
+            Map.entry(new String[] {"GET", "/cache/" + PROBE + "/incr"}, "POST"),
+            Map.entry(new String[] {"PUT", "/cache/" + PROBE + "/decr"}, "POST"),
+            Map.entry(new String[] {"PUT", "/tags/" + PROBE}, "GET, DELETE"));
 
     // ---- the tests -------------------------------------------------------------------------------------------
 
@@ -401,6 +482,7 @@ class BadInputTest {
         if (c.contentType() != null) {
             request.header("Content-Type", c.contentType());
         }
+        c.headers().forEach(request::header);
         return send(request);
     }
 

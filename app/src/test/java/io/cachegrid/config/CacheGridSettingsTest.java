@@ -66,6 +66,17 @@ class CacheGridSettingsTest {
     }
 
     @Test
+    void tagLimitsHaveDefaultsAndAreSetByTheirVariables() {
+        CacheGridSettings defaults = resolve(Map.of(), Map.of());
+        assertEquals(16, defaults.maxTagsPerKey());
+        assertEquals(64, defaults.maxTagLength());
+        CacheGridSettings set = resolve(Map.of("CACHEGRID_MAX_TAGS_PER_KEY", "0", "CACHEGRID_MAX_TAG_LENGTH", "255"),
+                Map.of());
+        assertEquals(0, set.maxTagsPerKey());
+        assertEquals(255, set.maxTagLength());
+    }
+
+    @Test
     void systemPropertyBeatsEnvironmentAndHerokuPortIsAnAlias() {
         assertEquals(7000, resolve(Map.of("CACHEGRID_PORT", "9090"), Map.of("cachegrid.port", "7000")).port());
         assertEquals(5000, resolve(Map.of("PORT", "5000"), Map.of()).port());
@@ -82,7 +93,11 @@ class CacheGridSettingsTest {
             "CACHEGRID_CLEANUP_INTERVAL|0|> 0",
             "CACHEGRID_EVICTION_POLICY|random|lru, lfu, ttl, size, tinylfu",
             "CACHEGRID_LOG_LEVEL|loud|debug, info, warning, error",
-            "CACHEGRID_NODE_ID|'   '|non-empty"})
+            "CACHEGRID_NODE_ID|'   '|non-empty",
+            "CACHEGRID_MAX_TAGS_PER_KEY|256|0..255",
+            "CACHEGRID_MAX_TAGS_PER_KEY|-1|0..255",
+            "CACHEGRID_MAX_TAG_LENGTH|0|1..255",
+            "CACHEGRID_MAX_TAG_LENGTH|many|1..255"})
     void badValueStopsTheStartNamingTheVariableAndTheAcceptedValues(String variable, String value, String accepted) {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> resolve(Map.of(variable, value), Map.of()));

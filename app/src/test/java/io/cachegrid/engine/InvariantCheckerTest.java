@@ -66,6 +66,30 @@ class InvariantCheckerTest {
         assertThrows(IllegalStateException.class, () -> policy.checkInvariants(List.of(a, b)));
     }
 
+    @Test
+    void noticesATagIndexThatLostInventedOrMisfiledAnEntry() {
+        Entry x = tagged("x", "red", "blue");
+        Entry y = tagged("y", "red");
+        Entry z = tagged("z", "green");
+        TagIndex index = new TagIndex();
+        index.add(x);
+        index.add(y);
+        assertDoesNotThrow(() -> index.checkInvariants(List.of(x, y)));
+        assertThrows(IllegalStateException.class, () -> index.checkInvariants(List.of(x)));          // invented y
+        assertThrows(IllegalStateException.class, () -> index.checkInvariants(List.of(x, y, z)));    // lost z
+        index.remove(y);
+        index.add(z);
+        assertThrows(IllegalStateException.class, () -> index.checkInvariants(List.of(x, y)));       // misfiled
+        assertDoesNotThrow(() -> index.checkInvariants(List.of(x, z)));
+        x.data = Entry.newData(Keys.encode("x"), Tags.encode(List.of("red")), new byte[1], 0, 1); // retagged, unindexed
+        assertThrows(IllegalStateException.class, () -> index.checkInvariants(List.of(x, z)));
+    }
+
+    private static Entry tagged(String key, String... tags) {
+        byte[] data = Entry.newData(Keys.encode(key), Tags.encode(List.of(tags)), new byte[1], 0, 1);
+        return Entry.create(data, key.length(), true, Keys.hash(key), Entry.NO_DEADLINE);
+    }
+
     private static Entry entry(String key, int valueBytes) {
         return Entry.create(Entry.newData(Keys.encode(key), new byte[valueBytes]), key.length(),
                             Keys.hash(key), Entry.NO_DEADLINE);
