@@ -137,6 +137,20 @@ class ConditionalRequestsTest {
     }
 
     @Test
+    void idleConnectionClosedByTheServerIsNotReusedForAnIncrement() throws Exception {
+        String answer = "{\"success\":true,\"key\":\"k\",\"value\":1,\"version\":\"5\"}";
+        try (ClosingServer closing = new ClosingServer(answer);
+             SyncCacheGridClient client = SyncCacheGridClient.builder().hosts(closing.address()).maxRetries(0)
+                     .timeout(Duration.ofMillis(500)).build()) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(1, client.incr("k"));
+                Thread.sleep(50); // the server's close arrives while the connection is idle
+            }
+            assertEquals(3, closing.connections());
+        }
+    }
+
+    @Test
     void setWithTagsInvalidateTagAndKeysWithTag() throws Exception {
         String page = "{\"tag\":\"t\",\"keys\":[\"a\",\"b\"],\"total\":2,\"offset\":0,\"returned\":2}";
         try (FakeServer stored = new FakeServer(200, STORED);
