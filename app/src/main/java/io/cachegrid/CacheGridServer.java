@@ -23,6 +23,7 @@ import io.cachegrid.api.DocsService;
 import io.cachegrid.api.ErrorResponses;
 import io.cachegrid.api.LoadTestService;
 import io.cachegrid.api.StatusService;
+import io.cachegrid.api.TagService;
 import io.cachegrid.cluster.Cluster;
 import io.cachegrid.config.CacheGridSettings;
 import io.cachegrid.engine.CacheEngine;
@@ -251,6 +252,7 @@ public final class CacheGridServer implements AutoCloseable {
         // the hot routes first: routing tries them in this order
         routing.register("/cache/batch", new BatchService(engine, limits))
                 .register("/cache", new CacheService(engine, limits))
+                .register("/tags", new TagService(engine, limits))
                 .register("/", new StatusService(engine, settings.nodeId(), VERSION))
                 .register("/admin", new AdminService(engine, limits))
                 .register("/test/load", new LoadTestService(loadTester, limits))

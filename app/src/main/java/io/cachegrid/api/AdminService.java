@@ -2,6 +2,7 @@ package io.cachegrid.api;
 
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.KeyPage;
+import io.cachegrid.engine.Stored;
 import io.cachegrid.engine.ValueView;
 import io.cachegrid.json.JsonWriter;
 import io.helidon.webserver.http.HttpRules;
@@ -11,7 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Operator views that leave the statistics alone: {@code GET /admin/keys} lists keys by substring and
- * {@code GET /admin/entry/{key}} shows one entry with its remaining ttl (the console's key browser).
+ * {@code GET /admin/entry/{key}} shows one entry with its remaining ttl and tags (the console's key browser).
  */
 public final class AdminService implements HttpService {
 
@@ -51,9 +52,10 @@ public final class AdminService implements HttpService {
 
     private void entry(ServerRequest req, ServerResponse res) {
         String key = reader.keyFromPath(req, ENTRY_PREFIX);
-        long ttlNanos = engine.ttlRemainingNanos(key);
-        ValueView value = engine.peekView(key); // no copy: written from the stored bytes, within the budget
-        boolean exists = value != null;
+        Stored stored = engine.peekStored(key); // no copy: written from the stored bytes, within the budget
+        boolean exists = stored != null;
+        ValueView value = exists ? stored.value() : null;
+        long ttlNanos = exists ? stored.ttlRemainingNanos() : -2;
         JsonWriter out = new JsonWriter(128 + 3 * key.length()).beginObject().name("key").value(key).name("value");
         Json.storedValue(out, value).name("exists").value(exists).name("ttl_remaining_seconds");
         if (exists && ttlNanos >= 0) {
@@ -61,7 +63,13 @@ public final class AdminService implements HttpService {
         } else {
             out.nullValue();
         }
-        out.name("size_bytes").value(exists ? value.length() : 0).endObject();
+        out.name("size_bytes").value(exists ? value.length() : 0);
+        if (exists && !stored.tags().isEmpty()) {
+            out.name("tags").beginArray();
+            stored.tags().forEach(out::value);
+            out.endArray();
+        }
+        out.endObject();
         Json.send(res, out, responses, () -> "the entry \"" + key + "\"");
     }
 }

@@ -23,11 +23,13 @@ public final class BatchService implements HttpService {
 
     private final CacheEngine engine;
     private final RequestReader reader;
+    private final Tags tags;
     private final ResponseBudget responses;
 
     public BatchService(CacheEngine engine, ApiLimits limits) {
         this.engine = engine;
         this.reader = new RequestReader(limits);
+        this.tags = new Tags(limits);
         this.responses = limits.responses();
     }
 
@@ -82,16 +84,18 @@ public final class BatchService implements HttpService {
         JsonSlice items = body.get("items");
         if (items == null || items.kind() != JsonSlice.Kind.OBJECT) {
             throw ApiException.badRequest("invalid body", "expected {\"items\": {key: value, ...}, \"ttl\": seconds "
-                    + "(optional)}; \"items\" is missing or not an object");
+                    + "(optional), \"tags\": [tag, ...] (optional), \"item_tags\": {key: [tag, ...]} (optional)}; "
+                    + "\"items\" is missing or not an object");
         }
         long ttlNanos = reader.ttlFromJson(body.get("ttl"));
         Map<String, JsonSlice> members = items.members();
         checkCount(members.size(), "items");
+        Map<String, List<String>> tagged = tags.forBatch(body, members.keySet());
         List<Map.Entry<String, byte[]>> checked = new ArrayList<>(members.size());
         for (Map.Entry<String, JsonSlice> item : members.entrySet()) {
             String key = reader.checkKey(item.getKey());
             byte[] value = item.getValue().bytes();
-            long weight = CacheEngine.weigh(key, value, ttlNanos);
+            long weight = CacheEngine.weigh(key, value, ttlNanos, tagged.get(key));
             if (value.length > reader.limits().maxValueBytes() || weight > engine.maxEntryWeight()) {
                 throw ApiException.tooLarge("the value of \"" + key + "\" is " + value.length + " bytes; the limit is "
                         + Math.min(reader.limits().maxValueBytes(), engine.maxEntryWeight()) + "; nothing was stored");
@@ -99,7 +103,7 @@ public final class BatchService implements HttpService {
             checked.add(Map.entry(key, value));
         }
         for (Map.Entry<String, byte[]> item : checked) {
-            engine.put(item.getKey(), item.getValue(), ttlNanos);
+            engine.put(item.getKey(), item.getValue(), ttlNanos, tagged.get(item.getKey()));
         }
         JsonWriter out = new JsonWriter().beginObject().name("success").value(true)
                 .name("items_requested").value(members.size()).name("items_set").value(checked.size()).name("ttl");

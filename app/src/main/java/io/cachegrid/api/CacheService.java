@@ -1,35 +1,45 @@
 package io.cachegrid.api;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.EntryTooLargeException;
-import io.cachegrid.engine.ValueView;
+import io.cachegrid.engine.Stored;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * Single-key operations: {@code GET|PUT|DELETE /cache/{key}}, {@code POST /cache} and {@code DELETE /cache}.
- * Keys are read from the raw path, so any character (including {@code /}, {@code ?}, {@code #}, {@code %}) works
- * when percent-encoded.
+ * Single-key operations: {@code GET|PUT|DELETE /cache/{key}}, {@code POST /cache}, {@code DELETE /cache} and the
+ * counters {@code POST /cache/{key}/incr|decr}. Keys are read from the raw path, so any character (including
+ * {@code /}, {@code ?}, {@code #}, {@code %}) works when percent-encoded.
+ * <p>
+ * Every answer that shows or writes a key's value carries its version as {@code ETag}; the conditional headers
+ * ({@link Preconditions}) turn a write into compare-and-set or set-if-absent, decided by the engine under the key's
+ * lock ({@link Writes}).
  */
 public final class CacheService implements HttpService {
 
     private static final String KEY_PREFIX = "/cache/";
 
-    private final CacheEngine engine;
     private final RequestReader reader;
+    private final Tags tags;
+    private final Writes writes;
     private final ResponseBudget responses;
 
     public CacheService(CacheEngine engine, ApiLimits limits) {
-        this.engine = engine;
         this.reader = new RequestReader(limits);
+        this.tags = new Tags(limits);
+        this.writes = new Writes(engine);
         this.responses = limits.responses();
     }
 
@@ -39,12 +49,62 @@ public final class CacheService implements HttpService {
                 .post("/", this::postItem)
                 .delete("/", this::clear)
                 .any("/", MethodNotAllowed.allow("POST, DELETE"))
+                // a counter is a sub-resource of its key; "{+key}" spans slashes, the key is read from the raw path
+                .post("/{+key}/incr", counter(Counter.INCR, this::incr))
+                .post("/{+key}/decr", counter(Counter.DECR, this::decr))
+                .any("/{+key}/incr", counter(Counter.INCR, MethodNotAllowed.allow("POST")))
+                .any("/{+key}/decr", counter(Counter.DECR, MethodNotAllowed.allow("POST")))
                 // "/*" is a prefix match: cheaper per request than a {+key} pattern, and the key is read from the
                 // raw path anyway (RequestReader.keyFromPath)
                 .get("/*", this::get)
                 .put("/*", this::put)
                 .delete("/*", this::delete)
                 .any("/*", MethodNotAllowed.allow("GET, PUT, DELETE"));
+    }
+
+    /** The counter routes: {@code /cache/{key}/incr} and {@code /decr}, the suffix written literally. */
+    public enum Counter {
+        INCR("/incr"), DECR("/decr");
+
+        private final String suffix;
+
+        Counter(String suffix) {
+            this.suffix = suffix;
+        }
+
+        /**
+         * Whether a raw path names this counter of a non-empty key. Routes match the decoded path, so
+         * {@code /cache/a%2Fincr} (the key {@code a/incr}) matches the pattern too; it is a plain key, not a counter.
+         */
+        public boolean names(String rawPath) {
+            return rawPath.startsWith(KEY_PREFIX) && rawPath.endsWith(suffix)
+                    && rawPath.length() > KEY_PREFIX.length() + suffix.length();
+        }
+
+        /** The still-encoded key of a path this counter {@link #names}. */
+        public String encodedKey(String rawPath) {
+            return rawPath.substring(KEY_PREFIX.length(), rawPath.length() - suffix.length());
+        }
+
+        /** The counter a raw path names, if any. */
+        public static Optional<Counter> of(String rawPath) {
+            for (Counter counter : values()) {
+                if (counter.names(rawPath)) {
+                    return Optional.of(counter);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static Handler counter(Counter counter, Handler handler) {
+        return (req, res) -> {
+            if (counter.names(RequestReader.rawPath(req))) {
+                handler.handle(req, res);
+            } else {
+                res.next();
+            }
+        };
     }
 
     /** {@code /cache/} with a method that takes a key names the empty key: a 400, not the whole-cache routes. */
@@ -57,27 +117,54 @@ public final class CacheService implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         String key = reader.keyFromPath(req, KEY_PREFIX);
-        ValueView value = engine.getView(key); // the stored bytes, not a copy: written straight to the socket
+        Preconditions conditions = Preconditions.of(req.headers());
+        Stored stored = writes.engine().getStored(key); // counts a hit or a miss, as a plain read
+        if (stored == null) {
+            if (conditions.ifMatch() != null) {
+                throw Preconditions.failed(key, "does not exist");
+            }
+            Json.send(res, new JsonWriter(96 + 3 * key.length()).beginObject().name("key").value(key)
+                    .name("value").nullValue().name("exists").value(false).name("hit").value(false).endObject());
+            return;
+        }
+        long version = stored.version();
+        if (conditions.ifMatch() != null && !conditions.ifMatch().matchesStrongly(version)) {
+            throw Preconditions.failed(key, "has another version (" + Preconditions.etag(version) + ")");
+        }
+        res.header(HeaderNames.ETAG, Preconditions.etag(version));
+        if (conditions.ifNoneMatch() != null && conditions.ifNoneMatch().matchesWeakly(version)) {
+            res.status(Status.NOT_MODIFIED_304).send(); // the client's copy is current: no body
+            return;
+        }
+        // the stored bytes, not a copy: written straight to the socket
         JsonWriter out = new JsonWriter(96 + 3 * key.length()
-                + (value == null || value.length() >= JsonWriter.MIN_SPLICE_BYTES ? 0 : value.length()))
+                + (stored.value().length() >= JsonWriter.MIN_SPLICE_BYTES ? 0 : stored.value().length()))
                 .beginObject().name("key").value(key).name("value");
-        Json.storedValue(out, value).name("exists").value(value != null).name("hit").value(value != null).endObject();
-        Json.send(res, out, responses, () -> "the value of \"" + key + "\"");
+        Json.storedValue(out, stored.value()).name("exists").value(true).name("hit").value(true);
+        if (!stored.tags().isEmpty()) {
+            out.name("tags").beginArray();
+            stored.tags().forEach(out::value);
+            out.endArray();
+        }
+        Json.send(res, out.endObject(), responses, () -> "the value of \"" + key + "\"");
     }
 
     private void put(ServerRequest req, ServerResponse res) {
         String key = reader.keyFromPath(req, KEY_PREFIX);
         long ttlNanos = reader.ttlFromQuery(req);
+        List<String> tagged = tags.fromQuery(req.query().first("tags").asOptional());
+        Preconditions conditions = Preconditions.of(req.headers());
         JsonSlice value = reader.jsonBody(req, reader.limits().maxValueBytes());
-        store(res, key, value.bytes(), ttlNanos);
+        store(res, key, value.bytes(), ttlNanos, tagged, conditions);
     }
 
     private void postItem(ServerRequest req, ServerResponse res) {
+        Preconditions conditions = Preconditions.of(req.headers());
         Map<String, JsonSlice> body = reader.jsonObjectBody(req, reader.limits().maxSingleItemBody()).members();
         JsonSlice key = body.get("key");
         if (key == null || key.kind() != JsonSlice.Kind.STRING) {
             throw ApiException.badRequest("invalid body", "expected {\"key\": string, \"value\": any JSON, "
-                    + "\"ttl\": seconds (optional)}; \"key\" is missing or not a string");
+                    + "\"ttl\": seconds (optional), \"tags\": [string] (optional)}; \"key\" is missing or not a string");
         }
         JsonSlice value = body.get("value");
         if (value == null) {
@@ -88,25 +175,54 @@ public final class CacheService implements HttpService {
             throw ApiException.tooLarge("value is " + bytes.length + " bytes; the limit is "
                     + reader.limits().maxValueBytes());
         }
-        store(res, reader.checkKey(key.asString()), bytes, reader.ttlFromJson(body.get("ttl")));
+        store(res, reader.checkKey(key.asString()), bytes, reader.ttlFromJson(body.get("ttl")),
+                tags.fromJson(body.get("tags"), "tags"), conditions);
     }
 
-    private void store(ServerResponse res, String key, byte[] value, long ttlNanos) {
+    private void store(ServerResponse res, String key, byte[] value, long ttlNanos, List<String> tagged,
+                       Preconditions conditions) {
+        long version;
         try {
-            engine.put(key, value, ttlNanos);
+            version = writes.put(key, value, ttlNanos, tagged, conditions);
         } catch (EntryTooLargeException e) {
             throw ApiException.tooLarge("the entry needs " + e.weight() + " bytes of cache memory; one entry may use"
                     + " at most " + e.limit() + " bytes (raise CACHEGRID_MAX_MEMORY_MB)");
         }
+        res.header(HeaderNames.ETAG, Preconditions.etag(version));
         JsonWriter out = new JsonWriter().beginObject().name("success").value(true).name("key").value(key).name("ttl");
-        Json.send(res, Json.ttl(out, ttlNanos).name("timestamp").value(Json.timestamp()).endObject());
+        Json.send(res, Json.ttl(out, ttlNanos).name("version").value(Long.toString(version))
+                .name("timestamp").value(Json.timestamp()).endObject());
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String key = reader.keyFromPath(req, KEY_PREFIX);
-        boolean deleted = engine.delete(key);
+        boolean deleted = writes.delete(key, Preconditions.of(req.headers()));
         Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("deleted").value(deleted)
                 .name("key").value(key).name("timestamp").value(Json.timestamp()).endObject());
+    }
+
+    private void incr(ServerRequest req, ServerResponse res) {
+        count(req, res, Counter.INCR, 1);
+    }
+
+    private void decr(ServerRequest req, ServerResponse res) {
+        count(req, res, Counter.DECR, -1);
+    }
+
+    private void count(ServerRequest req, ServerResponse res, Counter counter, int sign) {
+        String raw = RequestReader.rawPath(req);
+        String key = reader.keyFromEncoded(counter.encodedKey(raw));
+        Preconditions.of(req.headers()).requireNone(counter.suffix.substring(1));
+        long by = reader.longParam(req, "by", 1);
+        long ttlNanos = reader.ttlFromQuery(req);
+        if (sign < 0 && by == Long.MIN_VALUE) {
+            throw Writes.overflow(key, by, counter.suffix.substring(1));
+        }
+        Writes.Counted counted = writes.increment(key, sign * by, ttlNanos, counter.suffix.substring(1));
+        res.header(HeaderNames.ETAG, Preconditions.etag(counted.version()));
+        Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("key").value(key)
+                .name("value").value(counted.value()).name("version").value(Long.toString(counted.version()))
+                .name("timestamp").value(Json.timestamp()).endObject());
     }
 
     private void clear(ServerRequest req, ServerResponse res) {
@@ -114,7 +230,7 @@ public final class CacheService implements HttpService {
             throw ApiException.badRequest("confirmation required",
                     "clearing removes every key; repeat with ?confirm=true");
         }
-        long removed = engine.clear();
+        long removed = writes.engine().clear();
         Json.send(res, Status.OK_200, new JsonWriter().beginObject().name("success").value(true)
                 .name("items_removed").value(removed).name("timestamp").value(Json.timestamp()).endObject());
     }

@@ -24,6 +24,9 @@ final class RequestReader {
     /** A ttl in the query: a plain decimal number of seconds, optionally with a fraction and an exponent. */
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
+    /** A 64-bit integer in a query: decimal digits, an optional sign, nothing else. */
+    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,19}");
+
     private final ApiLimits limits;
 
     RequestReader(ApiLimits limits) {
@@ -64,14 +67,23 @@ final class RequestReader {
     /** The cache key after {@code prefix} in the raw (still percent-encoded) path, decoded and checked. */
     String keyFromPath(ServerRequest req, String prefix) {
         String raw = rawPath(req);
-        String encoded = raw.length() > prefix.length() ? raw.substring(prefix.length()) : "";
+        return keyFromEncoded(raw.length() > prefix.length() ? raw.substring(prefix.length()) : "");
+    }
+
+    /** A key (or tag) as it appears in a raw path, still percent-encoded: decoded and checked as a key. */
+    String keyFromEncoded(String encoded) {
+        return checkKey(decodePathPart(encoded));
+    }
+
+    /** Percent-decodes a part of the raw path, refusing raw non-ASCII bytes and broken escapes. */
+    String decodePathPart(String encoded) {
         if (PercentEncoding.hasRawNonAscii(encoded)) {
             throw ApiException.badRequest("invalid key", "the path holds raw non-ASCII bytes, which the server cannot "
                     + "read back; percent-encode the key's UTF-8 bytes (e.g. /cache/%E6%97%A5%E6%9C%AC for 日本)");
         }
-        return checkKey(PercentEncoding.decode(encoded).orElseThrow(() -> ApiException.badRequest("invalid key",
+        return PercentEncoding.decode(encoded).orElseThrow(() -> ApiException.badRequest("invalid key",
                 "bad percent-encoding in the path, or escapes that are not UTF-8: encode the key with %XX escapes "
-                + "of its UTF-8 bytes")));
+                + "of its UTF-8 bytes"));
     }
 
     /** The raw (still percent-encoded) path of the request in origin form, also for an absolute-form target. */
@@ -139,6 +151,23 @@ final class RequestReader {
         }
         throw ApiException.badRequest("invalid " + name, name + " must be a whole number from " + min + " to " + max
                 + ", got \"" + text.get() + "\"");
+    }
+
+    /** A 64-bit integer query parameter (decimal, optionally signed), or its default when absent. */
+    long longParam(ServerRequest req, String name, long defaultValue) {
+        Optional<String> text = req.query().first(name).asOptional();
+        if (text.isEmpty()) {
+            return defaultValue;
+        }
+        if (INTEGER.matcher(text.get()).matches()) {
+            try {
+                return Long.parseLong(text.get());
+            } catch (NumberFormatException ignored) {
+                // out of range: the same answer as any other bad number
+            }
+        }
+        throw ApiException.badRequest("invalid " + name, name + " must be a whole number from " + Long.MIN_VALUE
+                + " to " + Long.MAX_VALUE + ", got \"" + text.get() + "\"");
     }
 
     private static long ttlNanos(double seconds, String text) {

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.cachegrid.api.ApiException;
+import io.cachegrid.api.Tags;
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
@@ -29,7 +31,7 @@ import io.helidon.webserver.http.RoutingResponse;
  *   <li>set: each item goes to all of its live owners; {@code items_set} counts the items at least one owner
  *   stored.</li>
  * </ul>
- * A batch is checked whole first (shape, count, key lengths, value sizes, ttl), so that a batch the services would
+ * A batch is checked whole first (shape, count, key lengths, value sizes, ttl, tags), so that a batch the services would
  * refuse is refused before any part is stored: such a batch goes to the local service unchanged, which answers
  * with the precise error and stores nothing.
  */
@@ -112,6 +114,13 @@ final class BatchRoute {
             return;
         }
         Map<String, JsonSlice> items = fields.get("items").members();
+        Map<String, List<String>> tagged;
+        try {
+            tagged = new Tags(node.limits()).forBatch(fields, items.keySet());
+        } catch (ApiException e) {
+            local(req, res, view, body); // the service refuses the tags, and stores nothing
+            return;
+        }
         JsonSlice ttl = fields.get("ttl");
         Map<NodeAddress, List<String>> parts = new LinkedHashMap<>();
         for (String key : items.keySet()) {
@@ -119,7 +128,7 @@ final class BatchRoute {
                 parts.computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
             }
         }
-        Map<NodeAddress, PeerResponse> answers = sendParts(parts, part -> itemsBody(part, items, ttl),
+        Map<NodeAddress, PeerResponse> answers = sendParts(parts, part -> itemsBody(part, items, ttl, tagged),
                 "/cache/batch/set");
         Set<String> stored = new HashSet<>();
         byte[] ttlEcho = null;
@@ -237,12 +246,26 @@ final class BatchRoute {
         return out.endArray().endObject().toByteArray();
     }
 
-    private static byte[] itemsBody(List<String> keys, Map<String, JsonSlice> items, JsonSlice ttl) {
+    /** One member's part: its items, the ttl, and each item's resolved tags as {@code item_tags}. */
+    private static byte[] itemsBody(List<String> keys, Map<String, JsonSlice> items, JsonSlice ttl,
+                                    Map<String, List<String>> tagged) {
         JsonWriter out = new JsonWriter(256).beginObject().name("items").beginObject();
         keys.forEach(key -> out.name(key).rawValue(items.get(key).bytes()));
         out.endObject();
         if (ttl != null) {
             out.name("ttl").rawValue(ttl.bytes());
+        }
+        if (keys.stream().anyMatch(key -> !tagged.get(key).isEmpty())) {
+            out.name("item_tags").beginObject();
+            for (String key : keys) {
+                List<String> tags = tagged.get(key);
+                if (!tags.isEmpty()) {
+                    out.name(key).beginArray();
+                    tags.forEach(out::value);
+                    out.endArray();
+                }
+            }
+            out.endObject();
         }
         return out.endObject().toByteArray();
     }

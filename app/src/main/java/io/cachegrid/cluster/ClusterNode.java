@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cachegrid.api.ApiLimits;
 import io.cachegrid.engine.CacheEngine;
+import io.helidon.http.HeaderName;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -148,11 +149,12 @@ final class ClusterNode implements Cluster {
      * @throws PeerUnavailableException from the last candidate when none answered
      */
     PeerResponse ask(List<NodeAddress> candidates, Method method, String rawPath, String mode, String contentType,
-                     byte[] body) throws PeerUnavailableException {
+                     byte[] body, Map<HeaderName, String> headers) throws PeerUnavailableException {
         PeerUnavailableException last = null;
         for (NodeAddress candidate : candidates) {
             try {
-                return client.send(candidate, method, rawPath, mode, contentType, body);
+                return client.send(candidate, method, rawPath, mode, contentType, body, PeerClient.REQUEST_TIMEOUT,
+                        headers);
             } catch (PeerUnavailableException e) {
                 last = e;
                 reportDown(candidate);

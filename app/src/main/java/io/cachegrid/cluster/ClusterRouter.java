@@ -2,6 +2,7 @@ package io.cachegrid.cluster;
 
 import java.util.Optional;
 
+import io.cachegrid.api.CacheService;
 import io.cachegrid.api.PercentEncoding;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
@@ -13,10 +14,11 @@ import io.helidon.webserver.http.RoutingResponse;
  * Why: the HTTP services stay single-node code; this filter, in front of them, decides per request whether the
  * local service answers it, another member does, or several do:
  * <ul>
- *   <li>{@code GET|PUT|DELETE /cache/{key}}, {@code POST /cache}, {@code GET /admin/entry/{key}}: by the key's
- *   owners ({@link KeyRoute});</li>
+ *   <li>{@code GET|PUT|DELETE /cache/{key}}, {@code POST /cache}, {@code POST /cache/{key}/incr|decr}: by the
+ *   key's primary owner ({@link KeyRoute}); {@code GET /admin/entry/{key}}: by any owner;</li>
  *   <li>{@code POST /cache/batch/get|set}: split by owner ({@link BatchRoute});</li>
- *   <li>{@code DELETE /cache?confirm=true}, {@code GET /admin/keys}: every live member ({@link FanOutRoute});</li>
+ *   <li>{@code DELETE /cache?confirm=true}, {@code GET /admin/keys}, {@code GET|DELETE /tags/{tag}}: every live
+ *   member ({@link FanOutRoute});</li>
  *   <li>anything else ({@code /stats}, {@code /health}, ...), and every request from another member
  *   ({@link Internal#HEADER}), locally as today.</li>
  * </ul>
@@ -27,6 +29,7 @@ final class ClusterRouter implements Filter {
     private static final String CACHE = "/cache";
     private static final String KEY_PREFIX = "/cache/";
     private static final String ENTRY_PREFIX = "/admin/entry/";
+    private static final String TAG_PREFIX = "/tags/";
 
     private final ClusterNode node;
     private final KeyRoute keys;
@@ -72,6 +75,17 @@ final class ClusterRouter implements Filter {
         } else if (path.startsWith(KEY_PREFIX) && (method == Method.GET || method == Method.PUT
                 || method == Method.DELETE)) {
             keyed(chain, req, res, view, KEY_PREFIX, asOwner);
+        } else if (method == Method.POST && CacheService.Counter.of(path).isPresent()) {
+            Optional<String> key = PercentEncoding.decode(CacheService.Counter.of(path).get().encodedKey(path));
+            if (key.isEmpty() || key.get().isEmpty()) {
+                chain.proceed(); // the service answers the bad key
+            } else {
+                keys.single(chain, req, res, view, key.get(), asOwner);
+            }
+        } else if (path.startsWith(TAG_PREFIX) && method == Method.GET && !asOwner) {
+            fanOut.tagKeys(chain, req, res, view);
+        } else if (path.startsWith(TAG_PREFIX) && method == Method.DELETE && !asOwner) {
+            fanOut.invalidateTag(req, res, view);
         } else if (path.startsWith(ENTRY_PREFIX) && method == Method.GET) {
             keyed(chain, req, res, view, ENTRY_PREFIX, asOwner);
         } else if (path.equals("/admin/keys") && method == Method.GET && !asOwner) {

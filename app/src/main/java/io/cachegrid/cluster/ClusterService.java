@@ -1,5 +1,6 @@
 package io.cachegrid.cluster;
 
+import java.util.List;
 import java.util.Map;
 
 import io.cachegrid.engine.CacheEngine;
@@ -51,7 +52,10 @@ final class ClusterService implements HttpService {
                 .endObject());
     }
 
-    /** {@code {"items":[{"key", "value", "ttl": seconds|null}...]}}: each stored unless the key is already here. */
+    /**
+     * {@code {"items":[{"key", "value", "ttl": seconds|null, "tags": [...] (optional)}...]}}: each stored unless the
+     * key is already here.
+     */
     private void push(ServerRequest req, ServerResponse res) {
         if (req.headers().first(Internal.HEADER).isEmpty()) {
             ClusterResponses.json(res, Status.FORBIDDEN_403, new JsonWriter().beginObject().name("error")
@@ -72,8 +76,11 @@ final class ClusterService implements HttpService {
                     present++;
                     continue;
                 }
+                JsonSlice tags = fields.get("tags");
+                List<String> tagged = tags == null ? List.of()
+                        : tags.elements().stream().map(JsonSlice::asString).toList();
                 try {
-                    engine.put(key, fields.get("value").bytes(), ttlNanos);
+                    engine.put(key, fields.get("value").bytes(), ttlNanos, tagged);
                     stored++;
                 } catch (EntryTooLargeException e) {
                     present++; // cannot be held here; counts as handled so the sender does not retry forever

@@ -1,15 +1,21 @@
 package io.cachegrid.cluster;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 
+import io.cachegrid.api.PercentEncoding;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
@@ -20,12 +26,21 @@ import io.helidon.webserver.http.RoutingResponse;
  *   <li>{@code DELETE /cache?confirm=true}: {@code items_removed} summed over members (copies included);</li>
  *   <li>{@code GET /admin/keys}: keys merged without duplicates (each key lives on R members), cut to
  *   {@code limit}; {@code total_found} is the number of distinct keys when every member listed all its matches,
- *   else the sum of the members' counts (an upper bound that counts copies).</li>
+ *   else the sum of the members' counts (an upper bound that counts copies);</li>
+ *   <li>{@code DELETE /tags/{tag}}: every member removes its entries carrying the tag; {@code items_removed} is
+ *   summed over members, so, as for clear, it counts copies (with R copies of each key, R per key);</li>
+ *   <li>{@code GET /tags/{tag}?offset&limit}: each member lists all its keys carrying the tag (in pages of
+ *   {@link #MEMBER_PAGE}), the lists are merged without duplicates and sorted, and the page is cut from the
+ *   merged list; {@code total} is the number of distinct keys. The work is proportional to the tag's size on
+ *   each member, not to the page asked for.</li>
  * </ul>
  * A member that answers with an error has its answer returned as is (they all check the query the same way); a
  * member that cannot be reached is reported down and left out.
  */
 final class FanOutRoute {
+
+    /** Keys per request when a member lists its keys of a tag: the services' largest page. */
+    static final int MEMBER_PAGE = 1000;
 
     private final ClusterNode node;
 
@@ -82,6 +97,108 @@ final class FanOutRoute {
                 .name("pattern");
         ClusterResponses.json(res, Status.OK_200, (pattern == null ? out.value("") : out.rawValue(pattern))
                 .name("timestamp").value(ClusterResponses.timestamp()).endObject());
+    }
+
+    void invalidateTag(RoutingRequest req, RoutingResponse res, ClusterView view) {
+        Map<NodeAddress, PeerResponse> answers = askAll(view, Method.DELETE, PercentEncoding.originPath(req.path().absolute().rawPath()));
+        long removed = 0;
+        byte[] tag = null;
+        for (PeerResponse answer : answers.values()) {
+            if (!answer.ok()) {
+                ClusterResponses.relay(res, answer);
+                return;
+            }
+            Map<String, JsonSlice> fields = JsonSlice.parse(answer.body()).members();
+            removed += fields.get("items_removed").asNumber().longValue();
+            tag = fields.get("tag").bytes();
+        }
+        if (tag == null) {
+            ClusterResponses.unavailable(res, "no member could be reached; retry shortly");
+            return;
+        }
+        ClusterResponses.json(res, Status.OK_200, new JsonWriter().beginObject().name("success").value(true)
+                .name("tag").rawValue(tag).name("items_removed").value(removed)
+                .name("timestamp").value(ClusterResponses.timestamp()).endObject());
+    }
+
+    void tagKeys(FilterChain chain, RoutingRequest req, RoutingResponse res, ClusterView view) {
+        OptionalInt offset = whole(req, "offset", 0, Integer.MAX_VALUE, 0);
+        OptionalInt limit = whole(req, "limit", 1, MEMBER_PAGE, 100);
+        if (offset.isEmpty() || limit.isEmpty()) {
+            chain.proceed(); // the local service names the bad parameter
+            return;
+        }
+        String rawPath = PercentEncoding.originPath(req.path().absolute().rawPath());
+        Map<NodeAddress, Object> lists = new LinkedHashMap<>();
+        node.askEach(view.live(), member -> {
+            List<String> keys = new ArrayList<>();
+            PeerResponse last;
+            int from = 0;
+            while (true) {
+                last = node.client().send(member, Method.GET, rawPath + "?offset=" + from + "&limit=" + MEMBER_PAGE,
+                        Internal.REPLICA, null, null);
+                if (!last.ok()) {
+                    break;
+                }
+                Map<String, JsonSlice> page = JsonSlice.parse(last.body()).members();
+                List<JsonSlice> listed = page.get("keys").elements();
+                listed.forEach(key -> keys.add(key.asString()));
+                from += listed.size();
+                if (listed.size() < MEMBER_PAGE || from >= page.get("total").asNumber().longValue()) {
+                    break;
+                }
+            }
+            synchronized (lists) {
+                lists.put(member, last.ok() ? keys : last);
+            }
+            return last;
+        });
+        Set<String> merged = new TreeSet<>();
+        for (Object list : lists.values()) {
+            if (list instanceof PeerResponse refused) {
+                ClusterResponses.relay(res, refused);
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            List<String> keys = (List<String>) list;
+            merged.addAll(keys);
+        }
+        if (lists.isEmpty()) {
+            ClusterResponses.unavailable(res, "no member could be reached; retry shortly");
+            return;
+        }
+        String tag = PercentEncoding.decode(rawPath.substring("/tags/".length())).orElse("");
+        JsonWriter out = new JsonWriter(256 + 32 * Math.min(merged.size(), limit.getAsInt())).beginObject()
+                .name("tag").value(tag).name("keys").beginArray();
+        int returned = 0;
+        int skipped = 0;
+        for (String key : merged) {
+            if (skipped++ < offset.getAsInt()) {
+                continue;
+            }
+            if (returned == limit.getAsInt()) {
+                break;
+            }
+            out.value(key);
+            returned++;
+        }
+        ClusterResponses.json(res, Status.OK_200, out.endArray().name("total").value(merged.size())
+                .name("offset").value(offset.getAsInt()).name("returned").value(returned)
+                .name("timestamp").value(ClusterResponses.timestamp()).endObject());
+    }
+
+    /** A whole-number query parameter within bounds (as the services read it), its default, or empty if bad. */
+    private static OptionalInt whole(RoutingRequest req, String name, int min, int max, int defaultValue) {
+        Optional<String> text = req.query().first(name).asOptional();
+        if (text.isEmpty()) {
+            return OptionalInt.of(defaultValue);
+        }
+        try {
+            int value = Integer.parseInt(text.get().trim());
+            return value >= min && value <= max ? OptionalInt.of(value) : OptionalInt.empty();
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     /** The limit every member accepted (they refuse a bad one before this runs). */

@@ -23,7 +23,7 @@ import io.helidon.http.Method;
  * <p>
  * So for a while after each change (and after each of our own rebalancing runs) an owner that misses a key asks
  * every other live member for it ({@code GET /admin/entry/{key}}, concurrently, first hit wins), stores the copy
- * if it still has none (read repair, keeping the remaining ttl), and then serves the read normally. Outside the
+ * if it still has none (read repair, keeping the remaining ttl and the tags), and then serves the read normally. Outside the
  * window a miss is a miss, with no extra hop.
  */
 final class HandoffReads {
@@ -102,9 +102,11 @@ final class HandoffReads {
         JsonSlice ttl = fields.get("ttl_remaining_seconds");
         long ttlNanos = ttl.kind() == JsonSlice.Kind.NULL ? 0
                 : Math.max(1, ttl.asNumber().multiply(BigDecimal.valueOf(1_000_000_000L)).longValue());
+        JsonSlice tags = fields.get("tags");
+        List<String> tagged = tags == null ? List.of() : tags.elements().stream().map(JsonSlice::asString).toList();
         if (engine.peek(key) == null) {
             try {
-                engine.put(key, fields.get("value").bytes(), ttlNanos);
+                engine.put(key, fields.get("value").bytes(), ttlNanos, tagged);
             } catch (EntryTooLargeException e) {
                 return false;
             }

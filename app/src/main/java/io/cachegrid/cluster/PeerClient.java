@@ -1,9 +1,11 @@
 package io.cachegrid.cluster;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientRequest;
@@ -49,9 +51,10 @@ final class PeerClient implements AutoCloseable {
      * @param contentType Content-Type of the body, or null for none
      * @param body        the body, or null for none
      * @param timeout     how long to wait for the answer
+     * @param headers     further request headers to pass on (the client's preconditions), name to value
      */
     PeerResponse send(NodeAddress to, Method method, String rawPath, String mode, String contentType, byte[] body,
-                      Duration timeout) throws PeerUnavailableException {
+                      Duration timeout, Map<HeaderName, String> headers) throws PeerUnavailableException {
         try {
             HttpClientRequest request = client.method(method)
                     // uri(String) with skipUriEncoding keeps path and query byte for byte (checked against
@@ -61,6 +64,7 @@ final class PeerClient implements AutoCloseable {
                     .readTimeout(timeout)
                     .header(Internal.HEADER, mode);
             authorization.ifPresent(value -> request.header(HeaderNames.AUTHORIZATION, value));
+            headers.forEach(request::header);
             if (body != null) {
                 request.header(HeaderNames.CONTENT_TYPE, contentType == null ? MediaTypes.APPLICATION_JSON_VALUE
                         : contentType);
@@ -68,11 +72,17 @@ final class PeerClient implements AutoCloseable {
             try (HttpClientResponse response = body == null ? request.request() : request.submit(body)) {
                 byte[] bytes = response.entity().hasEntity() ? response.as(byte[].class) : new byte[0];
                 return new PeerResponse(response.status().code(),
-                        response.headers().first(HeaderNames.CONTENT_TYPE).orElse(""), bytes);
+                        response.headers().first(HeaderNames.CONTENT_TYPE).orElse(""), bytes,
+                        response.headers().first(HeaderNames.ETAG).orElse(""));
             }
         } catch (RuntimeException e) {
             throw new PeerUnavailableException(to, e);
         }
+    }
+
+    PeerResponse send(NodeAddress to, Method method, String rawPath, String mode, String contentType, byte[] body,
+                      Duration timeout) throws PeerUnavailableException {
+        return send(to, method, rawPath, mode, contentType, body, timeout, Map.of());
     }
 
     PeerResponse send(NodeAddress to, Method method, String rawPath, String mode, String contentType, byte[] body)

@@ -9,8 +9,13 @@ import java.nio.charset.StandardCharsets;
  * @param status      HTTP status code
  * @param contentType the Content-Type header, or empty
  * @param body        the body bytes
+ * @param etag        the ETag header (the key's version on a single-key answer), or empty
  */
-record PeerResponse(int status, String contentType, byte[] body) {
+record PeerResponse(int status, String contentType, byte[] body, String etag) {
+
+    PeerResponse(int status, String contentType, byte[] body) {
+        this(status, contentType, body, "");
+    }
 
     boolean ok() {
         return status == 200;

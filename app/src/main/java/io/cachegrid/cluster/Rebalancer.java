@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.engine.Stored;
 import io.cachegrid.json.JsonWriter;
 import io.helidon.http.Method;
 
@@ -99,18 +100,19 @@ final class Rebalancer implements AutoCloseable {
         Map<String, List<NodeAddress>> toDrop = new LinkedHashMap<>();
         long pushed = 0;
         for (String key : engine.keys("", Integer.MAX_VALUE).keys()) {
-            byte[] value = engine.peek(key);
-            long ttlNanos = engine.ttlRemainingNanos(key);
-            if (value == null || ttlNanos == -2) {
+            Stored stored = engine.peekStored(key);
+            if (stored == null) {
                 continue; // expired or evicted since it was listed
             }
+            byte[] value = stored.value().toByteArray();
+            long ttlNanos = stored.ttlRemainingNanos();
             List<NodeAddress> owners = view.owners(key);
             for (NodeAddress owner : owners) {
                 if (owner.equals(view.self()) || failed.contains(owner)) {
                     continue;
                 }
                 PushBatch batch = batches.computeIfAbsent(owner, o -> new PushBatch());
-                batch.add(key, value, ttlNanos);
+                batch.add(key, value, ttlNanos, stored.tags());
                 pushed++;
                 if (batch.size() >= MAX_BATCH_ITEMS || batch.bytes() >= maxBatchBytes) {
                     send(owner, batches.remove(owner), failed);
@@ -164,19 +166,24 @@ final class Rebalancer implements AutoCloseable {
         worker.shutdownNow();
     }
 
-    /** One push request being filled: {@code {"items":[{"key","value","ttl"}...]}}. */
+    /** One push request being filled: {@code {"items":[{"key","value","ttl","tags"?}...]}}. */
     private static final class PushBatch {
         private int count;
         private final JsonWriter out = new JsonWriter(4096)
                 .beginObject().name("items").beginArray();
         private long bytes;
 
-        void add(String key, byte[] value, long ttlNanos) {
+        void add(String key, byte[] value, long ttlNanos, List<String> tags) {
             out.beginObject().name("key").value(key).name("value").rawValue(value).name("ttl");
             if (ttlNanos > 0) {
                 out.value(ttlNanos / 1e9);
             } else {
                 out.nullValue();
+            }
+            if (!tags.isEmpty()) {
+                out.name("tags").beginArray();
+                tags.forEach(out::value);
+                out.endArray();
             }
             out.endObject();
             count++;

@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.cachegrid.engine.Stored;
 import io.helidon.http.Method;
 
 /**
  * Why: a write an owner applied must reach the other owners before the client is told it succeeded, so that the
  * loss of one node loses no acknowledged write. After the local service stored (or deleted) the key, and just
- * before its answer is sent, the entry as now held (value and remaining ttl) is sent to every other live owner
+ * before its answer is sent, the entry as now held (value, remaining ttl and tags) is sent to every other live owner
  * concurrently, marked {@link Internal#REPLICA}. Best effort: an owner that cannot be reached is reported down and
  * will get the key from rebalancing; the client's answer is the local one either way.
  */
@@ -25,7 +26,11 @@ final class Replicator {
         this.node = node;
     }
 
-    /** Called before the local answer to a PUT or DELETE of {@code key} leaves; replicates a 200 only. */
+    /**
+     * Called before the local answer to a PUT, DELETE or counter POST of {@code key} leaves; replicates a 200 only
+     * (a refused conditional write changed nothing). A PUT or counter is copied as the entry is now held: value,
+     * remaining ttl and tags, as a plain PUT.
+     */
     void afterLocalWrite(Method method, String key, int status) {
         ClusterView view = node.view();
         if (status != 200 || view == null) {
@@ -36,19 +41,38 @@ final class Replicator {
         if (others.isEmpty()) {
             return;
         }
-        String path = "/cache/" + KeyPaths.encode(key);
+        StringBuilder path = new StringBuilder("/cache/").append(KeyPaths.encode(key));
         byte[] body = null;
-        if (method == Method.PUT) {
-            body = node.engine().peek(key);
-            long ttlNanos = node.engine().ttlRemainingNanos(key);
-            if (body == null || ttlNanos == 0 || ttlNanos == -2) {
+        Method sent = method == Method.DELETE ? Method.DELETE : Method.PUT;
+        if (sent == Method.PUT) {
+            Stored stored = node.engine().peekStored(key);
+            if (stored == null || stored.ttlRemainingNanos() == 0) {
                 return; // evicted or expired at once: nothing to copy
             }
-            if (ttlNanos > 0) {
-                path += "?ttl=" + BigDecimal.valueOf(ttlNanos, 9).stripTrailingZeros().toPlainString();
+            body = stored.value().toByteArray();
+            char separator = '?';
+            if (stored.ttlRemainingNanos() > 0) {
+                path.append(separator).append("ttl=").append(BigDecimal.valueOf(stored.ttlRemainingNanos(), 9)
+                        .stripTrailingZeros().toPlainString());
+                separator = '&';
+            }
+            if (!stored.tags().isEmpty()) {
+                path.append(separator).append("tags=").append(tagsQuery(stored.tags()));
             }
         }
-        send(others, method, path, body, key);
+        send(others, sent, path.toString(), body, key);
+    }
+
+    /** Tags as the value of a {@code ?tags=} query parameter: each percent-encoded, joined by commas. */
+    static String tagsQuery(List<String> tags) {
+        StringBuilder out = new StringBuilder();
+        for (String tag : tags) {
+            if (!out.isEmpty()) {
+                out.append(',');
+            }
+            out.append(KeyPaths.encode(tag));
+        }
+        return out.toString();
     }
 
     private void send(List<NodeAddress> owners, Method method, String path, byte[] body, String key) {

@@ -34,6 +34,8 @@ public record CacheGridSettings(
         long maxValueBytes,
         int maxKeyLength,
         int maxBatchSize,
+        int maxTagsPerKey,
+        int maxTagLength,
         long maxRequestBytes,
         long maxResponseBytes,
         Level logLevel,
@@ -64,6 +66,12 @@ public record CacheGridSettings(
             "cachegrid.max-key-length", "a whole number of characters 1..65536", text -> (int) range(text, 1, 65_536));
     static final Setting<Integer> MAX_BATCH_SIZE = new Setting<>("CACHEGRID_MAX_BATCH_SIZE",
             "cachegrid.max-batch-size", "a whole number of keys 1..100000", text -> (int) range(text, 1, 100_000));
+    static final Setting<Integer> MAX_TAGS_PER_KEY = new Setting<>("CACHEGRID_MAX_TAGS_PER_KEY",
+            "cachegrid.max-tags-per-key", "a whole number of tags 0..255 (0 turns tags off)",
+            text -> (int) range(text, 0, 255));
+    static final Setting<Integer> MAX_TAG_LENGTH = new Setting<>("CACHEGRID_MAX_TAG_LENGTH",
+            "cachegrid.max-tag-length", "a whole number of characters 1..255 (a tag's UTF-8 form may use 255 bytes)",
+            text -> (int) range(text, 1, 255));
     static final Setting<Long> MAX_REQUEST_BYTES = new Setting<>("CACHEGRID_MAX_REQUEST_BYTES",
             "cachegrid.max-request-bytes", "a whole number of bytes >= 1024", text -> range(text, 1024, Integer.MAX_VALUE - 64));
     static final Setting<Long> MAX_RESPONSE_BYTES = new Setting<>("CACHEGRID_MAX_RESPONSE_BYTES",
@@ -136,7 +144,8 @@ public record CacheGridSettings(
 
     /** The table an operator can set; documented in the README, kept in sync by a test. */
     public static final List<Setting<?>> ALL = List.of(NODE_ID, HOST, PORT, MAX_SIZE, MAX_MEMORY_MB, CLEANUP_INTERVAL,
-            EVICTION_POLICY, MAX_VALUE_BYTES, MAX_KEY_LENGTH, MAX_BATCH_SIZE, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
+            EVICTION_POLICY, MAX_VALUE_BYTES, MAX_KEY_LENGTH, MAX_BATCH_SIZE, MAX_TAGS_PER_KEY, MAX_TAG_LENGTH,
+            MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
             LOG_LEVEL, MAX_CONNECTIONS, IDLE_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT,
             PEERS, DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR,
             MEMBERSHIP_INTERVAL,
@@ -173,7 +182,7 @@ public record CacheGridSettings(
         CacheGridSettings settings = new CacheGridSettings(
                 r.get(NODE_ID), r.get(HOST), r.get(PORT), r.get(MAX_SIZE), r.get(MAX_MEMORY_MB),
                 r.get(CLEANUP_INTERVAL), r.get(EVICTION_POLICY), r.get(MAX_VALUE_BYTES), r.get(MAX_KEY_LENGTH),
-                r.get(MAX_BATCH_SIZE), r.get(MAX_REQUEST_BYTES), 0, r.get(LOG_LEVEL), r.get(MAX_CONNECTIONS),
+                r.get(MAX_BATCH_SIZE), r.get(MAX_TAGS_PER_KEY), r.get(MAX_TAG_LENGTH), r.get(MAX_REQUEST_BYTES), 0, r.get(LOG_LEVEL), r.get(MAX_CONNECTIONS),
                 r.get(IDLE_TIMEOUT), r.get(READ_TIMEOUT), r.get(REQUEST_TIMEOUT), cluster(r), security(r));
         settings = settings.withMaxResponseBytes(responseBytes(r.get(MAX_RESPONSE_BYTES), settings, maxHeapBytes));
         if (settings.maxValueBytes() > settings.maxMemoryBytes()) {
@@ -222,7 +231,7 @@ public record CacheGridSettings(
 
     private CacheGridSettings withMaxResponseBytes(long bytes) {
         return new CacheGridSettings(nodeId, host, port, maxSize, maxMemoryMb, cleanupIntervalSeconds, evictionPolicy,
-                maxValueBytes, maxKeyLength, maxBatchSize, maxRequestBytes, bytes, logLevel, maxConnections,
+                maxValueBytes, maxKeyLength, maxBatchSize, maxTagsPerKey, maxTagLength, maxRequestBytes, bytes, logLevel, maxConnections,
                 idleTimeoutSeconds, readTimeoutSeconds, requestTimeoutSeconds, cluster, security);
     }
 

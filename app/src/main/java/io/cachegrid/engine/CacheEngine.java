@@ -1,7 +1,6 @@
 package io.cachegrid.engine;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.ToLongFunction;
@@ -60,9 +59,16 @@ public final class CacheEngine {
     private final Evictor evictor;
     private final ExpiryCycle expiry;
     private final long maxEntryWeight;
+    private final VersionClock clock;
 
     public CacheEngine(CacheSettings settings) {
+        this(settings, new VersionClock());
+    }
+
+    /** An engine whose writes take their versions from {@code clock} (tests give it a wall clock of their own). */
+    public CacheEngine(CacheSettings settings, VersionClock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.ticker = settings.ticker();
         int count = settings.segments() == 0 ? autoSegments(settings) : settings.segments();
         if (settings.maxMemoryBytes() < ENTRY_OVERHEAD_BYTES) {
@@ -74,7 +80,7 @@ public final class CacheEngine {
         SegmentLimits share = SegmentLimits.share(settings, count);
         this.segments = new Segment[count];
         for (int i = 0; i < count; i++) {
-            segments[i] = new Segment(settings.policy(), share, occupancy, stats);
+            segments[i] = new Segment(settings.policy(), share, occupancy, stats, clock);
         }
         this.evictor = new Evictor(segments, occupancy);
         this.expiry = new ExpiryCycle(segments, ticker);
@@ -92,9 +98,8 @@ public final class CacheEngine {
      * counted.
      */
     public byte[] get(String key) {
-        byte[] encoded = Keys.encode(key);
-        long hash = Keys.hash(encoded);
-        return valueOf(segmentFor(hash).get(encoded, hash, ticker.nanos()), encoded);
+        ValueView view = getView(key);
+        return view == null ? null : view.toByteArray();
     }
 
     /**
@@ -105,23 +110,39 @@ public final class CacheEngine {
     public ValueView getView(String key) {
         byte[] encoded = Keys.encode(key);
         long hash = Keys.hash(encoded);
-        byte[] data = segmentFor(hash).get(encoded, hash, ticker.nanos());
-        return data == null ? null : new ValueView(data, Entry.valueOffset(encoded.length));
+        return segmentFor(hash).get(encoded, hash, ticker.nanos());
     }
 
     /** Like {@link #get} but counts nothing and leaves the policy's order alone. */
     public byte[] peek(String key) {
-        byte[] encoded = Keys.encode(key);
-        long hash = Keys.hash(encoded);
-        return valueOf(segmentFor(hash).peek(encoded, hash, ticker.nanos()), encoded);
+        ValueView view = peekView(key);
+        return view == null ? null : view.toByteArray();
     }
 
     /** Like {@link #getView} but counts nothing and leaves the policy's order alone. */
     public ValueView peekView(String key) {
         byte[] encoded = Keys.encode(key);
         long hash = Keys.hash(encoded);
-        byte[] data = segmentFor(hash).peek(encoded, hash, ticker.nanos());
-        return data == null ? null : new ValueView(data, Entry.valueOffset(encoded.length));
+        return segmentFor(hash).peek(encoded, hash, ticker.nanos());
+    }
+
+    /**
+     * The live entry, its value (not copied), version, remaining TTL and tags, all of one write; null when absent
+     * or expired. Counts one hit or one miss exactly like {@link #get}.
+     */
+    public Stored getStored(String key) {
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        long now = ticker.nanos();
+        return stored(segmentFor(hash).get(encoded, hash, now), encoded.length, now);
+    }
+
+    /** Like {@link #getStored} but counts nothing and leaves the policy's order alone. */
+    public Stored peekStored(String key) {
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        long now = ticker.nanos();
+        return stored(segmentFor(hash).peek(encoded, hash, now), encoded.length, now);
     }
 
     /** Remaining time to live in nanoseconds; -1 for a live entry without TTL; -2 when absent or expired. */
@@ -132,39 +153,151 @@ public final class CacheEngine {
     }
 
     /**
-     * Stores the value, replacing any previous one; {@code ttlNanos <= 0} means it never expires. Counts one set
-     * and evicts per policy until both limits hold: from this key's segment first, then from the others
-     * ({@link Evictor}); the entry written is never its own victim.
+     * Stores the value, replacing any previous one (and its tags); {@code ttlNanos <= 0} means it never expires.
+     * Counts one set and evicts per policy until both limits hold: from this key's segment first, then from the
+     * others ({@link Evictor}); the entry written is never its own victim.
      *
      * @throws EntryTooLargeException when the entry outweighs {@link #maxEntryWeight()}; nothing changes then
      */
     public void put(String key, byte[] value, long ttlNanos) {
+        put(key, value, ttlNanos, List.of());
+    }
+
+    /**
+     * {@link #put(String, byte[], long)} with tags (none: an empty list; duplicates are dropped, the order kept):
+     * the new tags replace the key's old ones. Returns the new version.
+     *
+     * @throws EntryTooLargeException   when the entry outweighs {@link #maxEntryWeight()}; nothing changes then
+     * @throws IllegalArgumentException for more than {@link #MAX_TAGS} tags or one longer than
+     *                                  {@link #MAX_TAG_BYTES} UTF-8 bytes (the format's limits)
+     */
+    public long put(String key, byte[] value, long ttlNanos, List<String> tags) {
+        return putIf(key, value, ttlNanos, tags, Condition.ANY).version();
+    }
+
+    /**
+     * {@link #put(String, byte[], long, List)} if {@code condition} holds for the key's live entry, decided and
+     * written under the key's segment lock. Counts one set when it applies, nothing when refused.
+     *
+     * @return applied and the new version, or refused and the current version (0 when absent)
+     */
+    public WriteResult putIf(String key, byte[] value, long ttlNanos, List<String> tags, Condition condition) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(condition, "condition");
         byte[] encoded = Keys.encode(key);
-        long weight = (long) encoded.length + value.length + ENTRY_OVERHEAD_BYTES
-                + (ttlNanos > 0 ? EXPIRY_OVERHEAD_BYTES : 0);
+        byte[] tagBlock = Tags.encode(tags);
+        int tagCount = tagBlock == null ? 0 : Tags.count(tagBlock, 0);
+        long weight = (long) encoded.length + (tagBlock == null ? 0 : tagBlock.length) + value.length
+                + ENTRY_OVERHEAD_BYTES + (ttlNanos > 0 ? EXPIRY_OVERHEAD_BYTES : 0)
+                + (long) tagCount * TagIndex.PAIR_BYTES;
         if (weight > maxEntryWeight) {
             throw new EntryTooLargeException(weight, maxEntryWeight);
         }
-        byte[] data = Entry.newData(encoded, value);     // outside the lock
+        byte[] data = Entry.newData(encoded, tagBlock, value, 0, value.length);     // outside the lock
         long hash = Keys.hash(encoded);
         long now = ticker.nanos();
         Segment home = segmentFor(hash);
-        long deadline = deadline(now, ttlNanos);
-        Entry written = home.put(encoded, hash, data, weight, deadline, now, false);
-        if (written == null) {      // the cache is full: make room, home's victims first, under the eviction lock
+        Segment.Write write = new Segment.Write(data, tagBlock != null, weight, deadline(now, ttlNanos), condition);
+        if (!home.put(encoded, hash, write, now, false)) {  // the cache is full: make room, home's victims first
             evictor.lock();
             try {
-                written = home.put(encoded, hash, data, weight, deadline, now, true);
-                evictor.evictUntilWithin(home, written, now);
+                home.put(encoded, hash, write, now, true);
+                evictor.evictUntilWithin(home, write.written, now);
             } finally {
                 evictor.unlock();
             }
-        } else if (occupancy.exceeded()) {      // a concurrent put took the room this one found
-            evictor.evictUntilWithin(home, written, now);
+        } else if (write.applied && occupancy.exceeded()) {     // a concurrent put took the room this one found
+            evictor.evictUntilWithin(home, write.written, now);
         }
-        stats.sets.increment();
+        if (write.applied) {
+            stats.sets.increment();
+        }
+        return new WriteResult(write.applied, write.version);
+    }
+
+    /**
+     * Removes the key's live entry if {@code condition} holds for it ({@link Condition#ANY},
+     * {@link Condition#PRESENT} or a {@link Condition.Version}), decided under the key's segment lock. Counts one
+     * delete when it applies.
+     *
+     * @return applied and the version deleted, or refused and the current version (0 when absent)
+     * @throws IllegalArgumentException for {@link Condition#ABSENT}, which no delete can satisfy
+     */
+    public WriteResult deleteIf(String key, Condition condition) {
+        Objects.requireNonNull(condition, "condition");
+        if (condition instanceof Condition.Absent) {
+            throw new IllegalArgumentException("a delete cannot require the key to be absent");
+        }
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return segmentFor(hash).deleteIf(encoded, hash, condition, ticker.nanos());
+    }
+
+    /**
+     * Adds {@code delta} to the key's integer value, decided and written under the key's segment lock. A value is
+     * an integer when it is JSON integer text, {@code -?(0|[1-9][0-9]*)}, within the 64-bit range; the result is
+     * stored as such text, with the entry's tags and deadline kept. An absent key is created at 0 and then
+     * incremented, with {@code ttlNanosIfCreated} ({@code <= 0}: none). Counts one set when it applies; when the
+     * value is not an integer or the sum would overflow, nothing changes and nothing is counted.
+     */
+    public IncrResult increment(String key, long delta, long ttlNanosIfCreated) {
+        Objects.requireNonNull(key, "key");
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        long now = ticker.nanos();
+        Segment home = segmentFor(hash);
+        Segment.Increment increment = new Segment.Increment(delta, deadline(now, ttlNanosIfCreated), maxEntryWeight);
+        if (!home.increment(encoded, hash, increment, now, false)) {
+            evictor.lock();
+            try {
+                home.increment(encoded, hash, increment, now, true);
+                evictor.evictUntilWithin(home, increment.written, now);
+            } finally {
+                evictor.unlock();
+            }
+        } else if (increment.written != null && occupancy.exceeded()) {
+            evictor.evictUntilWithin(home, increment.written, now);
+        }
+        if (increment.written != null) {
+            stats.sets.increment();
+        }
+        return increment.result;
+    }
+
+    /**
+     * Removes every live entry carrying the tag, segment by segment, each under that segment's locks: a write
+     * racing it is either removed by it or written after it (its version is then newer than any taken before this
+     * call began), never half. Returns how many live entries it removed; counts no deletes (like {@link #clear}).
+     */
+    public long invalidateTag(String tag) {
+        Objects.requireNonNull(tag, "tag");
+        long now = ticker.nanos();
+        return sumOverSegments(segment -> segment.invalidateTag(tag, now));
+    }
+
+    /**
+     * Up to {@code limit} live keys carrying the tag, from the {@code offset}-th on, and how many carry it in all.
+     * The order is by segment, then the segment's index: stable across calls while the tag's entries do not
+     * change (so pages fit together), not sorted. One segment's read lock at a time; counts nothing.
+     */
+    public KeyPage keysWithTag(String tag, int offset, int limit) {
+        Objects.requireNonNull(tag, "tag");
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit must be >= 0, were " + offset + ", " + limit);
+        }
+        long now = ticker.nanos();
+        List<String> keys = new ArrayList<>(Math.min(limit, 1024));
+        long total = 0;
+        for (Segment segment : segments) {
+            total += segment.collectTagged(tag, offset, limit, total, now, keys);
+        }
+        return new KeyPage(keys, total);
+    }
+
+    /** The clock this engine's versions come from (the cluster observes remote versions through it). */
+    public VersionClock versionClock() {
+        return clock;
     }
 
     /** Removes a live entry; true (and one delete counted) only if there was one. */
@@ -256,6 +389,22 @@ public final class CacheEngine {
     }
 
     /**
+     * The accounted memory of one entry stored with this ttl and these tags: the tag block's bytes and
+     * {@link TagIndex#PAIR_BYTES} per distinct tag more. (Each segment also accounts, once per distinct tag it
+     * holds, the index's own cost of that tag: {@link TagIndex#TAG_BYTES} plus the tag's bytes.)
+     */
+    public static long weigh(String key, byte[] value, long ttlNanos, List<String> tags) {
+        byte[] block = Tags.encode(tags);
+        return weigh(key, value, ttlNanos)
+               + (block == null ? 0 : block.length + (long) Tags.count(block, 0) * TagIndex.PAIR_BYTES);
+    }
+
+    /** Most tags one entry can carry (the format's limit; the HTTP layer's is smaller). */
+    public static final int MAX_TAGS = Tags.MAX_TAGS;
+    /** Longest tag in UTF-8 bytes (the format's limit; the HTTP layer's is smaller). */
+    public static final int MAX_TAG_BYTES = Tags.MAX_TAG_BYTES;
+
+    /**
      * Throws IllegalStateException if any segment's counts, weights, indices or policy disagree with its map, or,
      * checked at quiescence, if the cache's totals are not the sum of its segments' or exceed a limit.
      */
@@ -300,8 +449,14 @@ public final class CacheEngine {
         return segments[(int) (hash >>> 48) & (segments.length - 1)];
     }
 
-    /** The value part of an entry's data array, copied; null for null. */
-    private static byte[] valueOf(byte[] data, byte[] key) {
-        return data == null ? null : Arrays.copyOfRange(data, Entry.valueOffset(key.length), data.length);
+    /** The live entry read as {@code view} (null for none) as a {@link Stored}. */
+    private static Stored stored(ValueView view, int keyLength, long now) {
+        if (view == null) {
+            return null;
+        }
+        int keyEnd = Entry.keyEnd(keyLength);
+        List<String> tags = view.offset() > keyEnd ? Tags.decode(view.array(), keyEnd) : List.of();
+        long ttl = view.deadline == Entry.NO_DEADLINE ? -1 : Math.max(0, view.deadline - now);
+        return new Stored(view, view.version, ttl, tags);
     }
 }

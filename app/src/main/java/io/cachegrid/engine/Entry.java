@@ -4,57 +4,79 @@ import java.util.Arrays;
 
 /**
  * One cached key/value pair, as small as the policies allow. All fields are guarded by the owning segment's
- * locks ({@link Segment}): {@code data} and the deadline by its table lock (readers read them optimistically and
- * validate), the links and {@code state} by its policy lock. No field counts the cache's limits: the totals live
- * in one {@link Occupancy} per cache, so an entry costs nothing for them.
+ * locks ({@link Segment}): {@code data}, {@code version} and the deadline by its table lock (readers read them
+ * optimistically and validate), the links and {@code state} by its policy lock. No field counts the cache's
+ * limits: the totals live in one {@link Occupancy} per cache, so an entry costs nothing for them.
  *
- * <p><b>Layout.</b> The key and the value share one array, {@code data}: the key's bytes ({@link Keys}) then the
- * value's bytes. The key's length sits in the object's alignment padding ({@link #keyLength}), so the array holds
- * exactly key + value bytes and no prefix (a prefix byte would push a key + value of a multiple of 8 into one
- * more 8-byte step). Keys of 65,535 bytes or more (which the HTTP layer never sends: it allows 250 chars) store
- * {@link #LONG_KEY} there and a 4-byte big-endian length at the front of {@code data} instead.
+ * <p><b>Layout.</b> The key, the entry's tags and the value share one array, {@code data}:
+ * {@code [key][tag block][value]}. The tag block ({@link Tags}: a u8 count, then per tag a u8 byte length and
+ * its UTF-8 bytes) is there only when the entry has tags, which the {@link #TAGGED} bit of {@link #keyLength}
+ * says, so an untagged entry pays nothing for the feature. The key's length sits in the other 14 bits of that
+ * char, in the object's alignment padding, so the array holds exactly key + tag + value bytes and no prefix (a
+ * prefix byte would push a key + value of a multiple of 8 into one more 8-byte step). Keys of {@link #LONG_KEY}
+ * (16,383) bytes or more (which the HTTP layer never sends: it allows 250 chars, at most 1,000 bytes) store
+ * {@link #LONG_KEY} there and a 4-byte big-endian length at the front of {@code data} instead. The flag is final:
+ * a rewrite that adds or drops tags replaces the entry object (as one that adds or drops a TTL does), so a
+ * reader that has the entry knows how to read any data array it ever holds.
  *
  * <p>Only what every policy needs is here: the array, the two links of an {@link EntryList} (lru order, an lfu
- * bucket, a tinylfu region) and one int of policy state (a heap index, an lfu bucket id or a tinylfu region).
- * What only some policies need lives in their own structures, keyed by that int (see each policy). An entry with a
- * TTL is an {@link ExpiringEntry}, which adds the deadline and its expiry-heap index: a disabled feature is a
- * class, not a field. The 64-bit key hash is not stored: 16 of its bits are ({@link #tag}), which is enough to
- * skip nearly every non-matching entry in a probe without touching its array, and the rest is recomputed from the
- * bytes on the rare paths that need it (table growth, deletion's backward shift, tinylfu's victim choice).
+ * bucket, a tinylfu region), one int of policy state (a heap index, an lfu bucket id or a tinylfu region) and the
+ * {@link #version} (a {@link VersionClock} value, new on every write). What only some policies need lives in
+ * their own structures, keyed by that int (see each policy). An entry with a TTL is an {@link ExpiringEntry},
+ * which adds the deadline and its expiry-heap index: a disabled feature is a class, not a field. The 64-bit key
+ * hash is not stored: 16 of its bits are ({@link #tag}, the hash tag, not to be confused with the user's tags in
+ * the data array), which is enough to skip nearly every non-matching entry in a probe without touching its array,
+ * and the rest is recomputed from the bytes on the rare paths that need it (table growth, deletion's backward
+ * shift, tinylfu's victim choice).
  *
- * <p>Sizes (fields 4 + 4 + 4 + 4 + 2 + 2 = 20 bytes): with compressed oops and the default 12-byte header,
- * 12 + 20 = 32 bytes exactly; with {@code -XX:+UseCompactObjectHeaders} (8-byte header), 8 + 20 = 28, padded to
- * 32. The tag and the key length therefore cost nothing in either mode: they fill what would be padding.
+ * <p>Sizes (fields 4 + 4 + 4 + 4 + 2 + 2 + 8 = 28 bytes): with compressed oops and the default 12-byte header,
+ * 12 + 28 = 40 bytes exactly; with {@code -XX:+UseCompactObjectHeaders} (8-byte header), 8 + 28 = 36, padded to
+ * 40. The hash tag and the key length cost nothing in either mode; the version costs 8 bytes.
  */
 class Entry {
     static final long NO_DEADLINE = Long.MAX_VALUE;
     static final int NOT_IN_HEAP = -1;
+    /** The bits of {@link #keyLength} that hold the key's length (or {@link #LONG_KEY}). */
+    static final char LENGTH_MASK = 0x3FFF;
     /** {@link #keyLength} of a key too long for it: the real length is the first 4 bytes of {@code data}. */
-    static final char LONG_KEY = 0xFFFF;
+    static final char LONG_KEY = LENGTH_MASK;
+    /** The bit of {@link #keyLength} saying that a tag block follows the key in {@code data}. */
+    static final char TAGGED = 0x8000;
     private static final int LONG_KEY_PREFIX_BYTES = Integer.BYTES;
 
-    /** Key bytes then value bytes (after a 4-byte length for a {@link #LONG_KEY}); never changed once stored. */
+    /** Key bytes, tag block (if {@link #TAGGED}), value bytes; never changed once stored. */
     byte[] data;
     /** Links in an {@link EntryList}. */
     Entry prev;
     Entry next;
+    /** The version of the value in {@code data}: set with it, under the table lock ({@link VersionClock}). */
+    long version;
     /** The policy's per-entry int: heap index (ttl, size), bucket id (lfu), region (tinylfu). */
     int state = NOT_IN_HEAP;
-    /** Bytes of the key, or {@link #LONG_KEY}. */
+    /** Bytes of the key, or {@link #LONG_KEY}, in the low 14 bits; {@link #TAGGED} when {@code data} has tags. */
     final char keyLength;
-    /** Bits 32-47 of the key's hash: a probe compares it before the key bytes. */
+    /** Bits 32-47 of the key's hash (the hash tag): a probe compares it before the key bytes. */
     final short tag;
 
     Entry(byte[] data, int keyLength, long hash) {
+        this(data, keyLength, false, hash);
+    }
+
+    Entry(byte[] data, int keyLength, boolean tagged, long hash) {
         this.data = data;
-        this.keyLength = keyLength >= LONG_KEY ? LONG_KEY : (char) keyLength;
+        this.keyLength = (char) ((keyLength >= LONG_KEY ? LONG_KEY : keyLength) | (tagged ? TAGGED : 0));
         this.tag = tagOf(hash);
     }
 
-    /** A new entry: an {@link ExpiringEntry} when there is a deadline. */
+    /** A new untagged entry: an {@link ExpiringEntry} when there is a deadline. */
     static Entry create(byte[] data, int keyLength, long hash, long deadline) {
-        return deadline == NO_DEADLINE ? new Entry(data, keyLength, hash)
-                                       : new ExpiringEntry(data, keyLength, hash, deadline);
+        return create(data, keyLength, false, hash, deadline);
+    }
+
+    /** A new entry: an {@link ExpiringEntry} when there is a deadline. */
+    static Entry create(byte[] data, int keyLength, boolean tagged, long hash, long deadline) {
+        return deadline == NO_DEADLINE ? new Entry(data, keyLength, tagged, hash)
+                                       : new ExpiringEntry(data, keyLength, tagged, hash, deadline);
     }
 
     /**
@@ -62,9 +84,18 @@ class Entry {
      * fits in an array ({@link #MAX_PAYLOAD_BYTES}).
      */
     static byte[] newData(byte[] key, byte[] value) {
+        return newData(key, null, value, 0, value.length);
+    }
+
+    /**
+     * A new data array: the key's bytes, the tag block ({@link Tags#encode}; null for none), then
+     * {@code length} bytes of {@code value} from {@code from}.
+     */
+    static byte[] newData(byte[] key, byte[] tagBlock, byte[] value, int from, int length) {
         int keyLength = key.length;
         int keyOffset = keyOffset(keyLength);
-        byte[] data = new byte[keyOffset + keyLength + value.length];
+        int tagBytes = tagBlock == null ? 0 : tagBlock.length;
+        byte[] data = new byte[keyOffset + keyLength + tagBytes + length];
         if (keyOffset > 0) {
             data[0] = (byte) (keyLength >>> 24);
             data[1] = (byte) (keyLength >>> 16);
@@ -72,16 +103,42 @@ class Entry {
             data[3] = (byte) keyLength;
         }
         System.arraycopy(key, 0, data, keyOffset, keyLength);
-        System.arraycopy(value, 0, data, keyOffset + keyLength, value.length);
+        if (tagBytes > 0) {
+            System.arraycopy(tagBlock, 0, data, keyOffset + keyLength, tagBytes);
+        }
+        System.arraycopy(value, from, data, keyOffset + keyLength + tagBytes, length);
         return data;
     }
 
-    /** The most key + value bytes one array can hold, with room for a long key's prefix. */
+    /** The most key + tag + value bytes one array can hold, with room for a long key's prefix. */
     static final long MAX_PAYLOAD_BYTES = Integer.MAX_VALUE - 8 - LONG_KEY_PREFIX_BYTES;
 
-    /** Where the value starts in the data array of a key of {@code keyLength} bytes. */
-    static int valueOffset(int keyLength) {
+    /** Where the tag block (or, untagged, the value) starts in the data array of a key of {@code keyLength} bytes. */
+    static int keyEnd(int keyLength) {
         return keyOffset(keyLength) + keyLength;
+    }
+
+    /** Where the value starts in a data array of a key of {@code keyLength} bytes. */
+    static int valueOffset(byte[] data, int keyLength, boolean tagged) {
+        int keyEnd = keyEnd(keyLength);
+        return tagged ? keyEnd + Tags.blockLength(data, keyEnd) : keyEnd;
+    }
+
+    /**
+     * The accounted weight of an entry of this data array: key + tag block + value bytes,
+     * {@link CacheEngine#ENTRY_OVERHEAD_BYTES}, {@link CacheEngine#EXPIRY_OVERHEAD_BYTES} with a deadline, and
+     * {@link TagIndex#PAIR_BYTES} per tag (its place in the segment's tag index).
+     */
+    static long weigh(byte[] data, int keyLength, boolean tagged, boolean hasDeadline) {
+        int keyOffset = keyOffset(keyLength);
+        long weight = (long) data.length - keyOffset + CacheEngine.ENTRY_OVERHEAD_BYTES;
+        if (hasDeadline) {
+            weight += CacheEngine.EXPIRY_OVERHEAD_BYTES;
+        }
+        if (tagged) {
+            weight += (long) Tags.count(data, keyOffset + keyLength) * TagIndex.PAIR_BYTES;
+        }
+        return weight;
     }
 
     static short tagOf(long hash) {
@@ -92,29 +149,54 @@ class Entry {
         return keyLength >= LONG_KEY ? LONG_KEY_PREFIX_BYTES : 0;
     }
 
+    final boolean tagged() {
+        return (keyLength & TAGGED) != 0;
+    }
+
     int keyOffset() {
-        return keyLength == LONG_KEY ? LONG_KEY_PREFIX_BYTES : 0;
+        return (keyLength & LENGTH_MASK) == LONG_KEY ? LONG_KEY_PREFIX_BYTES : 0;
     }
 
     int keyBytes() {
-        if (keyLength != LONG_KEY) {
-            return keyLength;
+        int length = keyLength & LENGTH_MASK;
+        if (length != LONG_KEY) {
+            return length;
         }
         return (data[0] & 0xFF) << 24 | (data[1] & 0xFF) << 16 | (data[2] & 0xFF) << 8 | data[3] & 0xFF;
     }
 
-    int valueOffset() {
+    /** Where the tag block (or, untagged, the value) starts in {@code data}. */
+    int keyEnd() {
         return keyOffset() + keyBytes();
     }
 
-    /** Key bytes + value bytes. */
+    int valueOffset() {
+        int keyEnd = keyEnd();
+        return tagged() ? keyEnd + Tags.blockLength(data, keyEnd) : keyEnd;
+    }
+
+    /** The entry's tags, in stored order; empty when it has none. */
+    java.util.List<String> tags() {
+        return tagged() ? Tags.decode(data, keyEnd()) : java.util.List.of();
+    }
+
+    /** How many tags the entry carries. */
+    int tagCount() {
+        return tagged() ? Tags.count(data, keyEnd()) : 0;
+    }
+
+    /** Key + tag block + value bytes. */
     int payloadBytes() {
         return data.length - keyOffset();
     }
 
-    /** The accounted memory: key + value bytes + {@link CacheEngine#ENTRY_OVERHEAD_BYTES}. */
+    /**
+     * The accounted memory: key + tag + value bytes + {@link CacheEngine#ENTRY_OVERHEAD_BYTES} +
+     * {@link TagIndex#PAIR_BYTES} per tag.
+     */
     long weight() {
-        return (long) payloadBytes() + CacheEngine.ENTRY_OVERHEAD_BYTES;
+        long weight = (long) payloadBytes() + CacheEngine.ENTRY_OVERHEAD_BYTES;
+        return tagged() ? weight + (long) tagCount() * TagIndex.PAIR_BYTES : weight;
     }
 
     /** Whether this entry holds the key of these bytes. */
@@ -122,7 +204,6 @@ class Entry {
         int offset = keyOffset();
         return Arrays.equals(key, 0, key.length, data, offset, offset + keyBytes());
     }
-
     /** The full hash of the key, recomputed from the bytes. */
     long hash() {
         return Keys.hash(data, keyOffset(), keyBytes());

@@ -69,7 +69,7 @@ final class EntryTable {
             if (entry == null) {
                 return null;
             }
-            if (entry.tag == tag && entry.keyLength == key.length) {
+            if (entry.tag == tag && (entry.keyLength & Entry.LENGTH_MASK) == key.length) {
                 byte[] data = entry.data;
                 if (data != null && data.length >= key.length
                         && Arrays.equals(key, 0, key.length, data, 0, key.length)) {

@@ -2,8 +2,8 @@ package io.cachegrid.engine;
 
 /**
  * An entry with a TTL: the deadline and the entry's position in its segment's expiry heap live only here, so
- * entries without a TTL do not pay for them. Sizes: 32 bytes of {@link Entry} + 8 + 4 = 44, padded to 48, with
- * 12-byte headers; 28 + 4 + 8 = 40 with compact object headers (the int fills the entry's padding).
+ * entries without a TTL do not pay for them. Sizes: 40 bytes of {@link Entry} + 8 + 4 = 52, padded to 56, with
+ * 12-byte headers; 36 + 4 + 8 = 48 with compact object headers (the int fills the entry's padding).
  */
 final class ExpiringEntry extends Entry {
     long deadline;
@@ -11,7 +11,11 @@ final class ExpiringEntry extends Entry {
     int expiryIndex = NOT_IN_HEAP;
 
     ExpiringEntry(byte[] data, int keyLength, long hash, long deadline) {
-        super(data, keyLength, hash);
+        this(data, keyLength, false, hash, deadline);
+    }
+
+    ExpiringEntry(byte[] data, int keyLength, boolean tagged, long hash, long deadline) {
+        super(data, keyLength, tagged, hash);
         this.deadline = deadline;
     }
 

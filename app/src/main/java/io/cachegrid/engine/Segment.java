@@ -76,13 +76,20 @@ final class Segment {
     private final boolean recordsMisses;
     private final AccessBuffer.Replay replay = this::replay;
     private final LongAdder droppedAccesses = new LongAdder();
+    /** Tag to the entries of this segment carrying it; guarded like the table. */
+    private final TagIndex tagIndex = new TagIndex();
+    /** Gives every write its version, taken under the write lock so that a key's versions follow its writes. */
+    private final VersionClock clock;
+    /** The summed weight of the entries; the segment holds this plus {@link TagIndex#weight()} ({@link #held}). */
     private long weight;
     private volatile int publishedCount;
     private volatile long publishedWeight;
 
     /** {@code share} sizes the policy's structures (tinylfu's regions); the limits are {@code occupancy}'s. */
-    Segment(EvictionPolicy policy, SegmentLimits share, Occupancy occupancy, StatsCounter stats) {
+    Segment(EvictionPolicy policy, SegmentLimits share, Occupancy occupancy, StatsCounter stats,
+            VersionClock clock) {
         this.policy = ReplacementPolicy.create(policy, share);
+        this.clock = clock;
         this.occupancy = occupancy;
         this.stats = stats;
         boolean recordsHits = policy == EvictionPolicy.LRU || policy == EvictionPolicy.LFU
@@ -104,17 +111,19 @@ final class Segment {
         return droppedAccesses.sum();
     }
 
-    /** The live entry's data array (key, then value) or null; counts a hit or a miss. */
-    byte[] get(byte[] key, long hash, long now) {
+    /** The live entry's value, version and deadline, or null; counts a hit or a miss. */
+    ValueView get(byte[] key, long hash, long now) {
         Entry entry;
         byte[] data = null;
         long deadline = 0;
+        long version = 0;
         long stamp = key.length < Entry.LONG_KEY ? lock.tryOptimisticRead() : 0L;
         if (stamp != 0L) {
             entry = table.findOptimistic(key, hash);
             if (entry != null && entry != EntryTable.INCONCLUSIVE) {
                 data = entry.data;
                 deadline = entry.deadline();
+                version = entry.version;
             }
             if (!lock.validate(stamp) || entry == EntryTable.INCONCLUSIVE) {
                 entry = EntryTable.INCONCLUSIVE;
@@ -129,6 +138,7 @@ final class Segment {
                 if (entry != null) {
                     data = entry.data;
                     deadline = entry.deadline();
+                    version = entry.version;
                 }
             } finally {
                 lock.unlockRead(stamp);
@@ -148,11 +158,21 @@ final class Segment {
         if (accesses != null) {
             record(entry, hash);
         }
-        return data;
+        return view(data, entry.keyLength, key.length, version, deadline);
+    }
+
+    /** The value part of a data array read from an entry with that {@link Entry#keyLength} char. */
+    private static ValueView view(byte[] data, char keyLengthChar, int keyLength, long version, long deadline) {
+        boolean tagged = (keyLengthChar & Entry.TAGGED) != 0;
+        return new ValueView(data, Entry.valueOffset(data, keyLength, tagged), version, deadline);
+    }
+
+    private static ValueView view(Entry entry) {
+        return new ValueView(entry.data, entry.valueOffset(), entry.version, entry.deadline());
     }
 
     /** {@link #get} under both locks, for a read that found its entry expired (and so must remove it). */
-    private byte[] getExpiring(byte[] key, long hash, long now) {
+    private ValueView getExpiring(byte[] key, long hash, long now) {
         long stamp = lockForWrite();
         try {
             Entry entry = liveEntry(key, hash, now);
@@ -163,7 +183,7 @@ final class Segment {
             }
             stats.hits.increment();
             policy.onAccess(entry, hash);
-            return entry.data;
+            return view(entry);
         } finally {
             unlockForWrite(stamp);
         }
@@ -230,11 +250,11 @@ final class Segment {
     }
 
     /** Like {@link #get}, counting nothing and changing nothing. */
-    byte[] peek(byte[] key, long hash, long now) {
+    ValueView peek(byte[] key, long hash, long now) {
         long stamp = lock.readLock();
         try {
             Entry entry = table.find(key, hash);
-            return entry == null || entry.isExpired(now) ? null : entry.data;
+            return entry == null || entry.isExpired(now) ? null : view(entry);
         } finally {
             lock.unlockRead(stamp);
         }
@@ -254,37 +274,185 @@ final class Segment {
     }
 
     /**
-     * Stores {@code data} (built by {@link Entry#newData} from this key), of that weight, under the key, and
-     * returns the entry that holds it. If the cache has no room for it, then without {@code makeRoom} it stores
-     * nothing and returns null; with {@code makeRoom} (the caller holds the {@link Evictor}'s lock) it first
-     * evicts this segment's victims while the cache would exceed a limit, and stores even if this segment runs
-     * out of them (the caller then evicts from the others).
+     * Stores {@code write.data} (built by {@link Entry#newData} from this key) under the key if
+     * {@code write.condition} holds for its live entry, deciding and writing in one hold of the locks, and
+     * reports in {@code write} whether it applied, the version and the entry written. If the cache has no room for
+     * it, then without {@code makeRoom} it stores nothing and returns false (the caller asks again with
+     * {@code makeRoom}); with {@code makeRoom} (the caller holds the {@link Evictor}'s lock) it first evicts this
+     * segment's victims while the cache would exceed a limit, and stores even if this segment runs out of them
+     * (the caller then evicts from the others). Returns true when the write is decided (applied or refused).
      */
-    Entry put(byte[] key, long hash, byte[] data, long entryWeight, long deadline, long now, boolean makeRoom) {
+    boolean put(byte[] key, long hash, Write write, long now, boolean makeRoom) {
         long stamp = lockForWrite();
         try {
             Entry existing = liveEntry(key, hash, now);
-            if (!makeRoom && overLimitsWith(existing == null ? 1 : 0,
-                                            entryWeight - (existing == null ? 0 : existing.weight()))) {
-                return null;
+            if (!write.condition.holds(existing != null, existing == null ? 0 : existing.version)) {
+                write.refused(existing);
+                return true;
             }
-            Entry written;     // without makeRoom nothing is evicted: only the Evictor's lock holder may evict
-            if (existing != null && (!makeRoom || makeRoom(0, entryWeight - existing.weight(), existing, now))) {
-                written = replace(existing, data, deadline, hash);
-            } else {
-                if (existing != null) {
-                    remove(existing);   // the policy would evict it first anyway: the new value starts afresh
-                }
-                if (makeRoom) {
-                    makeRoom(1, entryWeight, null, now);
-                }
-                written = Entry.create(data, key.length, hash, deadline);
-                insert(written, hash);
+            Entry written = store(key, hash, existing, write.data, write.tagged, write.weight, write.deadline, now,
+                                  makeRoom);
+            if (written == null) {
+                return false;
             }
-            publish();
-            return written;
+            write.applied(written);
+            return true;
         } finally {
             unlockForWrite(stamp);
+        }
+    }
+
+    /**
+     * Adds {@code increment.delta} to the key's integer value (0 when absent, then created with
+     * {@code increment.deadlineIfCreated}), keeping its tags and deadline; decides and writes in one hold of the
+     * locks and reports in {@code increment}. Returns false, changing nothing, when the cache has no room and
+     * {@code makeRoom} is false, as {@link #put} does.
+     */
+    boolean increment(byte[] key, long hash, Increment increment, long now, boolean makeRoom) {
+        long stamp = lockForWrite();
+        try {
+            Entry existing = liveEntry(key, hash, now);
+            long value = 0;
+            if (existing != null) {
+                byte[] data = existing.data;
+                int from = existing.valueOffset();
+                if (!Integers.isInteger(data, from, data.length)) {
+                    increment.result = IncrResult.NOT_AN_INTEGER;
+                    return true;
+                }
+                value = Integers.parse(data, from, data.length);
+            }
+            long sum;
+            try {
+                sum = Math.addExact(value, increment.delta);
+            } catch (ArithmeticException overflow) {
+                increment.result = IncrResult.OVERFLOW;
+                return true;
+            }
+            byte[] text = Long.toString(sum).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] data;
+            boolean tagged;
+            long deadline;
+            if (existing != null) {
+                byte[] old = existing.data;
+                int keyEnd = existing.keyEnd();
+                int valueFrom = existing.valueOffset();
+                data = new byte[valueFrom + text.length];
+                System.arraycopy(old, 0, data, 0, valueFrom);
+                System.arraycopy(text, 0, data, valueFrom, text.length);
+                tagged = existing.tagged();
+                deadline = existing.deadline();
+                Invariants.check(keyEnd <= valueFrom, "value offset of " + existing);
+            } else {
+                data = Entry.newData(key, text);
+                tagged = false;
+                deadline = increment.deadlineIfCreated;
+            }
+            long entryWeight = Entry.weigh(data, key.length, tagged, deadline != Entry.NO_DEADLINE);
+            if (entryWeight > increment.maxEntryWeight) {
+                throw new EntryTooLargeException(entryWeight, increment.maxEntryWeight);
+            }
+            Entry written = store(key, hash, existing, data, tagged, entryWeight, deadline, now, makeRoom);
+            if (written == null) {
+                return false;
+            }
+            increment.written = written;
+            increment.result = new IncrResult.Incremented(sum, written.version);
+            return true;
+        } finally {
+            unlockForWrite(stamp);
+        }
+    }
+
+    /**
+     * The write part of {@link #put} and {@link #increment}, under both locks: replaces {@code existing} (the
+     * key's live entry, or null) or inserts, with a new version; null when there is no room and not
+     * {@code makeRoom}.
+     */
+    private Entry store(byte[] key, long hash, Entry existing, byte[] data, boolean tagged, long entryWeight,
+                        long deadline, long now, boolean makeRoom) {
+        if (!makeRoom && overLimitsWith(existing == null ? 1 : 0,
+                                        entryWeight - (existing == null ? 0 : existing.weight()))) {
+            return null;
+        }
+        Entry written;     // without makeRoom nothing is evicted: only the Evictor's lock holder may evict
+        if (existing != null && (!makeRoom || makeRoom(0, entryWeight - existing.weight(), existing, now))) {
+            written = replace(existing, data, tagged, deadline, hash);
+        } else {
+            if (existing != null) {
+                remove(existing);   // the policy would evict it first anyway: the new value starts afresh
+            }
+            if (makeRoom) {
+                makeRoom(1, entryWeight, null, now);
+            }
+            written = Entry.create(data, key.length, tagged, hash, deadline);
+            written.version = clock.next();
+            insert(written, hash);
+        }
+        publish();
+        return written;
+    }
+
+    /** Removes the key's live entry if {@code condition} holds for it (never for ABSENT); decided under the locks. */
+    WriteResult deleteIf(byte[] key, long hash, Condition condition, long now) {
+        long stamp = lockForWrite();
+        try {
+            Entry entry = liveEntry(key, hash, now);
+            if (entry == null || !condition.holds(true, entry.version)) {
+                return new WriteResult(false, entry == null ? 0 : entry.version);
+            }
+            remove(entry);
+            stats.deletes.increment();
+            publish();
+            return new WriteResult(true, entry.version);
+        } finally {
+            unlockForWrite(stamp);
+        }
+    }
+
+    /**
+     * Removes every entry carrying the tag, in one hold of the locks: a write to this segment is either before
+     * (and removed, if it carries the tag) or after. Returns how many live entries went (expired ones count as
+     * expirations).
+     */
+    long invalidateTag(String tag, long now) {
+        long stamp = lockForWrite();
+        try {
+            long live = 0;
+            for (Entry entry : tagIndex.membersCopy(tag)) {
+                if (entry.isExpired(now)) {
+                    expire(entry);
+                } else {
+                    remove(entry);
+                    live++;
+                }
+            }
+            publish();
+            return live;
+        } finally {
+            unlockForWrite(stamp);
+        }
+    }
+
+    /**
+     * Adds to {@code into} the live keys carrying the tag whose rank (counting over the segments, from
+     * {@code skipped}) is in {@code [offset, offset + limit)}; returns how many live entries carry it here.
+     */
+    long collectTagged(String tag, long offset, int limit, long skipped, long now, List<String> into) {
+        long stamp = lock.readLock();
+        try {
+            long matches = 0;
+            for (Entry entry : tagIndex.members(tag)) {
+                if (!entry.isExpired(now)) {
+                    if (skipped + matches >= offset && into.size() < limit) {
+                        into.add(entry.key());
+                    }
+                    matches++;
+                }
+            }
+            return matches;
+        } finally {
+            lock.unlockRead(stamp);
         }
     }
 
@@ -333,6 +501,7 @@ final class Segment {
             table.clear();
             expiry.clear();
             policy.clear();
+            tagIndex.clear();
             weight = 0;
             publish();
             return live;
@@ -395,18 +564,25 @@ final class Segment {
             for (Entry entry : entries) {
                 String key = entry.key();
                 byte[] value = Arrays.copyOfRange(entry.data, entry.valueOffset(), entry.data.length);
-                Invariants.check(entry.weight() == CacheEngine.weigh(key, value, entry.hasDeadline() ? 1 : 0),
+                List<String> tags = entry.tags();
+                Invariants.check(entry.weight() == CacheEngine.weigh(key, value, entry.hasDeadline() ? 1 : 0, tags),
                         "weight of " + entry);
                 byte[] reencoded = Keys.encode(key);
                 Invariants.check(Arrays.equals(reencoded, 0, reencoded.length, entry.data, entry.keyOffset(),
-                                               entry.valueOffset()), "key bytes of " + entry + " round-trip");
+                                               entry.keyEnd()), "key bytes of " + entry + " round-trip");
+                byte[] block = Tags.encode(tags);
+                Invariants.check(entry.tagged() == (block != null) && (block == null || Arrays.equals(block, 0,
+                        block.length, entry.data, entry.keyEnd(), entry.valueOffset())),
+                        "tag block of " + entry + " round-trips");
+                Invariants.check(entry.version > 0 && entry.version <= clock.current(), "version of " + entry);
                 Invariants.check(entry.hasDeadline() == entry instanceof ExpiringEntry, "class of " + entry);
                 Invariants.check(entry.hasDeadline() == expiry.contains(entry), "expiry heap membership of " + entry);
                 summedWeight += entry.weight();
                 withDeadline += entry.hasDeadline() ? 1 : 0;
             }
             Invariants.check(summedWeight == weight, "segment weight " + weight + " but entries sum to " + summedWeight);
-            Invariants.check(publishedCount == table.size() && publishedWeight == weight, "published occupancy");
+            tagIndex.checkInvariants(entries);
+            Invariants.check(publishedCount == table.size() && publishedWeight == held(), "published occupancy");
             Invariants.check(expiry.checkedEntries().size() == withDeadline, "expiry heap size");
             policy.checkInvariants(entries);
             if (accesses != null) {
@@ -431,6 +607,9 @@ final class Segment {
     private void insert(Entry entry, long hash) {
         table.add(entry, hash);
         weight += entry.weight();
+        if (entry.tagged()) {
+            tagIndex.add(entry);
+        }
         if (entry.hasDeadline()) {
             expiry.add(entry);
         }
@@ -438,29 +617,36 @@ final class Segment {
     }
 
     /**
-     * Gives the live entry new data and deadline, keeping its place in the policy. The entry object is updated in
-     * place unless the rewrite adds or drops a TTL: then a new entry of the other class takes its place in the
-     * table and the policy.
+     * Gives the live entry new data, tags, deadline and version, keeping its place in the policy. The entry object
+     * is updated in place unless the rewrite adds or drops a TTL or tags: then a new entry of the other class (or
+     * flag) takes its place in the table and the policy. The new tags replace the old in the tag index.
      */
-    private Entry replace(Entry existing, byte[] data, long deadline, long hash) {
+    private Entry replace(Entry existing, byte[] data, boolean tagged, long deadline, long hash) {
         long oldWeight = existing.weight();
         if (existing.hasDeadline()) {
             expiry.remove(existing);
         }
+        if (existing.tagged()) {
+            tagIndex.remove(existing);
+        }
         Entry entry = existing;
-        if (existing.hasDeadline() == (deadline != Entry.NO_DEADLINE)) {
+        if (existing.hasDeadline() == (deadline != Entry.NO_DEADLINE) && existing.tagged() == tagged) {
             existing.data = data;
             if (existing instanceof ExpiringEntry expiring) {
                 expiring.deadline = deadline;
             }
         } else {
-            entry = Entry.create(data, existing.keyBytes(), hash, deadline);
+            entry = Entry.create(data, existing.keyBytes(), tagged, hash, deadline);
             table.swap(existing, entry);
             policy.onSwap(existing, entry);
         }
+        entry.version = clock.next();
         weight += entry.weight() - oldWeight;
         if (entry.hasDeadline()) {
             expiry.add(entry);
+        }
+        if (entry.tagged()) {
+            tagIndex.add(entry);
         }
         policy.onUpdate(entry, oldWeight, hash);
         return entry;
@@ -487,7 +673,12 @@ final class Segment {
 
     /** Whether the cache would exceed a limit with this much more, counting this change's unpublished part. */
     private boolean overLimitsWith(long extraItems, long extraWeight) {
-        return occupancy.exceededBy(table.size() - publishedCount + extraItems, weight - publishedWeight + extraWeight);
+        return occupancy.exceededBy(table.size() - publishedCount + extraItems, held() - publishedWeight + extraWeight);
+    }
+
+    /** What the segment holds: its entries' weights and its tag index's own. */
+    private long held() {
+        return weight + tagIndex.weight();
     }
 
     private void evict(Entry victim, long now) {
@@ -507,6 +698,9 @@ final class Segment {
     private void remove(Entry entry) {
         table.remove(entry);
         weight -= entry.weight();
+        if (entry.tagged()) {
+            tagIndex.remove(entry);
+        }
         if (entry.hasDeadline()) {
             expiry.remove(entry);
         }
@@ -514,8 +708,56 @@ final class Segment {
     }
 
     private void publish() {
-        occupancy.add(table.size() - publishedCount, weight - publishedWeight);
+        long held = held();
+        occupancy.add(table.size() - publishedCount, held - publishedWeight);
         publishedCount = table.size();
-        publishedWeight = weight;
+        publishedWeight = held;
+    }
+
+    /** A put's inputs, and what it reports: whether it applied, the version, the entry written. */
+    static final class Write {
+        final byte[] data;
+        final boolean tagged;
+        final long weight;
+        final long deadline;
+        final Condition condition;
+        boolean applied;
+        long version;
+        Entry written;
+
+        Write(byte[] data, boolean tagged, long weight, long deadline, Condition condition) {
+            this.data = data;
+            this.tagged = tagged;
+            this.weight = weight;
+            this.deadline = deadline;
+            this.condition = condition;
+        }
+
+        void applied(Entry entry) {
+            applied = true;
+            written = entry;
+            version = entry.version;
+        }
+
+        void refused(Entry existing) {
+            applied = false;
+            written = null;
+            version = existing == null ? 0 : existing.version;
+        }
+    }
+
+    /** An increment's inputs, and what it reports. */
+    static final class Increment {
+        final long delta;
+        final long deadlineIfCreated;
+        final long maxEntryWeight;
+        IncrResult result;
+        Entry written;
+
+        Increment(long delta, long deadlineIfCreated, long maxEntryWeight) {
+            this.delta = delta;
+            this.deadlineIfCreated = deadlineIfCreated;
+            this.maxEntryWeight = maxEntryWeight;
+        }
     }
 }

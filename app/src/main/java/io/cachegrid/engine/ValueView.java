@@ -5,8 +5,8 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * A stored value, read without copying it: a range of the entry's data array (key bytes, then value bytes; see
- * {@link Entry}). The engine never writes into a data array once it is stored (a put makes a new one), so the range
+ * A stored value, read without copying it: a range of the entry's data array (key bytes, tags, then value bytes;
+ * see {@link Entry}). The engine never writes into a data array once it is stored (a put makes a new one), so the range
  * stays exactly the value that was read, even if the key is replaced, deleted or evicted meanwhile; the array then
  * lives on only as long as this view is referenced. Holders must never write into {@link #array()}: it is the
  * cache's own copy.
@@ -16,11 +16,21 @@ public final class ValueView {
     private final byte[] array;
     private final int offset;
     private final int length;
+    /** The version of the write that stored it, read with it ({@link Stored}); 0 when unknown. */
+    final long version;
+    /** Its entry's deadline when read ({@link Entry#deadline}). */
+    final long deadline;
 
     ValueView(byte[] array, int offset) {
+        this(array, offset, 0, Entry.NO_DEADLINE);
+    }
+
+    ValueView(byte[] array, int offset, long version, long deadline) {
         this.array = array;
         this.offset = offset;
         this.length = array.length - offset;
+        this.version = version;
+        this.deadline = deadline;
     }
 
     /** The array holding the value; read-only by contract. */

@@ -38,12 +38,16 @@ final class AccessRules {
             Rule.tree(Method.GET, "/observe/metrics", Role.READ),
             Rule.below(Method.GET, "/cache/", Role.READ),
             Rule.exact(Method.POST, "/cache/batch/get", Role.READ),
+            Rule.below(Method.GET, "/tags/", Role.READ),
             // write
             Rule.exact(Method.POST, "/cache", Role.WRITE),
             Rule.exact(Method.POST, "/cache/batch/set", Role.WRITE),
             Rule.below(Method.PUT, "/cache/", Role.WRITE),
-            Rule.below(Method.DELETE, "/cache/", Role.WRITE)
+            Rule.below(Method.DELETE, "/cache/", Role.WRITE),
+            Rule.counter(Method.POST, "/cache/", "/incr", Role.WRITE),
+            Rule.counter(Method.POST, "/cache/", "/decr", Role.WRITE)
             // admin: everything else, e.g. DELETE /cache (clear), /admin/*, /test/load*, /cluster*, tag invalidation
+            // (DELETE /tags/{tag})
     );
 
     private AccessRules() {
@@ -76,8 +80,19 @@ final class AccessRules {
         return Role.ADMIN;
     }
 
-    /** kind: 0 exact (one trailing slash allowed), 1 the path and everything under it, 2 strictly below a prefix. */
-    private record Rule(Method method, String path, int kind, Role role) {
+    /**
+     * kind: 0 exact (one trailing slash allowed), 1 the path and everything under it, 2 strictly below a prefix,
+     * 3 below a prefix with something between it and {@code suffix} (a key's counter: /cache/{key}/incr).
+     */
+    private record Rule(Method method, String path, int kind, Role role, String suffix) {
+
+        Rule(Method method, String path, int kind, Role role) {
+            this(method, path, kind, role, "");
+        }
+
+        static Rule counter(Method method, String prefix, String suffix, Role role) {
+            return new Rule(method, prefix, 3, role, suffix);
+        }
 
         static Rule exact(Method method, String path, Role role) {
             return new Rule(method, path, 0, role);
@@ -98,6 +113,7 @@ final class AccessRules {
             return switch (kind) {
                 case 0 -> p.equals(path) || p.equals(path + "/");
                 case 1 -> p.equals(path) || p.startsWith(path + "/");
+                case 3 -> p.length() > path.length() + suffix.length() && p.startsWith(path) && p.endsWith(suffix);
                 default -> p.length() > path.length() && p.startsWith(path);
             };
         }

@@ -51,6 +51,7 @@ class OpenApiDocsTest {
     /** Values for path parameters when a documented path is requested. */
     private static final Map<String, String> PATH_SAMPLES = Map.of(
             "{key}", "openapi%2Fprobe%20key",
+            "{tag}", "openapi%2Fprobe%20tag",
             "{id}", "lt-unknown");
 
     /** A cluster of one (DNS discovery of "localhost" finds only this node), so the cluster routes exist too. */
@@ -146,6 +147,11 @@ class OpenApiDocsTest {
         assertEquals(settings.get("max-batch-size"), keys.get("maxItems"));
         Map<String, Object> items = map(map(map(schemas.get("BatchSetRequest")).get("properties")).get("items"));
         assertEquals(settings.get("max-batch-size"), items.get("maxProperties"));
+        Map<String, Object> tagList = map(schemas.get("TagList"));
+        assertEquals(settings.get("max-tags-per-key"), tagList.get("maxItems"));
+        assertEquals(settings.get("max-tag-length"), map(tagList.get("items")).get("maxLength"));
+        assertEquals(settings.get("max-tag-length"),
+                map(map(map(components.get("parameters")).get("Tag")).get("schema")).get("maxLength"));
         String description = String.valueOf(map(doc.get("info")).get("description"));
         assertTrue(description.contains(String.valueOf(settings.get("max-value-bytes"))), "value limit not stated");
         assertTrue(description.contains(String.valueOf(settings.get("max-request-bytes"))), "body limit not stated");

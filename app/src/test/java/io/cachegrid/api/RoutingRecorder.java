@@ -20,8 +20,10 @@ import io.helidon.webserver.http.HttpService;
  * {@link CacheGridServer} against a recording {@link HttpRouting.Builder}: every {@code register(path, service)}
  * descends into the service's own {@code routing(HttpRules)}, every {@code get/put/post/delete/patch(path, …)} is
  * one route. {@code any(…)} handlers are the 405 answers for the other methods and are not routes of their own;
- * filters and error handlers are skipped. A trailing {@code *} (the rest of the path, URL-encoded key) is written
- * {@code {key}}, as the OpenAPI document names it. Routes that Helidon features add themselves (observe, OpenAPI,
+ * filters and error handlers are skipped. A trailing {@code *} (the rest of the path, URL-encoded key) and a
+ * {@code {+name}} pattern (a key or tag spanning slashes, as in {@code /cache/{+key}/incr}) are written
+ * {@code {key}} and {@code {name}}, as
+ * the OpenAPI document names it. Routes that Helidon features add themselves (observe, OpenAPI,
  * static content) do not pass through this method.
  */
 final class RoutingRecorder {
@@ -117,7 +119,7 @@ final class RoutingRecorder {
     }
 
     private void add(String method, String prefix, String path) {
-        String template = join(prefix, path).replaceAll("/\\*$", "/{key}");
+        String template = join(prefix, path).replaceAll("/\\*$", "/{key}").replaceAll("\\{\\+(\\w+)}", "{$1}");
         routes.add(method.toUpperCase() + " " + template);
     }
 

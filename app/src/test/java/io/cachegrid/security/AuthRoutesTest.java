@@ -42,6 +42,10 @@ class AuthRoutesTest {
             Map.entry("DELETE /cache", Role.ADMIN),
             Map.entry("POST /cache/batch/get", Role.READ),
             Map.entry("POST /cache/batch/set", Role.WRITE),
+            Map.entry("POST /cache/{key}/incr", Role.WRITE),
+            Map.entry("POST /cache/{key}/decr", Role.WRITE),
+            Map.entry("GET /tags/{tag}", Role.READ),
+            Map.entry("DELETE /tags/{tag}", Role.ADMIN),
             Map.entry("GET /admin/keys", Role.ADMIN),
             Map.entry("GET /admin/entry/{key}", Role.ADMIN),
             Map.entry("POST /test/load", Role.ADMIN),
@@ -152,7 +156,7 @@ class AuthRoutesTest {
     private static TestNode.Reply call(String route, String token) {
         String method = route.substring(0, route.indexOf(' '));
         String path = route.substring(route.indexOf(' ') + 1)
-                .replace("{key}", "walk%2Fkey").replace("{id}", "lt-unknown");
+                .replace("{key}", "walk%2Fkey").replace("{id}", "lt-unknown").replace("{tag}", "walk%2Ftag");
         String body = BODIES.get(route);
         HttpRequest.Builder request = HttpRequest.newBuilder(node.uri(path + QUERIES.getOrDefault(route, "")))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

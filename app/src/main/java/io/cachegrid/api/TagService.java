@@ -1,0 +1,64 @@
+package io.cachegrid.api;
+
+import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.engine.KeyPage;
+import io.cachegrid.json.JsonWriter;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Tags as a resource: {@code GET /tags/{tag}} lists the live keys carrying a tag, a page at a time, and
+ * {@code DELETE /tags/{tag}} removes every one of them (tag invalidation). The tag is read from the raw path like a
+ * key, so any tag works percent-encoded. Listing counts no hits or misses.
+ */
+public final class TagService implements HttpService {
+
+    private static final String TAG_PREFIX = "/tags/";
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    private final CacheEngine engine;
+    private final RequestReader reader;
+    private final Tags tags;
+
+    public TagService(CacheEngine engine, ApiLimits limits) {
+        this.engine = engine;
+        this.reader = new RequestReader(limits);
+        this.tags = new Tags(limits);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        // "{+tag}" spans slashes; the tag itself is read from the raw path, as keys are
+        rules.get("/{+tag}", this::list)
+                .delete("/{+tag}", this::invalidate)
+                .any("/{+tag}", MethodNotAllowed.allow("GET, DELETE"));
+    }
+
+    private String tag(ServerRequest req) {
+        String raw = RequestReader.rawPath(req);
+        return tags.checkTag(reader.decodePathPart(raw.length() > TAG_PREFIX.length()
+                ? raw.substring(TAG_PREFIX.length()) : ""));
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        String tag = tag(req);
+        int offset = reader.intParam(req, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = reader.intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        KeyPage page = engine.keysWithTag(tag, offset, limit);
+        JsonWriter out = new JsonWriter(256 + 32 * page.keys().size()).beginObject().name("tag").value(tag)
+                .name("keys").beginArray();
+        page.keys().forEach(out::value);
+        Json.send(res, out.endArray().name("total").value(page.totalFound()).name("offset").value(offset)
+                .name("returned").value(page.keys().size()).name("timestamp").value(Json.timestamp()).endObject());
+    }
+
+    private void invalidate(ServerRequest req, ServerResponse res) {
+        String tag = tag(req);
+        long removed = engine.invalidateTag(tag);
+        Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("tag").value(tag)
+                .name("items_removed").value(removed).name("timestamp").value(Json.timestamp()).endObject());
+    }
+}
