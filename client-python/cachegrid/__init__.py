@@ -1,6 +1,6 @@
-"""CacheGrid Python client: ``from cachegrid.client import CacheGridClient, SyncCacheGridClient``."""
+"""CacheGrid Python client: ``from cachegrid.client import CacheGridClient, SyncCacheGridClient, Versioned``."""
 
-from cachegrid.client import CacheGridClient, SyncCacheGridClient
+from cachegrid.client import CacheGridClient, SyncCacheGridClient, Versioned
 from cachegrid.exceptions import (
     CacheGridBadRequestError,
     CacheGridError,
@@ -11,6 +11,7 @@ from cachegrid.exceptions import (
 __all__ = [
     "CacheGridClient",
     "SyncCacheGridClient",
+    "Versioned",
     "CacheGridError",
     "CacheGridUnavailableError",
     "CacheGridTimeoutError",

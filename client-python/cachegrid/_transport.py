@@ -3,11 +3,16 @@
 A call goes to the first host that is not marked down. A host that refuses the connection, breaks it, times out or
 answers 5xx is marked down for ``backoff`` seconds and the call is repeated on the next host, at most ``max_retries``
 more times; when every host is down the one whose back-off ends first is tried after a short pause. A 4xx answer is
-never retried. Every call of the REST contract is idempotent, so repeating one whose answer was lost is safe.
+never retried. The plain calls of the REST contract are idempotent, so repeating one whose answer was lost is safe.
+A non-idempotent call (increment, set-if-absent, compare-and-set: a repeat would add twice, or report a lost win as a
+refusal) is repeated only when it certainly reached no server (the connection could not be opened); any other failure
+is raised to the caller.
 """
 
+import collections
 import http.client
 import json
+import select
 import socket
 import ssl
 import threading
@@ -25,6 +30,18 @@ DEFAULT_PORT = 8080
 FIRST_PAUSE_SECONDS = 0.025  # pause before retrying when every host is down; doubles per attempt ...
 MAX_PAUSE_SECONDS = 1.0  # ... up to this cap
 MAX_IDLE_CONNECTIONS = 16  # kept-alive connections kept per host
+
+
+Answer = collections.namedtuple("Answer", "body version")
+Answer.__doc__ = "A 2xx answer: its JSON object and the entity tag of its ETag without quotes (None when absent)."
+
+
+class _NotSent(Exception):
+    """The connection could not be opened: the request reached no server."""
+
+    def __init__(self, cause):
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 def parse_address(address):
@@ -52,14 +69,24 @@ class _Host:
         self._lock = threading.Lock()
 
     def take(self):
-        """An idle connection (reused=True) or a new one (reused=False)."""
-        with self._lock:
-            if self._idle:
-                return self._idle.pop(), True
+        """An idle connection (reused=True) or a new one (reused=False). An idle connection the server has closed
+        (its socket reads as ready: end of stream) is dropped here rather than failing the next request."""
+        while True:
+            with self._lock:
+                if not self._idle:
+                    break
+                connection = self._idle.pop()
+            if _readable(connection):
+                connection.close()
+                continue
+            return connection, True
+        return self.new_connection(), False
+
+    def new_connection(self):
         if self.ssl_context is not None:
             return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
-                                               context=self.ssl_context), False
-        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout), False
+                                               context=self.ssl_context)
+        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
 
     def give_back(self, connection):
         with self._lock:
@@ -96,6 +123,11 @@ class Transport:
 
     def request(self, method, path, query=None, body=None):
         """Sends one call with failover; returns the answer's JSON object or raises a CacheGridError."""
+        return self.exchange(method, path, query, body).body
+
+    def exchange(self, method, path, query=None, body=None, headers=None, idempotent=True):
+        """Sends one call with failover (a non-idempotent one only while it reached no server); returns an Answer
+        or raises a CacheGridError."""
         target = path + ("?" + urlencode(query) if query else "")
         payload = None if body is None else body.encode("utf-8")
         failure = None
@@ -104,13 +136,15 @@ class Transport:
             if attempt > 0 and host.down_until > time.monotonic():
                 time.sleep(min(FIRST_PAUSE_SECONDS * 2 ** (attempt - 1), MAX_PAUSE_SECONDS))
             try:
-                answer = self._send(host, method, target, payload)
+                answer = self._send(host, method, target, payload, headers or {}, idempotent)
                 host.down_until = 0.0
                 return answer
             except (CacheGridUnavailableError, CacheGridTimeoutError) as error:
                 host.down_until = time.monotonic() + self._backoff
                 error.__context__ = failure
                 failure = error
+                if not idempotent and not getattr(error, "never_sent", False):
+                    raise
         raise failure
 
     def close(self):
@@ -124,21 +158,28 @@ class Transport:
                 return host
         return min(self._hosts, key=lambda h: h.down_until)
 
-    def _send(self, host, method, target, payload):
+    def _send(self, host, method, target, payload, extra_headers, idempotent):
         headers = dict(self._headers)
+        headers.update(extra_headers)
         if payload is not None:
             headers["Content-Type"] = "application/json"
         connection, reused = host.take()
         try:
-            status, data, keep = self._exchange(connection, method, target, payload, headers)
+            status, data, keep, etag = self._exchange(connection, method, target, payload, headers)
+        except _NotSent as error:
+            connection.close()
+            raise self._failure(host, method, target, error.cause, never_sent=True) from error.cause
         except (ConnectionError, http.client.HTTPException) as error:
             connection.close()
-            if not reused:
+            if not reused or not idempotent:
                 raise self._failure(host, method, target, error) from error
             # A kept-alive connection the server closed while idle: one fresh attempt on the same host.
-            connection, _ = http.client.HTTPConnection(host.host, host.port, timeout=host.timeout), False
+            connection = host.new_connection()
             try:
-                status, data, keep = self._exchange(connection, method, target, payload, headers)
+                status, data, keep, etag = self._exchange(connection, method, target, payload, headers)
+            except _NotSent as again:
+                connection.close()
+                raise self._failure(host, method, target, again.cause) from again.cause
             except (OSError, http.client.HTTPException) as again:
                 connection.close()
                 raise self._failure(host, method, target, again) from again
@@ -149,20 +190,52 @@ class Transport:
             host.give_back(connection)
         else:
             connection.close()
-        return _interpret(host, method, target, status, data)
+        return Answer(_interpret(host, method, target, status, data), _version(etag))
 
     @staticmethod
     def _exchange(connection, method, target, payload, headers):
+        if connection.sock is None:
+            try:
+                connection.connect()
+            except OSError as error:
+                raise _NotSent(error) from error
         connection.request(method, target, body=payload, headers=headers)
         response = connection.getresponse()
         data = response.read()
-        return response.status, data, not response.will_close
+        return response.status, data, not response.will_close, response.getheader("ETag")
 
     @staticmethod
-    def _failure(host, method, target, error):
+    def _failure(host, method, target, error, never_sent=False):
         if isinstance(error, (socket.timeout, TimeoutError)):
-            return CacheGridTimeoutError(f"{method} {target} got no answer within {host.timeout} s", host.address)
-        return CacheGridUnavailableError(f"{method} {target} failed: {error!r}", host.address)
+            failure = CacheGridTimeoutError(f"{method} {target} got no answer within {host.timeout} s", host.address)
+        else:
+            failure = CacheGridUnavailableError(f"{method} {target} failed: {error!r}", host.address)
+        failure.never_sent = never_sent
+        return failure
+
+
+def _readable(connection):
+    """True when an idle connection's socket has something to read, which for an idle HTTP/1.1 connection means
+    the server closed it (or broke protocol): either way it must not carry the next request."""
+    sock = connection.sock
+    if sock is None:
+        return True
+    try:
+        return bool(select.select([sock], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True
+
+
+def _version(etag):
+    """'"123"' or 'W/"123"' -> '123'; None when there is no ETag."""
+    if not etag or not etag.strip():
+        return None
+    tag = etag.strip()
+    if tag.startswith("W/"):
+        tag = tag[2:]
+    if len(tag) >= 2 and tag[0] == tag[-1] == '"':
+        tag = tag[1:-1]
+    return tag
 
 
 def _interpret(host, method, target, status, data):

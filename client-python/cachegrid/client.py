@@ -5,16 +5,27 @@ Both take ``hosts`` ("host:port", port 8080 when absent, tried in order), ``time
 skipped) and ``auth_token`` (sent as ``Authorization: Bearer``). For a server with TLS pass ``cafile`` (a PEM file of
 the certificate or CA to trust) or a ready ``ssl_context``; either switches every host to HTTPS. Values are anything
 ``json.dumps`` accepts.
+
+Conditional writes (``set_if_absent``, ``compare_and_set``) return False when the server refuses them (HTTP 412);
+increments and conditional writes are never repeated on another host once they may have reached a server.
 """
 
 import asyncio
+import collections
 import json
 import math
 from urllib.parse import quote
 
 from cachegrid._transport import Transport
+from cachegrid.exceptions import CacheGridBadRequestError, CacheGridError
 
 DEFAULT_HOSTS = ("localhost:8080",)
+PRECONDITION_FAILED = 412
+TAG_PAGE = 1000  # keys per call of keys_with_tag: the server's largest page
+
+Versioned = collections.namedtuple("Versioned", "value version")
+Versioned.__doc__ = ("A value with the version the server holds it at (an opaque decimal string from the ETag); "
+                     "pass the version to compare_and_set.")
 
 
 class SyncCacheGridClient:
@@ -41,10 +52,82 @@ class SyncCacheGridClient:
         answer = self._transport.request("GET", _cache_path(key))
         return answer.get("value") if answer.get("exists") else default
 
-    def set(self, key, value, ttl=None):
-        """Stores ``value``; with ``ttl`` (seconds > 0, fractions allowed) it expires. Returns True."""
+    def set(self, key, value, ttl=None, tags=None):
+        """Stores ``value``; with ``ttl`` (seconds > 0, fractions allowed) it expires. ``tags`` (a list of non-empty
+        strings without commas) replace the key's old tags, for ``keys_with_tag`` and ``invalidate_tag``.
+        Returns True."""
+        query = {}
+        if ttl is not None:
+            query["ttl"] = _ttl(ttl)
+        if tags:
+            query["tags"] = _tag_list(tags)
+        return bool(self._transport.request("PUT", _cache_path(key), query or None, _dumps(value)).get("success"))
+
+    def set_if_absent(self, key, value, ttl=None):
+        """Stores ``value`` only if ``key`` holds none (``If-None-Match: *``): True when this call stored it, False
+        when the key already had a value. Of several racing callers exactly one wins."""
+        return self._conditional_set(key, value, ttl, {"If-None-Match": "*"})
+
+    def get_with_version(self, key):
+        """``Versioned(value, version)`` for a live key (the version from the answer's ETag), or None when it is
+        missing or expired. Pass the version to ``compare_and_set``."""
+        answer = self._transport.exchange("GET", _cache_path(key))
+        if not answer.body.get("exists"):
+            return None
+        if answer.version is None:
+            raise CacheGridError(f"the answer to GET {key!r} lacks an ETag (a server before version-aware writes?)",
+                                 None, 200)
+        return Versioned(answer.body.get("value"), answer.version)
+
+    def compare_and_set(self, key, value, version, ttl=None):
+        """Replaces the value only if ``key`` is still at ``version`` (``If-Match``): True when this call wrote it,
+        False when the key was written or removed since. Read with ``get_with_version``, compute, retry on False."""
+        if not isinstance(version, str) or not version or '"' in version:
+            raise ValueError(f"version must be one returned by get_with_version, was {version!r}")
+        return self._conditional_set(key, value, ttl, {"If-Match": f'"{version}"'})
+
+    def incr(self, key, by=1, ttl=None):
+        """Adds ``by`` (a 64-bit integer) to the integer under ``key`` atomically on the server; a missing key is
+        created at 0 first (expiring after ``ttl`` when given). Returns the new value. A value that is not an integer
+        raises CacheGridBadRequestError with status 409, a result outside 64 bits one with status 400."""
+        return self._increment(key, "incr", by, ttl)
+
+    def decr(self, key, by=1, ttl=None):
+        """Subtracts ``by`` (see ``incr``); returns the new value."""
+        return self._increment(key, "decr", by, ttl)
+
+    def invalidate_tag(self, tag):
+        """Removes every key carrying ``tag``; returns how many were removed."""
+        return int(self._transport.request("DELETE", _tag_path(tag))["items_removed"])
+
+    def keys_with_tag(self, tag):
+        """Every live key carrying ``tag`` (read page by page, 1,000 keys per call)."""
+        keys = []
+        while True:
+            page = self._transport.request("GET", _tag_path(tag), {"offset": len(keys), "limit": TAG_PAGE})
+            keys.extend(page["keys"])
+            if not page["keys"] or len(keys) >= int(page["total"]):
+                return keys
+
+    def _conditional_set(self, key, value, ttl, condition):
         query = {"ttl": _ttl(ttl)} if ttl is not None else None
-        return bool(self._transport.request("PUT", _cache_path(key), query, _dumps(value)).get("success"))
+        try:
+            answer = self._transport.exchange("PUT", _cache_path(key), query, _dumps(value), condition,
+                                              idempotent=False)
+        except CacheGridBadRequestError as error:
+            if error.status == PRECONDITION_FAILED:
+                return False
+            raise
+        return bool(answer.body.get("success"))
+
+    def _increment(self, key, operation, by, ttl):
+        if not isinstance(by, int) or isinstance(by, bool):
+            raise TypeError(f"by must be an int, was {by!r}")
+        query = {"by": str(by)}
+        if ttl is not None:
+            query["ttl"] = _ttl(ttl)
+        answer = self._transport.exchange("POST", _cache_path(key) + "/" + operation, query, idempotent=False)
+        return int(answer.body["value"])
 
     def delete(self, key):
         """Removes ``key``; True when it existed."""
@@ -110,8 +193,29 @@ class CacheGridClient:
     async def get(self, key, default=None):
         return await asyncio.to_thread(self._sync.get, key, default)
 
-    async def set(self, key, value, ttl=None):
-        return await asyncio.to_thread(self._sync.set, key, value, ttl)
+    async def set(self, key, value, ttl=None, tags=None):
+        return await asyncio.to_thread(self._sync.set, key, value, ttl, _copy(tags))
+
+    async def set_if_absent(self, key, value, ttl=None):
+        return await asyncio.to_thread(self._sync.set_if_absent, key, value, ttl)
+
+    async def get_with_version(self, key):
+        return await asyncio.to_thread(self._sync.get_with_version, key)
+
+    async def compare_and_set(self, key, value, version, ttl=None):
+        return await asyncio.to_thread(self._sync.compare_and_set, key, value, version, ttl)
+
+    async def incr(self, key, by=1, ttl=None):
+        return await asyncio.to_thread(self._sync.incr, key, by, ttl)
+
+    async def decr(self, key, by=1, ttl=None):
+        return await asyncio.to_thread(self._sync.decr, key, by, ttl)
+
+    async def invalidate_tag(self, tag):
+        return await asyncio.to_thread(self._sync.invalidate_tag, tag)
+
+    async def keys_with_tag(self, tag):
+        return await asyncio.to_thread(self._sync.keys_with_tag, tag)
 
     async def delete(self, key):
         return await asyncio.to_thread(self._sync.delete, key)
@@ -141,9 +245,35 @@ class CacheGridClient:
 def _cache_path(key):
     if not isinstance(key, str) or not key:
         raise ValueError("key must be a non-empty string (1..250 characters)")
-    if key in (".", ".."):  # dot segments are normalised away by HTTP stacks: send them encoded
-        return "/cache/" + key.replace(".", "%2E")
-    return "/cache/" + quote(key, safe="")
+    return "/cache/" + _segment(key)
+
+
+def _tag_path(tag):
+    return "/tags/" + _segment(_tag(tag))
+
+
+def _segment(raw):
+    if raw in (".", ".."):  # dot segments are normalised away by HTTP stacks: send them encoded
+        return raw.replace(".", "%2E")
+    return quote(raw, safe="")
+
+
+def _tag(tag):
+    # tags travel comma-separated (?tags=a,b): one holding a comma or nothing cannot be sent
+    if not isinstance(tag, str) or not tag or "," in tag:
+        raise ValueError(f"a tag is a non-empty string without commas, was {tag!r}")
+    return tag
+
+
+def _tag_list(tags):
+    if isinstance(tags, str):
+        raise TypeError("tags is a list of strings, not one string")
+    return ",".join(_tag(tag) for tag in tags)
+
+
+def _copy(tags):
+    """A list copy of ``tags`` for a worker thread; None and a (rejected later) single string as they are."""
+    return tags if tags is None or isinstance(tags, str) else list(tags)
 
 
 def _ttl(ttl):

@@ -6,23 +6,39 @@ import threading
 
 
 class FakeServer:
-    def __init__(self, status, body):
+    """``received`` holds (method, path, Authorization, body) per request, ``conditions`` its (If-Match,
+    If-None-Match). ``headers`` are sent with every answer; ``close_after_answer`` closes each connection after its
+    answer without announcing it, as a server's idle timeout does."""
+
+    def __init__(self, status, body, headers=None, close_after_answer=False):
         self.received = []
+        self.conditions = []
+        self.connections = 0
         owner = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def setup(self):
+                super().setup()
+                owner.connections += 1
+
             def _answer(self):
                 length = int(self.headers.get("Content-Length", 0))
                 owner.received.append((self.command, self.path, self.headers.get("Authorization"),
                                        self.rfile.read(length).decode("utf-8")))
+                owner.conditions.append((self.headers.get("If-Match"), self.headers.get("If-None-Match")))
                 data = body.encode("utf-8")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+                if close_after_answer:
+                    self.wfile.flush()
+                    self.close_connection = True
 
             do_GET = do_PUT = do_POST = do_DELETE = _answer
 

@@ -57,6 +57,63 @@ public final class CacheGridClient implements AutoCloseable {
         return async(() -> sync.set(key, value, ttlSeconds));
     }
 
+    public CompletableFuture<Boolean> set(String key, Object value, Duration ttl, String... tags) {
+        String[] copy = tags.clone();
+        return async(() -> sync.set(key, value, ttl, copy));
+    }
+
+    public CompletableFuture<Boolean> setIfAbsent(String key, Object value) {
+        return async(() -> sync.setIfAbsent(key, value));
+    }
+
+    public CompletableFuture<Boolean> setIfAbsent(String key, Object value, Duration ttl) {
+        return async(() -> sync.setIfAbsent(key, value, ttl));
+    }
+
+    public CompletableFuture<Optional<Versioned>> getWithVersion(String key) {
+        return async(() -> sync.getWithVersion(key));
+    }
+
+    public CompletableFuture<Boolean> compareAndSet(String key, Object value, String version) {
+        return async(() -> sync.compareAndSet(key, value, version));
+    }
+
+    public CompletableFuture<Boolean> compareAndSet(String key, Object value, String version, Duration ttl) {
+        return async(() -> sync.compareAndSet(key, value, version, ttl));
+    }
+
+    public CompletableFuture<Long> incr(String key) {
+        return async(() -> sync.incr(key));
+    }
+
+    public CompletableFuture<Long> incr(String key, long by) {
+        return async(() -> sync.incr(key, by));
+    }
+
+    public CompletableFuture<Long> incr(String key, long by, Duration ttlIfCreated) {
+        return async(() -> sync.incr(key, by, ttlIfCreated));
+    }
+
+    public CompletableFuture<Long> decr(String key) {
+        return async(() -> sync.decr(key));
+    }
+
+    public CompletableFuture<Long> decr(String key, long by) {
+        return async(() -> sync.decr(key, by));
+    }
+
+    public CompletableFuture<Long> decr(String key, long by, Duration ttlIfCreated) {
+        return async(() -> sync.decr(key, by, ttlIfCreated));
+    }
+
+    public CompletableFuture<Long> invalidateTag(String tag) {
+        return async(() -> sync.invalidateTag(tag));
+    }
+
+    public CompletableFuture<List<String>> keysWithTag(String tag) {
+        return async(() -> sync.keysWithTag(tag));
+    }
+
     public CompletableFuture<Boolean> delete(String key) {
         return async(() -> sync.delete(key));
     }

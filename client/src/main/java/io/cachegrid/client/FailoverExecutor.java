@@ -1,14 +1,18 @@
 package io.cachegrid.client;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Duration;
-
-import jakarta.json.JsonObject;
 
 /**
  * Runs one call with failover: an attempt that finds its host unavailable or timed out marks that host down and the
  * next attempt goes to the host the {@link HostPool} prefers now, at most {@code maxRetries} more times. A 4xx answer
- * ends the call at once. Every call in the REST contract is idempotent (set, delete, clear and batch set write the
- * same state when repeated), so repeating a call whose answer was lost is safe.
+ * ends the call at once. The plain calls of the REST contract are idempotent (set, delete, clear and batch set write
+ * the same state when repeated), so repeating one whose answer was lost is safe. A non-idempotent call (increment,
+ * set-if-absent, compare-and-set: a repeat would add twice, or report a lost win as a refusal) is repeated only when
+ * its connection was refused, i.e. it certainly reached no server; any other failure is thrown to the caller, who
+ * alone can tell whether to read back and try again.
  */
 final class FailoverExecutor {
     /** Pause before retrying when every host is down: doubles per attempt from this value ... */
@@ -26,7 +30,7 @@ final class FailoverExecutor {
         this.maxRetries = maxRetries;
     }
 
-    JsonObject execute(ApiRequest request) {
+    ApiAnswer execute(ApiRequest request) {
         CacheGridException failure = null;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
             Host host = pool.choose();
@@ -34,7 +38,7 @@ final class FailoverExecutor {
                 pause(attempt, failure);
             }
             try {
-                JsonObject answer = transport.send(host, request);
+                ApiAnswer answer = transport.send(host, request);
                 pool.markUp(host);
                 return answer;
             } catch (CacheGridUnavailableException | CacheGridTimeoutException e) {
@@ -43,9 +47,23 @@ final class FailoverExecutor {
                     e.addSuppressed(failure);
                 }
                 failure = e;
+                if (!request.idempotent() && !neverSent(e)) {
+                    throw e;
+                }
             }
         }
         throw failure;
+    }
+
+    /** True when the connection was refused or the host unknown: the request reached no server. */
+    static boolean neverSent(Throwable failure) {
+        for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void pause(int attempt, CacheGridException failure) {

@@ -57,17 +57,20 @@ final class HttpTransport {
         return new Host(address, builder.build());
     }
 
-    /** Sends the request; returns the JSON object every 2xx answer of the REST contract carries. */
-    JsonObject send(Host host, ApiRequest request) {
+    /** Sends the request; returns the JSON object every 2xx answer of the REST contract carries, and its ETag. */
+    ApiAnswer send(Host host, ApiRequest request) {
         // The path arrives encoded (a key may hold '/', '?', '%'); query values are encoded here, the same way.
         HttpClientRequest http = host.client().method(request.method()).skipUriEncoding(true).path(request.path());
         for (Map.Entry<String, String> param : request.query().entrySet()) {
             http.queryParam(param.getKey(), ApiRequest.segment(param.getValue()));
         }
+        request.headers().forEach((name, value) -> http.header(HeaderNames.create(name), value));
         try (HttpClientResponse response = exchange(http, request)) {
             int status = response.status().code();
             byte[] body = response.inputStream().readAllBytes();
-            return interpret(host, request, status, body);
+            JsonObject answer = interpret(host, request, status, body);
+            return new ApiAnswer(answer, ApiAnswer.versionFromEtag(
+                    response.headers().first(HeaderNames.ETAG).orElse(null)));
         } catch (CacheGridException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
