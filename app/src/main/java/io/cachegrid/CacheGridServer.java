@@ -22,6 +22,7 @@ import io.cachegrid.api.CacheService;
 import io.cachegrid.api.DocsService;
 import io.cachegrid.api.ErrorResponses;
 import io.cachegrid.api.LoadTestService;
+import io.cachegrid.api.MalformedPreconditions;
 import io.cachegrid.api.StatusService;
 import io.cachegrid.api.TagService;
 import io.cachegrid.cluster.Cluster;
@@ -248,6 +249,7 @@ public final class CacheGridServer implements AutoCloseable {
         ErrorResponses.register(routing);
         routing.addFilter(guard::filter); // first: timeouts and Connection: close apply to every route
         security.install(routing); // before the cluster's filter: a request is checked where it arrives
+        routing.addFilter(new MalformedPreconditions()); // one answer to a malformed If-Match on every route
         cluster.install(routing); // without cluster settings: nothing
         // the hot routes first: routing tries them in this order
         routing.register("/cache/batch", new BatchService(engine, limits))
