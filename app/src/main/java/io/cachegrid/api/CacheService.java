@@ -3,12 +3,14 @@ package io.cachegrid.api;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.EntryTooLargeException;
 import io.cachegrid.engine.Stored;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -29,6 +31,13 @@ import io.helidon.webserver.http.ServerResponse;
  */
 public final class CacheService implements HttpService {
 
+    /** Header of a member's copy of a write: the version it was stored at on the key's primary. */
+    public static final String REPLICA_VERSION_HEADER = "X-CacheGrid-Replica-Version";
+    /** The header that marks a request as a member's (see the cluster package). */
+    public static final String INTERNAL_HEADER = "X-CacheGrid-Internal";
+
+    private static final HeaderName REPLICA_VERSION = HeaderNames.create(REPLICA_VERSION_HEADER);
+    private static final HeaderName INTERNAL = HeaderNames.create(INTERNAL_HEADER);
     private static final String KEY_PREFIX = "/cache/";
 
     private final RequestReader reader;
@@ -160,7 +169,33 @@ public final class CacheService implements HttpService {
         List<String> tagged = tags.fromQuery(req.query().first("tags").asOptional());
         Preconditions conditions = Preconditions.of(req.headers());
         JsonSlice value = reader.jsonBody(req, reader.limits().maxValueBytes());
+        OptionalLong replicaVersion = replicaVersion(req);
+        if (replicaVersion.isPresent()) {
+            // a copy from the key's primary: stored at the primary's version, and only over an older copy
+            long held = writes.putReplica(key, value.bytes(), ttlNanos, tagged, replicaVersion.getAsLong());
+            res.header(HeaderNames.ETAG, Preconditions.etag(held));
+            Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("key").value(key)
+                    .name("version").value(Long.toUnsignedString(held)).endObject());
+            return;
+        }
         store(res, key, value.bytes(), ttlNanos, tagged, conditions);
+    }
+
+    /**
+     * The version of a replicated copy: {@value #REPLICA_VERSION_HEADER}, honoured only on a request that is also
+     * marked as a member's ({@value #INTERNAL_HEADER}; with access control on, only an admin credential may send
+     * that), so a client cannot pin versions.
+     */
+    private static OptionalLong replicaVersion(ServerRequest req) {
+        Optional<String> version = req.headers().first(REPLICA_VERSION);
+        if (version.isEmpty() || !req.headers().contains(INTERNAL)) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseUnsignedLong(version.get().strip()));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid " + REPLICA_VERSION_HEADER, "expected an unsigned 64-bit version");
+        }
     }
 
     private void postItem(ServerRequest req, ServerResponse res) {

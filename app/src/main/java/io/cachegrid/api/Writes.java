@@ -57,6 +57,15 @@ final class Writes {
     }
 
     /**
+     * Stores a member's copy at the version it has on the key's primary, unless this node already holds that
+     * version or a newer one (copies may arrive out of order); returns the version held afterwards.
+     */
+    long putReplica(String key, byte[] value, long ttlNanos, List<String> tags, long version) {
+        WriteResult result = engine.putIf(key, value, ttlNanos, tags, Condition.newer(version));
+        return result.applied() ? version : result.version();
+    }
+
+    /**
      * Deletes the key if the preconditions hold.
      *
      * @return whether a key was removed

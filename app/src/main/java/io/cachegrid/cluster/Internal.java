@@ -1,5 +1,6 @@
 package io.cachegrid.cluster;
 
+import io.cachegrid.api.CacheService;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 
@@ -9,7 +10,7 @@ import io.helidon.http.HeaderNames;
  */
 final class Internal {
 
-    static final HeaderName HEADER = HeaderNames.create("X-CacheGrid-Internal");
+    static final HeaderName HEADER = HeaderNames.create(CacheService.INTERNAL_HEADER);
 
     /** Apply here only: replica writes, parts of a fan-out, rebalancing pushes. Any unknown value means this. */
     static final String REPLICA = "replica";

@@ -3,10 +3,14 @@ package io.cachegrid.cluster;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.cachegrid.api.CacheService;
 import io.cachegrid.engine.Stored;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 
 /**
@@ -17,6 +21,9 @@ import io.helidon.http.Method;
  * will get the key from rebalancing; the client's answer is the local one either way.
  */
 final class Replicator {
+
+    /** The version a replicated copy is stored at (read by the owner's PUT handler, with {@link Internal#HEADER}). */
+    static final HeaderName REPLICA_VERSION = HeaderNames.create(CacheService.REPLICA_VERSION_HEADER);
 
     private static final System.Logger LOG = System.getLogger(Replicator.class.getName());
 
@@ -43,6 +50,7 @@ final class Replicator {
         }
         StringBuilder path = new StringBuilder("/cache/").append(KeyPaths.encode(key));
         byte[] body = null;
+        Map<HeaderName, String> headers = Map.of();
         Method sent = method == Method.DELETE ? Method.DELETE : Method.PUT;
         if (sent == Method.PUT) {
             Stored stored = node.engine().peekStored(key);
@@ -50,6 +58,9 @@ final class Replicator {
                 return; // evicted or expired at once: nothing to copy
             }
             body = stored.value().toByteArray();
+            // the copy keeps the primary's version: an owner replaces its copy only by a newer one, so copies of
+            // two writes that arrive out of order end as the newer one (and the ETag is the same on every owner)
+            headers = Map.of(REPLICA_VERSION, Long.toUnsignedString(stored.version()));
             char separator = '?';
             if (stored.ttlRemainingNanos() > 0) {
                 path.append(separator).append("ttl=").append(BigDecimal.valueOf(stored.ttlRemainingNanos(), 9)
@@ -60,7 +71,7 @@ final class Replicator {
                 path.append(separator).append("tags=").append(tagsQuery(stored.tags()));
             }
         }
-        send(others, sent, path.toString(), body, key);
+        send(others, sent, path.toString(), body, headers, key);
     }
 
     /** Tags as the value of a {@code ?tags=} query parameter: each percent-encoded, joined by commas. */
@@ -75,12 +86,14 @@ final class Replicator {
         return out.toString();
     }
 
-    private void send(List<NodeAddress> owners, Method method, String path, byte[] body, String key) {
+    private void send(List<NodeAddress> owners, Method method, String path, byte[] body,
+                      Map<HeaderName, String> headers, String key) {
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
             for (NodeAddress owner : owners) {
                 senders.execute(() -> {
                     try {
-                        PeerResponse answer = node.client().send(owner, method, path, Internal.REPLICA, null, body);
+                        PeerResponse answer = node.client().send(owner, method, path, Internal.REPLICA, null, body,
+                                PeerClient.REQUEST_TIMEOUT, headers);
                         if (!answer.ok()) {
                             LOG.log(System.Logger.Level.WARNING, "replica {0} refused {1} of \"{2}\": {3}", owner,
                                     method.text(), key, answer);

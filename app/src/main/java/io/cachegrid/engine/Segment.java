@@ -305,6 +305,10 @@ final class Segment {
             if (written == null) {
                 return false;
             }
+            if (write.condition instanceof Condition.Newer replica) {
+                written.version = replica.version(); // the primary's version, still under the lock
+                clock.observe(replica.version());
+            }
             write.applied(written);
             return true;
         } finally {

@@ -31,6 +31,25 @@ class ConditionalWriteTest extends EngineTestSupport {
         assertEquals("3", text(cache.peek("k")));
     }
 
+    /** Replicated copies: each keeps the primary's version, and one that arrives late never replaces a newer one. */
+    @Test
+    void newerCopiesKeepTheirVersionAndOlderOnesAreRefused() {
+        CacheEngine cache = singleSegment(10, EvictionPolicy.LRU);
+        long base = cache.versionClock().current() + 1_000_000;
+        WriteResult second = cache.putIf("k", bytes("2"), 0, List.of("t"), Condition.newer(base + 2));
+        assertTrue(second.applied());
+        assertEquals(base + 2, cache.peekStored("k").version(), "the copy keeps the version it was sent with");
+        WriteResult late = cache.putIf("k", bytes("1"), 0, List.of(), Condition.newer(base + 1));
+        assertFalse(late.applied(), "an older copy arriving late");
+        assertEquals(base + 2, late.version());
+        assertFalse(cache.putIf("k", bytes("1"), 0, List.of(), Condition.newer(base + 2)).applied(), "same version");
+        assertEquals("2", text(cache.peek("k")));
+        assertEquals(List.of("t"), cache.peekStored("k").tags());
+        assertTrue(cache.putIf("k", bytes("3"), 0, List.of(), Condition.newer(base + 3)).applied());
+        assertEquals("3", text(cache.peek("k")));
+        assertTrue(cache.put("k", bytes("4"), 0, List.of()) > base + 3, "the clock moved past the versions it saw");
+    }
+
     @Test
     void presentAndVersionNeedALiveEntry() {
         CacheEngine cache = singleSegment(10, EvictionPolicy.LFU);
