@@ -82,7 +82,7 @@ public final class CacheGridServer implements AutoCloseable {
         metrics = CacheMetrics.register(Metrics.globalRegistry(), engine);
         limits = ApiLimits.from(settings);
         cluster = Cluster.create(settings.cluster(), settings.nodeId(), settings.host(), engine, limits,
-                settings.security().tokens().peerAuthorization());
+                settings.security().tokens().peerAuthorization(), settings.security().peerTls());
         security = Security.create(settings.security(), Metrics.globalRegistry());
         this.settings = settings;
         this.serverConfig = serverConfig;

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.cachegrid.api.ApiLimits;
 import io.cachegrid.engine.CacheEngine;
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
@@ -16,16 +17,18 @@ public interface Cluster extends AutoCloseable {
     /** The cluster these settings describe, or the standalone no-op when they switch clustering off. */
     static Cluster create(ClusterSettings settings, String nodeId, String listenHost, CacheEngine engine,
                           ApiLimits limits) {
-        return create(settings, nodeId, listenHost, engine, limits, Optional.empty());
+        return create(settings, nodeId, listenHost, engine, limits, Optional.empty(), Optional.empty());
     }
 
     /**
      * As above, sending {@code peerAuthorization} as the {@code Authorization} header of every node-to-node call
-     * (when authentication is on, members present an admin token; see io.cachegrid.security).
+     * (when authentication is on, members present an admin token; see io.cachegrid.security), over HTTPS with
+     * {@code peerTls} when the members serve TLS (the trust it carries decides which peers are believed).
      */
     static Cluster create(ClusterSettings settings, String nodeId, String listenHost, CacheEngine engine,
-                          ApiLimits limits, Optional<String> peerAuthorization) {
-        return settings.enabled() ? new ClusterNode(settings, nodeId, listenHost, engine, limits, peerAuthorization)
+                          ApiLimits limits, Optional<String> peerAuthorization, Optional<Tls> peerTls) {
+        return settings.enabled()
+                ? new ClusterNode(settings, nodeId, listenHost, engine, limits, peerAuthorization, peerTls)
                 : standalone();
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cachegrid.api.ApiLimits;
 import io.cachegrid.engine.CacheEngine;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
@@ -37,8 +38,8 @@ final class ClusterNode implements Cluster {
     private Rebalancer rebalancer;
 
     ClusterNode(ClusterSettings settings, String nodeId, String listenHost, CacheEngine engine, ApiLimits limits,
-                Optional<String> peerAuthorization) {
-        this.client = new PeerClient(peerAuthorization);
+                Optional<String> peerAuthorization, Optional<Tls> peerTls) {
+        this.client = new PeerClient(peerAuthorization, peerTls);
         this.settings = settings;
         this.nodeId = nodeId;
         this.listenHost = listenHost;

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.common.media.type.MediaTypes;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -16,6 +17,8 @@ import io.helidon.webclient.api.WebClient;
  * Why: every node-to-node call (forward, replicate, fan-out, push, health check) goes through one helidon-webclient
  * with short timeouts and pooled keep-alive connections, and reports an unreachable peer the same way
  * ({@link PeerUnavailableException}). Paths are sent as given, already percent-encoded, so any key survives.
+ * When the members serve TLS every call is HTTPS with the given {@link Tls}: it trusts the cluster's own certificate
+ * (or CA) and skips the host name check, since members reach each other by pod IP (see security.TlsSetup).
  */
 final class PeerClient implements AutoCloseable {
 
@@ -24,15 +27,22 @@ final class PeerClient implements AutoCloseable {
 
     private final WebClient client;
     private final Optional<String> authorization;
+    private final String scheme;
 
     PeerClient() {
-        this(Optional.empty());
+        this(Optional.empty(), Optional.empty());
     }
 
-    /** @param authorization the Authorization header every call carries (an admin bearer token), if any */
-    PeerClient(Optional<String> authorization) {
+    /**
+     * @param authorization the Authorization header every call carries (an admin bearer token), if any
+     * @param tls           the TLS of every call when members serve HTTPS; empty for plain HTTP
+     */
+    PeerClient(Optional<String> authorization, Optional<Tls> tls) {
         this.authorization = authorization;
-        client = WebClient.builder()
+        this.scheme = tls.isPresent() ? "https://" : "http://";
+        var builder = WebClient.builder();
+        tls.ifPresent(builder::tls);
+        client = builder
                 .connectTimeout(CONNECT_TIMEOUT)
                 .readTimeout(REQUEST_TIMEOUT)
                 .followRedirects(false)
@@ -59,7 +69,7 @@ final class PeerClient implements AutoCloseable {
             HttpClientRequest request = client.method(method)
                     // uri(String) with skipUriEncoding keeps path and query byte for byte (checked against
                     // uri(URI), which decodes the path, and path(), which encodes it again)
-                    .uri("http://" + to + rawPath)
+                    .uri(scheme + to + rawPath)
                     .skipUriEncoding(true)
                     .readTimeout(timeout)
                     .header(Internal.HEADER, mode);

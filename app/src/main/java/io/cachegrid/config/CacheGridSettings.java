@@ -124,6 +124,8 @@ public record CacheGridSettings(
             "empty, or the path of a PKCS#12 keystore", text -> text);
     static final Setting<String> TLS_KEYSTORE_PASSWORD = new Setting<>("CACHEGRID_TLS_KEYSTORE_PASSWORD",
             "cachegrid.tls-keystore-password", "the keystore's password", text -> text);
+    static final Setting<String> TLS_TRUST = new Setting<>("CACHEGRID_TLS_TRUST", "cachegrid.tls-trust",
+            "empty, or the path of a PEM file of CA certificates cluster peers may be signed by", text -> text);
     static final Setting<List<String>> CORS_ORIGINS = new Setting<>("CACHEGRID_CORS_ORIGINS",
             "cachegrid.cors-origins", "empty (CORS off), or comma-separated origins such as https://app.example.com",
             SecuritySettings::corsOrigins);
@@ -150,7 +152,7 @@ public record CacheGridSettings(
             PEERS, DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR,
             MEMBERSHIP_INTERVAL,
             AUTH_TOKENS, AUTH_TOKEN, AUTH_FAILURE_LIMIT, TLS_CERT, TLS_KEY, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
-            CORS_ORIGINS);
+            TLS_TRUST, CORS_ORIGINS);
 
     /** Names of every environment variable read, aliases included. */
     public static List<String> environmentNames() {
@@ -196,11 +198,6 @@ public record CacheGridSettings(
                     + " to each other; accepted: with clustering on, at least one admin:token pair (or "
                     + AUTH_TOKEN.env() + ")");
         }
-        if (settings.cluster().enabled() && settings.security().tls().isPresent()) {
-            throw new ConfigurationException("CACHEGRID_TLS_* is set with clustering on, but node-to-node calls are"
-                    + " plain HTTP so far; accepted: TLS on a single node, or TLS terminated in front of the cluster"
-                    + " (ingress, service mesh)");
-        }
         long heapMb = maxHeapBytes / (1024 * 1024);
         if (settings.maxMemoryBytes() > HEAP_SHARE * maxHeapBytes) {
             throw new ConfigurationException(MAX_MEMORY_MB.env() + "=" + settings.maxMemoryMb()
@@ -238,7 +235,7 @@ public record CacheGridSettings(
     private static SecuritySettings security(Resolver r) {
         return SecuritySettings.create(AuthTokens.parse(r.get(AUTH_TOKENS), r.get(AUTH_TOKEN)),
                 r.get(AUTH_FAILURE_LIMIT), r.get(TLS_CERT), r.get(TLS_KEY), r.get(TLS_KEYSTORE),
-                r.get(TLS_KEYSTORE_PASSWORD), r.get(CORS_ORIGINS));
+                r.get(TLS_KEYSTORE_PASSWORD), r.get(TLS_TRUST), r.get(CORS_ORIGINS));
     }
 
     private static ClusterSettings cluster(Resolver r) {

@@ -14,9 +14,12 @@ import io.helidon.common.tls.Tls;
  * @param tokens            accepted bearer tokens; {@link AuthTokens#none()} switches authentication off
  * @param failuresPerMinute failed authentications allowed per client address per minute before 429
  * @param tls               the listener's TLS, or empty for plain HTTP
+ * @param peerTls           the TLS of calls to cluster peers (present exactly when {@code tls} is): trusts this
+ *                          node's own certificate and the CAs of {@code CACHEGRID_TLS_TRUST}, no host name check
  * @param corsOrigins       origins allowed to call from a browser; empty switches CORS off
  */
-public record SecuritySettings(AuthTokens tokens, int failuresPerMinute, Optional<Tls> tls, List<String> corsOrigins) {
+public record SecuritySettings(AuthTokens tokens, int failuresPerMinute, Optional<Tls> tls, Optional<Tls> peerTls,
+                               List<String> corsOrigins) {
 
     public SecuritySettings {
         corsOrigins = List.copyOf(corsOrigins);
@@ -24,14 +27,20 @@ public record SecuritySettings(AuthTokens tokens, int failuresPerMinute, Optiona
 
     /** Everything off. */
     public static SecuritySettings off() {
-        return new SecuritySettings(AuthTokens.none(), 30, Optional.empty(), List.of());
+        return new SecuritySettings(AuthTokens.none(), 30, Optional.empty(), Optional.empty(), List.of());
     }
 
-    /** Reads the TLS keys (the files must exist and hold a key) and combines the rest. */
+    /**
+     * Reads the TLS keys (the files must exist and hold a key) and combines the rest.
+     *
+     * @param tlsTrust {@code CACHEGRID_TLS_TRUST}: empty, or a PEM bundle of CAs that cluster peers' certificates
+     *                 may be signed by
+     */
     public static SecuritySettings create(AuthTokens tokens, int failuresPerMinute, String tlsCert, String tlsKey,
-                                          String keystore, String keystorePassword, List<String> corsOrigins) {
-        return new SecuritySettings(tokens, failuresPerMinute,
-                TlsSetup.load(tlsCert, tlsKey, keystore, keystorePassword), corsOrigins);
+                                          String keystore, String keystorePassword, String tlsTrust,
+                                          List<String> corsOrigins) {
+        TlsSetup.Loaded loaded = TlsSetup.load(tlsCert, tlsKey, keystore, keystorePassword, tlsTrust);
+        return new SecuritySettings(tokens, failuresPerMinute, loaded.server(), loaded.peers(), corsOrigins);
     }
 
     /**

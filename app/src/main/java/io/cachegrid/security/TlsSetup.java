@@ -6,7 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 import io.cachegrid.config.ConfigurationException;
@@ -19,14 +25,34 @@ import io.helidon.common.tls.Tls;
  * ({@code CACHEGRID_TLS_CERT}, {@code CACHEGRID_TLS_KEY}) or a PKCS#12 keystore ({@code CACHEGRID_TLS_KEYSTORE},
  * {@code CACHEGRID_TLS_KEYSTORE_PASSWORD}). The keys are read at start, so a wrong file or password stops the start
  * with one line naming the variable instead of failing the first handshake.
+ * <p>
+ * The same keys give the TLS of node-to-node calls ({@link Loaded#peers()}): a cluster's members are deployed with
+ * the same certificate (one Kubernetes Secret), so a member trusts exactly that certificate, the first of its own
+ * chain, and no CA at all: only a holder of the cluster's private key can answer a peer call. Members with different
+ * certificates name the CA that signed them in {@code CACHEGRID_TLS_TRUST} (a PEM bundle; the CA should be the
+ * cluster's own, e.g. a cert-manager issuer for this cluster, since any certificate it signed is taken as a member).
+ * Peer calls do not check the host name: members reach each other by pod IP (DNS discovery), which changes with
+ * every restart and cannot be in a certificate made once; the pinned certificate or cluster CA is the check instead.
  */
 final class TlsSetup {
+
+    /**
+     * @param server the listener's TLS, empty for plain HTTP
+     * @param peers  the TLS of calls to cluster peers (trust as above), present exactly when {@code server} is
+     */
+    record Loaded(Optional<Tls> server, Optional<Tls> peers) {
+        static final Loaded NONE = new Loaded(Optional.empty(), Optional.empty());
+    }
 
     private TlsSetup() {
     }
 
-    /** Empty when none of the variables is set. */
-    static Optional<Tls> load(String cert, String key, String keystore, String keystorePassword) {
+    /**
+     * The listener's and the peer calls' TLS; both empty when none of the variables is set.
+     *
+     * @param trust {@code CACHEGRID_TLS_TRUST}: empty, or a PEM file of CA certificates peers may be signed by
+     */
+    static Loaded load(String cert, String key, String keystore, String keystorePassword, String trust) {
         boolean pem = !cert.isEmpty() || !key.isEmpty();
         if (pem && !keystore.isEmpty()) {
             throw new ConfigurationException("CACHEGRID_TLS_KEYSTORE and CACHEGRID_TLS_CERT/CACHEGRID_TLS_KEY are "
@@ -38,8 +64,13 @@ final class TlsSetup {
                     + " CACHEGRID_TLS_KEY (PEM private key), or neither");
         }
         if (!pem && keystore.isEmpty()) {
-            return Optional.empty();
+            if (!trust.isEmpty()) {
+                throw new ConfigurationException("CACHEGRID_TLS_TRUST is set without TLS; accepted: with"
+                        + " CACHEGRID_TLS_CERT/CACHEGRID_TLS_KEY or CACHEGRID_TLS_KEYSTORE, or unset");
+            }
+            return Loaded.NONE;
         }
+        List<X509Certificate> cas = trust.isEmpty() ? List.of() : bundle(trust);
         Keys keys;
         String variable = pem ? "CACHEGRID_TLS_CERT/CACHEGRID_TLS_KEY" : "CACHEGRID_TLS_KEYSTORE";
         try {
@@ -59,7 +90,13 @@ final class TlsSetup {
                         + (pem ? "a PEM certificate chain and its PEM (PKCS#8 or PKCS#1) private key"
                         : "a PKCS#12 keystore with one private key entry"));
             }
-            return Optional.of(Tls.builder().privateKey(keys).privateKeyCertChain(keys).build());
+            List<X509Certificate> anchors = new ArrayList<>();
+            anchors.add(keys.certChain().getFirst());
+            anchors.addAll(cas);
+            Tls peers = Tls.builder().trust(anchors)
+                    .endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_NONE).build();
+            return new Loaded(Optional.of(Tls.builder().privateKey(keys).privateKeyCertChain(keys).build()),
+                    Optional.of(peers));
         } catch (ConfigurationException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -86,6 +123,29 @@ final class TlsSetup {
             return "1";
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("unreadable keystore", e);
+        }
+    }
+
+    /** The certificates of a PEM bundle; at least one. */
+    private static List<X509Certificate> bundle(String file) {
+        Path path = readable("CACHEGRID_TLS_TRUST", file);
+        try (InputStream in = Files.newInputStream(path)) {
+            Collection<? extends Certificate> read = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Certificate certificate : read) {
+                certificates.add((X509Certificate) certificate);
+            }
+            if (certificates.isEmpty()) {
+                throw new ConfigurationException("CACHEGRID_TLS_TRUST=" + file + " holds no certificate; accepted:"
+                        + " a PEM file of one or more CA certificates");
+            }
+            return List.copyOf(certificates);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            if (e instanceof ConfigurationException c) {
+                throw c;
+            }
+            throw new ConfigurationException("CACHEGRID_TLS_TRUST=" + file + " cannot be read ("
+                    + e.getClass().getSimpleName() + "); accepted: a PEM file of one or more CA certificates");
         }
     }
 
