@@ -63,6 +63,53 @@ describe('console with access control', { timeout: 120_000 }, () => {
     }
   });
 
+  test('shows the role of the token and disables what it cannot do', async () => {
+    for (const [token, role] of [[READ, 'read'], [ADMIN, 'admin']]) {
+      const page = await openPage(browser);
+      try {
+        await page.goto(server.base + '/console/');
+        await page.locator('#token-dialog').waitFor();
+        await page.fill('#token-input', token);
+        await page.click('#token-ok');
+        const badge = page.locator('#role');
+        await page.waitForFunction((r) => document.querySelector('#role')?.textContent === 'role: ' + r, role);
+        assert.ok(await badge.isVisible());
+        const tooltip = await badge.getAttribute('title');
+        const clear = page.locator('#kb-clear');
+        const start = page.locator('#lt-start');
+        if (role === 'read') {
+          assert.match(tooltip, /may read keys/);
+          assert.match(tooltip, /Needs write or admin/);
+          await page.waitForFunction(() => document.querySelector('#lt-start').disabled);
+          assert.ok(await clear.isDisabled(), 'clear needs admin');
+          assert.match(await clear.getAttribute('title'), /needs the admin role; this token has read/);
+          assert.match(await start.getAttribute('title'), /needs the admin role; this token has read/);
+          assert.ok(await page.locator('#kb-search').isDisabled());
+          assert.match(await page.textContent('#lt-role-note'), /Load tests need the admin role/);
+          assert.match(await page.textContent('#kb-summary'), /Browsing keys needs the admin role/);
+          await page.screenshot({ path: path.join(SHOTS, 'auth-role-read.png') });
+        } else {
+          assert.match(tooltip, /clear the cache/);
+          assert.doesNotMatch(tooltip, /Needs/);
+          assert.ok(await clear.isEnabled(), 'an admin may clear');
+          assert.ok(await start.isEnabled(), 'an admin may run load tests');
+          assert.equal(await clear.getAttribute('title'), null);
+          assert.ok(await page.locator('#lt-role-note').isHidden());
+          // and the key browser works: a key written through the API shows up
+          await fetch(server.base + '/cache/role-probe', { method: 'PUT', body: '1',
+            headers: { Authorization: 'Bearer ' + ADMIN, 'Content-Type': 'application/json' } });
+          await page.click('#kb-search');
+          await page.locator('#kb-list button[data-key="role-probe"]').waitFor();
+          await page.click('#kb-list button[data-key="role-probe"]');
+          await page.waitForFunction(() => document.querySelector('#kb-size').textContent !== '');
+          assert.ok(await page.locator('#kb-delete').isEnabled(), 'an admin may delete a key');
+        }
+      } finally {
+        await page.context().close();
+      }
+    }
+  });
+
   test('a refused token is forgotten and asked for again', async () => {
     const page = await openPage(browser);
     try {

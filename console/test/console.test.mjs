@@ -54,6 +54,11 @@ describe('CacheGrid console', { timeout: SUITE_TIMEOUT }, () => {
         assert.equal(await p.textContent('#version'), 'v' + info.version);
         assert.equal(await p.textContent('#health-text'), 'healthy');
         assert.equal(await p.isVisible('#conn-banner'), false);
+        // no access control: the badge says admin, and nothing is disabled for want of a role
+        await p.waitForFunction(() => document.querySelector('#role').textContent === 'role: admin');
+        assert.match(await p.getAttribute('#role', 'title'), /Access control is off/);
+        assert.equal(await p.isDisabled('#kb-clear'), false);
+        assert.equal(await p.isDisabled('#lt-start'), false);
         // a few samples in, every chart has data and no "waiting"/"unreachable" overlay
         await p.waitForFunction(() => [...document.querySelectorAll('.chart-card .overlay')].every((o) => o.hidden),
           null, { timeout: 8000 });

@@ -257,6 +257,7 @@ public final class CacheGridServer implements AutoCloseable {
                 .register("/tags", new TagService(engine, limits))
                 .register("/", new StatusService(engine, settings.nodeId(), VERSION))
                 .register("/admin", new AdminService(engine, limits))
+                .register("/auth", security.roleService())
                 .register("/test/load", new LoadTestService(loadTester, limits))
                 .register("/docs", new DocsService())
                 .get("/metrics", (req, res) -> res.reroute("/observe/metrics"))

@@ -37,6 +37,8 @@ function askForToken(detail) {
     tokenPrompt = null;
     if (token) {
       try { sessionStorage.setItem(TOKEN_KEY, token); } catch { /* storage disabled: kept for this call only */ }
+      // after the calls waiting for it have been sent again (role.js asks what the new token may do)
+      setTimeout(() => window.dispatchEvent(new Event('cg:token')), 0);
     } else {
       declined = true;
     }
@@ -125,6 +127,7 @@ const json = async (p) => (await p).data;
 export const api = {
   info: () => json(request('GET', '/')),
   stats: () => json(request('GET', '/stats')),
+  role: () => json(request('GET', '/auth/role')),
   // 503 is an answer too: the body says why the node is unhealthy.
   health: () => request('GET', '/health', { accept: [503] }),
   keys: (pattern, limit) => json(request('GET', '/admin/keys', { query: { pattern, limit } })),

@@ -13,6 +13,7 @@ import { api } from './api.js';
 import { $, el, setText, toast } from './dom.js';
 import { renderJson } from './json-view.js';
 import * as fmt from './format.js';
+import { allows, gate, roleName } from './role.js';
 
 const FETCH_LIMIT = 1000; // the server's maximum for limit
 const PAGE_SIZE = 15;
@@ -42,11 +43,34 @@ export class KeyBrowser {
     this.setupClear();
     window.addEventListener('cg:reconnected', () => { if (!this.keys.length) this.search(); });
     document.addEventListener('visibilitychange', () => { if (!document.hidden) this.scheduleRefresh(0); });
+    window.addEventListener('cg:role', () => this.applyRole());
+  }
+
+  /**
+   * Clearing the cache needs admin, deleting a key write, and the browser itself (GET /admin/keys, /admin/entry)
+   * admin: controls the role cannot use are disabled with a title saying why.
+   */
+  applyRole() {
+    gate($('#kb-clear', this.root), 'admin', 'Clearing the cache');
+    gate($('#kb-delete', this.root), 'write', 'Deleting a key', this.openGone === true);
+    gate($('#kb-search', this.root), 'admin', 'Browsing keys');
+    if (!allows('admin')) {
+      this.searchSeq++; // drop an answer under way
+      clearTimeout(this.refreshTimer);
+      this.keys = [];
+      $('#kb-list', this.root).replaceChildren();
+      $('#kb-pager', this.root).hidden = true;
+      setText('#kb-summary', `Browsing keys needs the admin role; this token has ${roleName()}.`);
+      this.failed = true;
+    } else if (this.failed) {
+      this.search();
+    }
   }
 
   init() { this.search(); }
 
   async search() {
+    if (!allows('admin')) return; // applyRole says why
     const pattern = $('#kb-pattern', this.root).value.trim();
     const seq = ++this.searchSeq;
     setText('#kb-summary', 'Searching…');
@@ -77,7 +101,7 @@ export class KeyBrowser {
 
   /** Re-reads the last searched pattern in the background; keeps the page and redraws only on a change. */
   async refresh() {
-    if (document.hidden) return; // visibilitychange schedules the next one
+    if (document.hidden || !allows('admin')) return; // visibilitychange or cg:role start it again
     const seq = ++this.searchSeq;
     try {
       const res = await api.keys(this.pattern, FETCH_LIMIT);
@@ -138,7 +162,8 @@ export class KeyBrowser {
     setText('#kb-ttl', '…');
     setText('#kb-size', '');
     $('#kb-value', this.root).replaceChildren('Loading…');
-    $('#kb-delete', this.root).disabled = false;
+    this.openGone = false;
+    gate($('#kb-delete', this.root), 'write', 'Deleting a key');
     let entry;
     try {
       entry = await api.entry(key);
@@ -152,6 +177,7 @@ export class KeyBrowser {
     if (!entry.exists) {
       $('#kb-value', this.root).replaceChildren('This key no longer exists (expired or deleted).');
       setText('#kb-ttl', '—');
+      this.openGone = true;
       $('#kb-delete', this.root).disabled = true;
       return;
     }

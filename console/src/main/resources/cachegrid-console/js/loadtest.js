@@ -7,6 +7,7 @@
 import { api } from './api.js';
 import { $, el, setText, toast } from './dom.js';
 import * as fmt from './format.js';
+import { allows, gate, roleName } from './role.js';
 
 const FOLLOW_MS = 400;
 const FOLLOW_MAX_POLLS = 4500; // ≈ 30 minutes: a run that never ends must not keep the page polling forever
@@ -23,6 +24,15 @@ export class LoadTest {
     $('#lt-form', root).addEventListener('submit', (e) => { e.preventDefault(); this.start(); });
     window.addEventListener('cg:reconnected', () => this.pollRuns());
     document.addEventListener('visibilitychange', () => { if (!document.hidden) this.pollRuns(); });
+    window.addEventListener('cg:role', () => { this.applyRole(); this.pollRuns(); });
+  }
+
+  /** Load tests (POST and GET /test/load*) need the admin role: say so instead of offering a button that fails. */
+  applyRole() {
+    this.setBusy(this.busy ?? false);
+    const note = $('#lt-role-note', this.root);
+    note.hidden = allows('admin');
+    setText(note, note.hidden ? '' : `Load tests need the admin role; this token has ${roleName()}.`);
   }
 
   init() { this.pollRuns(); }
@@ -92,7 +102,8 @@ export class LoadTest {
   }
 
   setBusy(busy) {
-    $('#lt-start', this.root).disabled = busy;
+    this.busy = busy;
+    gate($('#lt-start', this.root), 'admin', 'Starting a load test', busy);
     $('#lt-start', this.root).textContent = busy ? 'Running…' : 'Start load test';
   }
 
@@ -134,6 +145,12 @@ export class LoadTest {
   async refreshRuns() {
     const body = $('#lt-runs tbody', this.root);
     let runs;
+    if (!allows('admin')) { // GET /test/load would be refused: no polling into 403s
+      this.anyRunning = false;
+      this.shownRuns = null;
+      body.replaceChildren(emptyRow(`Listing load tests needs the admin role; this token has ${roleName()}.`));
+      return;
+    }
     try {
       runs = (await api.loadRuns())?.runs ?? [];
     } catch (e) {

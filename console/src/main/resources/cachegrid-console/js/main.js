@@ -5,6 +5,7 @@ import { Charts } from './charts.js';
 import { Overview } from './overview.js';
 import { LoadTest } from './loadtest.js';
 import { KeyBrowser } from './keys.js';
+import { startRole } from './role.js';
 
 if (typeof window.uPlot !== 'function') {
   const banner = $('#conn-banner');
@@ -18,3 +19,4 @@ const charts = new Charts($('#charts'));
 new Overview(charts).start();
 new LoadTest($('#loadtest')).init();
 new KeyBrowser($('#keys')).init();
+startRole();

@@ -34,6 +34,7 @@ final class AccessRules {
             // read
             Rule.exact(Method.GET, "/", Role.READ),
             Rule.exact(Method.GET, "/stats", Role.READ),
+            Rule.exact(Method.GET, "/auth/role", Role.READ),
             Rule.exact(Method.GET, "/metrics", Role.READ),
             Rule.tree(Method.GET, "/observe/metrics", Role.READ),
             Rule.below(Method.GET, "/cache/", Role.READ),

@@ -28,6 +28,9 @@ final class AuthFilter implements Filter {
     /** The cluster's internal header (io.cachegrid.cluster.Internal): it skips routing, so admin only. */
     static final HeaderName INTERNAL = HeaderNames.create("X-CacheGrid-Internal");
 
+    /** Context classifier of the role of the request's token, once the filter has let it through. */
+    static final String CALLER = "io.cachegrid.security.caller-role";
+
     static final String CHALLENGE = "Bearer realm=\"cachegrid\"";
 
     private static final String BEARER = "bearer ";
@@ -78,6 +81,7 @@ final class AuthFilter implements Filter {
                     + role.get().configName());
             return;
         }
+        req.context().register(CALLER, role.get()); // for GET /auth/role (RoleService)
         chain.proceed();
     }
 

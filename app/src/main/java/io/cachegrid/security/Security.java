@@ -57,6 +57,11 @@ public final class Security implements AutoCloseable {
         }
     }
 
+    /** {@code GET /auth/role}: what the caller's token may do (everything when access control is off). */
+    public RoleService roleService() {
+        return new RoleService(settings.authEnabled());
+    }
+
     @Override
     public void close() {
         meters.forEach(registry::remove);

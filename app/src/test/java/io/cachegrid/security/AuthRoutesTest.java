@@ -35,6 +35,7 @@ class AuthRoutesTest {
             Map.entry("GET /", Role.READ),
             Map.entry("GET /health", Role.PUBLIC),
             Map.entry("GET /stats", Role.READ),
+            Map.entry("GET /auth/role", Role.READ),
             Map.entry("GET /cache/{key}", Role.READ),
             Map.entry("PUT /cache/{key}", Role.WRITE),
             Map.entry("DELETE /cache/{key}", Role.WRITE),
