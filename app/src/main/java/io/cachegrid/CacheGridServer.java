@@ -75,8 +75,11 @@ public final class CacheGridServer implements AutoCloseable {
     private volatile int lastPort;
 
     private CacheGridServer(CacheGridSettings settings, Config serverConfig) {
+        // a clustered node's deletes leave tombstones (an older copy from another member cannot undo them); a single
+        // node has no other copies, so it keeps none and its memory is as before
         engine = new CacheEngine(new CacheSettings(settings.maxSize(), settings.maxMemoryBytes(),
-                settings.evictionPolicy(), 0, Ticker.system()));
+                settings.evictionPolicy(), 0, Ticker.system(),
+                settings.cluster().enabled() ? settings.cluster().tombstoneNanos() : 0));
         sweeper = new ExpirySweeper(engine, settings.cleanupIntervalSeconds());
         loadTester = new LoadTester(engine);
         metrics = CacheMetrics.register(Metrics.globalRegistry(), engine);

@@ -64,6 +64,9 @@ public final class AdminService implements HttpService {
             out.nullValue();
         }
         out.name("size_bytes").value(exists ? value.length() : 0);
+        if (exists) {
+            out.name("version").value(Long.toUnsignedString(stored.version())); // read repair keeps it
+        }
         if (exists && !stored.tags().isEmpty()) {
             out.name("tags").beginArray();
             stored.tags().forEach(out::value);

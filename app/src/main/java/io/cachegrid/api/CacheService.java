@@ -186,7 +186,7 @@ public final class CacheService implements HttpService {
      * marked as a member's ({@value #INTERNAL_HEADER}; with access control on, only an admin credential may send
      * that), so a client cannot pin versions.
      */
-    private static OptionalLong replicaVersion(ServerRequest req) {
+    static OptionalLong replicaVersion(ServerRequest req) {
         Optional<String> version = req.headers().first(REPLICA_VERSION);
         if (version.isEmpty() || !req.headers().contains(INTERNAL)) {
             return OptionalLong.empty();
@@ -236,7 +236,11 @@ public final class CacheService implements HttpService {
 
     private void delete(ServerRequest req, ServerResponse res) {
         String key = reader.keyFromPath(req, KEY_PREFIX);
-        boolean deleted = writes.delete(key, Preconditions.of(req.headers()));
+        OptionalLong replicaVersion = replicaVersion(req);
+        // a copy of the primary's delete carries its version: applied over older copies only, leaving a tombstone
+        boolean deleted = replicaVersion.isPresent()
+                ? writes.deleteReplica(key, replicaVersion.getAsLong())
+                : writes.delete(key, Preconditions.of(req.headers()));
         Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("deleted").value(deleted)
                 .name("key").value(key).name("timestamp").value(Json.timestamp()).endObject());
     }

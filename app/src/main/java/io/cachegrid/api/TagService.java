@@ -57,7 +57,14 @@ public final class TagService implements HttpService {
 
     private void invalidate(ServerRequest req, ServerResponse res) {
         String tag = tag(req);
-        long removed = engine.invalidateTag(tag);
+        // in a cluster the member that received the invalidation chose one version and sent it to all members
+        // (with the member header): each removes the entries older than it and leaves tombstones at it
+        java.util.OptionalLong version = CacheService.replicaVersion(req);
+        if (version.isPresent() && version.getAsLong() == 0) {
+            throw ApiException.badRequest("invalid " + CacheService.REPLICA_VERSION_HEADER, "a version is never 0");
+        }
+        long removed = version.isPresent() ? engine.invalidateTag(tag, version.getAsLong())
+                : engine.invalidateTag(tag);
         Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("tag").value(tag)
                 .name("items_removed").value(removed).name("timestamp").value(Json.timestamp()).endObject());
     }

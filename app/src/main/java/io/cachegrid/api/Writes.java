@@ -66,6 +66,17 @@ final class Writes {
     }
 
     /**
+     * Applies a member's copy of a delete at the version it has on the key's primary (its tombstone's): removes an
+     * older copy and leaves a tombstone, unless this node holds that version or a newer one. True if it applied.
+     */
+    boolean deleteReplica(String key, long version) {
+        if (version == 0) {
+            throw ApiException.badRequest("invalid " + CacheService.REPLICA_VERSION_HEADER, "a version is never 0");
+        }
+        return engine.deleteVersioned(key, version).applied();
+    }
+
+    /**
      * Deletes the key if the preconditions hold.
      *
      * @return whether a key was removed

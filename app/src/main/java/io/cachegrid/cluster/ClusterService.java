@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.engine.Condition;
 import io.cachegrid.engine.EntryTooLargeException;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
@@ -16,7 +17,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Why: operators (and tests) need to see what a node believes about the cluster, {@code GET /cluster}; and
- * rebalancing needs an entry point that stores pushed copies only where none exists, {@code POST /cluster/push},
+ * rebalancing needs an entry point that stores pushed copies only over older ones, {@code POST /cluster/push},
  * which only members may call (it carries the internal header).
  */
 final class ClusterService implements HttpService {
@@ -53,8 +54,9 @@ final class ClusterService implements HttpService {
     }
 
     /**
-     * {@code {"items":[{"key", "value", "ttl": seconds|null, "tags": [...] (optional)}...]}}: each stored unless the
-     * key is already here.
+     * {@code {"items":[{"key", "value", "ttl": seconds|null, "tags": [...] (optional), "version": "<unsigned>"}...]}}:
+     * each stored at its version unless this node holds that version or a newer one, live or as a tombstone
+     * ({@code Condition.newer}: never "store if absent", which would let an old copy undo a delete).
      */
     private void push(ServerRequest req, ServerResponse res) {
         if (req.headers().first(Internal.HEADER).isEmpty()) {
@@ -72,21 +74,25 @@ final class ClusterService implements HttpService {
                 JsonSlice ttl = fields.get("ttl");
                 long ttlNanos = ttl == null || ttl.kind() == JsonSlice.Kind.NULL ? 0
                         : Math.max(1, (long) (ttl.asNumber().doubleValue() * 1e9));
-                if (engine.peek(key) != null) {
-                    present++;
-                    continue;
+                long version = Long.parseUnsignedLong(fields.get("version").asString());
+                if (version == 0) {
+                    throw new IllegalStateException("version 0 of \"" + key + "\"");
                 }
                 JsonSlice tags = fields.get("tags");
                 List<String> tagged = tags == null ? List.of()
                         : tags.elements().stream().map(JsonSlice::asString).toList();
                 try {
-                    engine.put(key, fields.get("value").bytes(), ttlNanos, tagged);
-                    stored++;
+                    if (engine.putIf(key, fields.get("value").bytes(), ttlNanos, tagged, Condition.newer(version))
+                            .applied()) {
+                        stored++;
+                    } else {
+                        present++; // this version or a newer one (or a newer delete) is here
+                    }
                 } catch (EntryTooLargeException e) {
                     present++; // cannot be held here; counts as handled so the sender does not retry forever
                 }
             }
-        } catch (MalformedJsonException | IllegalStateException | NullPointerException e) {
+        } catch (MalformedJsonException | IllegalStateException | NullPointerException | NumberFormatException e) {
             ClusterResponses.json(res, Status.BAD_REQUEST_400, new JsonWriter().beginObject().name("error")
                     .value("invalid push").name("detail").value(String.valueOf(e.getMessage())).endObject());
             return;

@@ -13,9 +13,19 @@ import java.util.Optional;
  * @param advertise                 how peers reach this node; empty to derive it (see {@link SelfAddress})
  * @param replicationFactor         copies of each key, on distinct members
  * @param membershipIntervalSeconds seconds between membership refreshes and health checks
+ * @param tombstoneSeconds          how long a delete's tombstone is kept (see docs/cluster.md for the trade-off)
  */
 public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
-                              int replicationFactor, double membershipIntervalSeconds) {
+                              int replicationFactor, double membershipIntervalSeconds, double tombstoneSeconds) {
+
+    /** The default grace period of a tombstone, {@code CACHEGRID_TOMBSTONE_SECONDS}. */
+    public static final double DEFAULT_TOMBSTONE_SECONDS = 300;
+
+    /** Settings with the default tombstone grace period. */
+    public ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
+                           int replicationFactor, double membershipIntervalSeconds) {
+        this(peers, discoveryDns, advertise, replicationFactor, membershipIntervalSeconds, DEFAULT_TOMBSTONE_SECONDS);
+    }
 
     /**
      * Virtual nodes per member on the hash ring; fixed, because every member must use the same number. A member's
@@ -27,6 +37,11 @@ public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Opti
 
     public ClusterSettings {
         peers = List.copyOf(peers);
+    }
+
+    /** The tombstone grace period in nanoseconds. */
+    public long tombstoneNanos() {
+        return (long) (tombstoneSeconds * 1e9);
     }
 
     public boolean enabled() {

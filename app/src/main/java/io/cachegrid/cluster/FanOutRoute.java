@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.cachegrid.api.PercentEncoding;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
+import io.helidon.http.HeaderName;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.FilterChain;
@@ -93,9 +94,18 @@ final class FanOutRoute {
                 .name("timestamp").value(ClusterResponses.timestamp()).endObject());
     }
 
+    /**
+     * One version for the whole invalidation, taken here from this member's clock when it starts and sent to every
+     * member: each removes the entries carrying the tag that are older and leaves tombstones at it, so every
+     * member decides alike for the same copy, and a copy older than the invalidation that arrives later (a late
+     * replica, a push, a member back from a partition within the tombstone grace period) is refused.
+     */
     void invalidateTag(RoutingRequest req, RoutingResponse res, ClusterView view) {
-        List<Map<String, JsonSlice>> answers = allOk(askAll(view, Method.DELETE,
-                PercentEncoding.originPath(req.path().absolute().rawPath())), res);
+        String rawPath = PercentEncoding.originPath(req.path().absolute().rawPath());
+        Map<HeaderName, String> version = Map.of(Replicator.REPLICA_VERSION,
+                Long.toUnsignedString(node.engine().versionClock().next()));
+        List<Map<String, JsonSlice>> answers = allOk(node.askEach(view.live(), member -> node.client().send(member,
+                Method.DELETE, rawPath, Internal.REPLICA, null, null, PeerClient.REQUEST_TIMEOUT, version)), res);
         if (answers == null) {
             return;
         }

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.engine.Condition;
 import io.cachegrid.engine.EntryTooLargeException;
 import io.cachegrid.json.JsonSlice;
 import io.helidon.http.Method;
@@ -23,7 +24,8 @@ import io.helidon.http.Method;
  * <p>
  * So for a while after each change (and after each of our own rebalancing runs) an owner that misses a key asks
  * every other live member for it ({@code GET /admin/entry/{key}}, concurrently, first hit wins), stores the copy
- * if it still has none (read repair, keeping the remaining ttl and the tags), and then serves the read normally. Outside the
+ * at its version if it is newer than what this node holds, live or deleted (read repair, keeping the remaining ttl
+ * and the tags; a copy older than a tombstone here stays out), and then serves the read normally. Outside the
  * window a miss is a miss, with no extra hop.
  */
 final class HandoffReads {
@@ -93,7 +95,10 @@ final class HandoffReads {
         }
     }
 
-    /** Stores the entry of an {@code /admin/entry} answer unless the key arrived meanwhile; true if it exists. */
+    /**
+     * Stores the entry of an {@code /admin/entry} answer at its version unless this node holds that version or a
+     * newer one (live or as a tombstone); true if it exists there.
+     */
     private static boolean store(CacheEngine engine, String key, byte[] entry) {
         Map<String, JsonSlice> fields = JsonSlice.parse(entry).members();
         if (fields.get("exists").kind() != JsonSlice.Kind.TRUE) {
@@ -104,12 +109,15 @@ final class HandoffReads {
                 : Math.max(1, ttl.asNumber().multiply(BigDecimal.valueOf(1_000_000_000L)).longValue());
         JsonSlice tags = fields.get("tags");
         List<String> tagged = tags == null ? List.of() : tags.elements().stream().map(JsonSlice::asString).toList();
-        if (engine.peek(key) == null) {
-            try {
-                engine.put(key, fields.get("value").bytes(), ttlNanos, tagged);
-            } catch (EntryTooLargeException e) {
-                return false;
-            }
+        JsonSlice version = fields.get("version");
+        if (version == null) {
+            return false; // a member that does not say the version: its copy cannot be ordered against ours
+        }
+        try {
+            engine.putIf(key, fields.get("value").bytes(), ttlNanos, tagged,
+                         Condition.newer(Long.parseUnsignedLong(version.asString())));
+        } catch (EntryTooLargeException e) {
+            return false;
         }
         return true;
     }

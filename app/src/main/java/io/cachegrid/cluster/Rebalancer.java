@@ -21,8 +21,9 @@ import io.helidon.http.Method;
 /**
  * Why: when the live members change, some keys get owners that do not hold them (a new member, or the next member
  * taking over a dead one's share). Anti-entropy push: this node walks the keys it holds and pushes each (value and
- * remaining ttl) to every other owner under the new ring, in bounded batches; the receiver stores an entry only if
- * it has none (so an old copy never overwrites a newer write). A key this node no longer owns is dropped once every
+ * remaining ttl, tags and version) to every other owner under the new ring, in bounded batches; the receiver stores
+ * a copy only if it is newer than what it holds, live or deleted ({@code Condition.newer}: so an old copy never
+ * overwrites a newer write nor brings back a key deleted since). A key this node no longer owns is dropped once every
  * owner confirmed the push. So a member that dies loses no key that had a live replica, and a joining member
  * receives its share from the others.
  * <p>
@@ -98,6 +99,7 @@ final class Rebalancer implements AutoCloseable {
         Map<NodeAddress, PushBatch> batches = new HashMap<>();
         Set<NodeAddress> failed = new HashSet<>();
         Map<String, List<NodeAddress>> toDrop = new LinkedHashMap<>();
+        Map<String, Long> pushedVersions = new HashMap<>();
         long pushed = 0;
         for (String key : engine.keys("", Integer.MAX_VALUE).keys()) {
             Stored stored = engine.peekStored(key);
@@ -112,7 +114,7 @@ final class Rebalancer implements AutoCloseable {
                     continue;
                 }
                 PushBatch batch = batches.computeIfAbsent(owner, o -> new PushBatch());
-                batch.add(key, value, ttlNanos, stored.tags());
+                batch.add(key, value, ttlNanos, stored.tags(), stored.version());
                 pushed++;
                 if (batch.size() >= MAX_BATCH_ITEMS || batch.bytes() >= maxBatchBytes) {
                     send(owner, batches.remove(owner), failed);
@@ -120,10 +122,11 @@ final class Rebalancer implements AutoCloseable {
             }
             if (!owners.contains(view.self())) {
                 toDrop.put(key, owners);
+                pushedVersions.put(key, stored.version());
             }
         }
         batches.forEach((owner, batch) -> send(owner, batch, failed));
-        int dropped = drop(toDrop, failed);
+        int dropped = drop(toDrop, pushedVersions, failed);
         if (pushed > 0 || dropped > 0) {
             LOG.log(System.Logger.Level.INFO, "rebalanced: {0} copies pushed, {1} keys handed over and dropped{2}",
                     pushed, dropped, failed.isEmpty() ? "" : "; unreachable: " + failed);
@@ -148,13 +151,16 @@ final class Rebalancer implements AutoCloseable {
         }
     }
 
-    /** Drops keys whose every owner confirmed, unless the view changed meanwhile and this node owns them again. */
-    private int drop(Map<String, List<NodeAddress>> toDrop, Set<NodeAddress> failed) {
+    /**
+     * Drops keys whose every owner confirmed, unless the view changed meanwhile and this node owns them again; only
+     * the version pushed (a newer write since is kept), and without a tombstone (nothing was deleted).
+     */
+    private int drop(Map<String, List<NodeAddress>> toDrop, Map<String, Long> versions, Set<NodeAddress> failed) {
         ClusterView now = views.get();
         int dropped = 0;
         for (Map.Entry<String, List<NodeAddress>> entry : toDrop.entrySet()) {
             boolean confirmed = entry.getValue().stream().noneMatch(failed::contains);
-            if (confirmed && !now.owners(entry.getKey()).contains(now.self()) && engine.delete(entry.getKey())) {
+            if (confirmed && !now.owners(entry.getKey()).contains(now.self()) && engine.discard(entry.getKey(), versions.get(entry.getKey()))) {
                 dropped++;
             }
         }
@@ -166,14 +172,14 @@ final class Rebalancer implements AutoCloseable {
         worker.shutdownNow();
     }
 
-    /** One push request being filled: {@code {"items":[{"key","value","ttl","tags"?}...]}}. */
+    /** One push request being filled: {@code {"items":[{"key","value","ttl","tags"?,"version"}...]}}. */
     private static final class PushBatch {
         private int count;
         private final JsonWriter out = new JsonWriter(4096)
                 .beginObject().name("items").beginArray();
         private long bytes;
 
-        void add(String key, byte[] value, long ttlNanos, List<String> tags) {
+        void add(String key, byte[] value, long ttlNanos, List<String> tags, long version) {
             out.beginObject().name("key").value(key).name("value").rawValue(value).name("ttl");
             if (ttlNanos > 0) {
                 out.value(ttlNanos / 1e9);
@@ -185,6 +191,7 @@ final class Rebalancer implements AutoCloseable {
                 tags.forEach(out::value);
                 out.endArray();
             }
+            out.name("version").value(Long.toUnsignedString(version));
             out.endObject();
             count++;
             bytes += key.length() + value.length;

@@ -52,7 +52,17 @@ final class Replicator {
         byte[] body = null;
         Map<HeaderName, String> headers = Map.of();
         Method sent = method == Method.DELETE ? Method.DELETE : Method.PUT;
-        if (sent == Method.PUT) {
+        if (sent == Method.DELETE) {
+            // the delete travels with its version (the tombstone's), so an owner applies it over older copies only
+            // and keeps a tombstone that refuses a late older copy; no tombstone means a newer write replaced it
+            // meanwhile, and that write's own copy is on its way
+            long deleted = node.engine().tombstoneVersion(key);
+            if (deleted != 0) {
+                headers = Map.of(REPLICA_VERSION, Long.toUnsignedString(deleted));
+            } else if (node.engine().keepsTombstones()) {
+                return;
+            }
+        } else {
             Stored stored = node.engine().peekStored(key);
             if (stored == null || stored.ttlRemainingNanos() == 0) {
                 return; // evicted or expired at once: nothing to copy

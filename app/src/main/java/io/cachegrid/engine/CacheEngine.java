@@ -84,7 +84,7 @@ public final class CacheEngine {
         SegmentLimits share = SegmentLimits.share(settings, count);
         this.segments = new Segment[count];
         for (int i = 0; i < count; i++) {
-            segments[i] = new Segment(settings.policy(), share, occupancy, stats, clock);
+            segments[i] = new Segment(settings.policy(), share, occupancy, stats, clock, settings.tombstoneNanos());
         }
         this.evictor = new Evictor(segments, occupancy);
         this.expiry = new ExpiryCycle(segments, ticker);
@@ -282,8 +282,27 @@ public final class CacheEngine {
      */
     public long invalidateTag(String tag) {
         Objects.requireNonNull(tag, "tag");
+        if (keepsTombstones()) {
+            return invalidateTag(tag, clock.next());
+        }
         long now = ticker.nanos();
         return sumOverSegments(segment -> segment.invalidateTag(tag, now));
+    }
+
+    /**
+     * {@link #invalidateTag(String)} as of {@code version} (a cluster's invalidation, one version chosen by the member
+     * that received it and sent to all): removes the live entries carrying the tag whose version is older (a newer
+     * one was written after the invalidation, in version order, on every member alike) and, when this engine keeps
+     * tombstones, leaves one at {@code version} for each key removed, so an older copy cannot bring it back.
+     * Returns how many live entries it removed; counts no deletes.
+     */
+    public long invalidateTag(String tag, long version) {
+        Objects.requireNonNull(tag, "tag");
+        if (version == 0) {
+            throw new IllegalArgumentException("an invalidation version must not be 0");
+        }
+        long now = ticker.nanos();
+        return sumOverSegments(segment -> segment.invalidateTag(tag, version, now));
     }
 
     /**
@@ -310,11 +329,57 @@ public final class CacheEngine {
         return clock;
     }
 
-    /** Removes a live entry; true (and one delete counted) only if there was one. */
+    /**
+     * Removes a live entry; true (and one delete counted) only if there was one. An engine that keeps tombstones
+     * leaves one at a new version whether or not there was an entry ({@link #tombstoneVersion} reads it).
+     */
     public boolean delete(String key) {
         byte[] encoded = Keys.encode(key);
         long hash = Keys.hash(encoded);
         return segmentFor(hash).delete(encoded, hash, ticker.nanos());
+    }
+
+    /**
+     * A delete at {@code version} (a copy of the primary's delete): removes the key's live entry if it is older and
+     * leaves a tombstone at {@code version} (when this engine keeps tombstones), unless the key already holds that
+     * version or a newer one, live or tombstoned. Counts one delete when a live entry went.
+     *
+     * @return applied and {@code version}, or refused and the newer version held
+     */
+    public WriteResult deleteVersioned(String key, long version) {
+        if (version == 0) {
+            throw new IllegalArgumentException("a delete version must not be 0");
+        }
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return segmentFor(hash).deleteVersioned(encoded, hash, version, ticker.nanos());
+    }
+
+    /** The version of the key's tombstone still in its grace period, or 0 (none, live, or tombstones off). */
+    public long tombstoneVersion(String key) {
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return segmentFor(hash).tombstoneVersion(encoded, hash, ticker.nanos());
+    }
+
+    /**
+     * Drops the key's live entry if its version is still {@code version}, leaving no tombstone and counting no
+     * delete: a copy handed over to other owners. True if it went.
+     */
+    public boolean discard(String key, long version) {
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return segmentFor(hash).discard(encoded, hash, version, ticker.nanos());
+    }
+
+    /** Whether deletes leave tombstones (a clustered engine). */
+    public boolean keepsTombstones() {
+        return settings.tombstoneNanos() > 0;
+    }
+
+    /** Tombstones held now, expired ones not yet swept included; never counted in {@link #size()}. */
+    public long tombstoneCount() {
+        return sumOverSegments(Segment::tombstoneCount);
     }
 
     /** Removes everything, segment by segment; returns how many live entries were removed. */
@@ -362,7 +427,10 @@ public final class CacheEngine {
         return occupancy.items();
     }
 
-    /** Accounted bytes held now; at most maxMemoryBytes once the puts in flight have made room. */
+    /**
+     * Accounted bytes held now, tombstones included; at most maxMemoryBytes once the puts in flight have made room
+     * (unless tombstones alone exceed it: they are never evicted, only expire).
+     */
     public long memoryBytes() {
         return occupancy.weight();
     }

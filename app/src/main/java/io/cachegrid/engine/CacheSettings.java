@@ -10,8 +10,16 @@ import java.util.Objects;
  * @param policy         eviction rule
  * @param segments       lock stripes, a power of two; 0 picks a count from the limits
  * @param ticker         clock for TTL deadlines
+ * @param tombstoneNanos how long a delete's tombstone is kept ({@link CacheEngine#deleteVersioned}); 0 keeps none
+ *                       (a single node: nothing else holds a copy that a tombstone would have to outrank)
  */
-public record CacheSettings(long maxSize, long maxMemoryBytes, EvictionPolicy policy, int segments, Ticker ticker) {
+public record CacheSettings(long maxSize, long maxMemoryBytes, EvictionPolicy policy, int segments, Ticker ticker,
+                            long tombstoneNanos) {
+
+    /** Settings without tombstones (a single node). */
+    public CacheSettings(long maxSize, long maxMemoryBytes, EvictionPolicy policy, int segments, Ticker ticker) {
+        this(maxSize, maxMemoryBytes, policy, segments, ticker, 0);
+    }
 
     public CacheSettings {
         if (maxSize <= 0) {
@@ -25,6 +33,14 @@ public record CacheSettings(long maxSize, long maxMemoryBytes, EvictionPolicy po
         }
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(ticker, "ticker");
+        if (tombstoneNanos < 0) {
+            throw new IllegalArgumentException("tombstoneNanos must be >= 0, was " + tombstoneNanos);
+        }
+    }
+
+    /** These settings with deletes leaving tombstones for {@code nanos} (0: none). */
+    public CacheSettings withTombstones(long nanos) {
+        return new CacheSettings(maxSize, maxMemoryBytes, policy, segments, ticker, nanos);
     }
 
     /** Automatic segment count and the system clock. */

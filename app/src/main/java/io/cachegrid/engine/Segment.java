@@ -2,7 +2,9 @@ package io.cachegrid.engine;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
@@ -90,6 +92,8 @@ final class Segment {
     private final TagIndex tagIndex = new TagIndex();
     /** Gives every write its version, taken under the write lock so that a key's versions follow its writes. */
     private final VersionClock clock;
+    /** Deleted keys and their delete's version, for a grace period; null when the engine keeps none (one node). */
+    private final Tombstones tombstones;
     /** The summed weight of the entries; the segment holds this plus {@link TagIndex#weight()} ({@link #held}). */
     private long weight;
     private volatile int publishedCount;
@@ -98,8 +102,15 @@ final class Segment {
     /** {@code share} sizes the policy's structures (tinylfu's regions); the limits are {@code occupancy}'s. */
     Segment(EvictionPolicy policy, SegmentLimits share, Occupancy occupancy, StatsCounter stats,
             VersionClock clock) {
+        this(policy, share, occupancy, stats, clock, 0);
+    }
+
+    /** As above, leaving tombstones for {@code tombstoneNanos} when that is > 0 ({@link Tombstones}). */
+    Segment(EvictionPolicy policy, SegmentLimits share, Occupancy occupancy, StatsCounter stats,
+            VersionClock clock, long tombstoneNanos) {
         this.policy = ReplacementPolicy.create(policy, share);
         this.clock = clock;
+        this.tombstones = tombstoneNanos > 0 ? new Tombstones(tombstoneNanos) : null;
         this.occupancy = occupancy;
         this.stats = stats;
         boolean recordsHits = policy == EvictionPolicy.LRU || policy == EvictionPolicy.LFU
@@ -300,6 +311,13 @@ final class Segment {
                 write.refused(existing);
                 return true;
             }
+            if (existing == null && tombstones != null && write.condition instanceof Condition.Newer replica) {
+                long deleted = tombstones.version(key, hash, now);
+                if (deleted != 0 && Long.compareUnsigned(deleted, replica.version()) >= 0) {
+                    write.refusedByTombstone(deleted); // an older copy of a deleted key: it stays deleted
+                    return true;
+                }
+            }
             Entry written = store(key, hash, existing, write.data, write.tagged, write.weight, write.deadline, now,
                                   makeRoom);
             if (written == null) {
@@ -387,6 +405,9 @@ final class Segment {
             written = Entry.create(data, key.length, tagged, hash, deadline);
             written.version = clock.next();
             insert(written, hash);
+            if (tombstones != null) {
+                tombstones.remove(key, hash); // this write is newer than the delete (the clock observed it)
+            }
         }
         publish();
         return written;
@@ -402,10 +423,88 @@ final class Segment {
             }
             remove(entry);
             stats.deletes.increment();
+            if (tombstones != null) {
+                tombstones.put(key, hash, clock.next(), now);
+            }
             publish();
             return new WriteResult(true, entry.version);
         } finally {
             unlockForWrite(stamp);
+        }
+    }
+
+    /**
+     * A delete at a given version (a member's copy of a delete on the key's primary): removes the live entry if it
+     * is older than {@code version} and leaves (or renews) the key's tombstone at {@code version}, unless the key
+     * holds that version or a newer one already, live or tombstoned. Without tombstones only the removal happens.
+     *
+     * @return applied and {@code version}; or refused and the newer version held (live or tombstone)
+     */
+    WriteResult deleteVersioned(byte[] key, long hash, long version, long now) {
+        long stamp = lockForWrite();
+        try {
+            Entry entry = liveEntry(key, hash, now);
+            if (entry != null && Long.compareUnsigned(entry.version, version) >= 0) {
+                return new WriteResult(false, entry.version);
+            }
+            long deleted = tombstones == null ? 0 : tombstones.version(key, hash, now);
+            if (deleted != 0 && Long.compareUnsigned(deleted, version) >= 0) {
+                return new WriteResult(false, deleted);
+            }
+            if (entry != null) {
+                remove(entry);
+                stats.deletes.increment();
+            }
+            if (tombstones != null) {
+                clock.observe(version);
+                tombstones.put(key, hash, version, now);
+            }
+            publish();
+            return new WriteResult(true, version);
+        } finally {
+            unlockForWrite(stamp);
+        }
+    }
+
+    /** The version of the key's tombstone, or 0 when it has none (or is live, or tombstones are off). */
+    long tombstoneVersion(byte[] key, long hash, long now) {
+        if (tombstones == null) {
+            return 0;
+        }
+        long stamp = lockForWrite(); // the tombstone map is not safe for concurrent reads
+        try {
+            return tombstones.version(key, hash, now);
+        } finally {
+            unlockForWrite(stamp);
+        }
+    }
+
+    /**
+     * Drops the live entry if it still has exactly {@code version}, leaving no tombstone and counting no delete: a
+     * copy this node handed over to the key's new owners (a newer write that arrived meanwhile is kept).
+     */
+    boolean discard(byte[] key, long hash, long version, long now) {
+        long stamp = lockForWrite();
+        try {
+            Entry entry = liveEntry(key, hash, now);
+            if (entry == null || entry.version != version) {
+                return false;
+            }
+            remove(entry);
+            publish();
+            return true;
+        } finally {
+            unlockForWrite(stamp);
+        }
+    }
+
+    /** Tombstones held (0 without them); for the invariant checks and tests. */
+    int tombstoneCount() {
+        long stamp = lock.readLock();
+        try {
+            return tombstones == null ? 0 : tombstones.size();
+        } finally {
+            lock.unlockRead(stamp);
         }
     }
 
@@ -415,14 +514,30 @@ final class Segment {
      * expirations).
      */
     long invalidateTag(String tag, long now) {
+        return invalidateTag(tag, 0, now);
+    }
+
+    /**
+     * {@link #invalidateTag(String, long)} as of {@code version} (0: unversioned, every entry carrying the tag):
+     * removes only entries older than it (a newer one was written after the invalidation, in version order) and,
+     * when this segment keeps tombstones, leaves one at {@code version} for each key removed.
+     */
+    long invalidateTag(String tag, long version, long now) {
         long stamp = lockForWrite();
         try {
             long live = 0;
+            if (version != 0) {
+                clock.observe(version);
+            }
             for (Entry entry : tagIndex.membersCopy(tag)) {
                 if (entry.isExpired(now)) {
                     expire(entry);
-                } else {
+                } else if (version == 0 || Long.compareUnsigned(entry.version, version) < 0) {
                     remove(entry);
+                    if (tombstones != null && version != 0) {
+                        tombstones.put(Arrays.copyOfRange(entry.data, entry.keyOffset(), entry.keyEnd()),
+                                       entry.hash(), version, now);
+                    }
                     live++;
                 }
             }
@@ -478,13 +593,16 @@ final class Segment {
         long stamp = lockForWrite();
         try {
             Entry entry = liveEntry(key, hash, now);
-            if (entry == null) {
-                return false;
+            if (tombstones != null) {
+                // even with nothing here: another member may hold a copy the delete must outrank
+                tombstones.put(key, hash, clock.next(), now);
             }
-            remove(entry);
-            stats.deletes.increment();
+            if (entry != null) {
+                remove(entry);
+                stats.deletes.increment();
+            }
             publish();
-            return true;
+            return entry != null;
         } finally {
             unlockForWrite(stamp);
         }
@@ -544,6 +662,9 @@ final class Segment {
                 expire(due);
                 expired++;
             }
+            if (tombstones != null && expired < maxEntries) {
+                expired += tombstones.expireDue(now, maxEntries - expired); // no statistic: never user-visible
+            }
             if (expired > 0) {
                 publish();
             }
@@ -580,6 +701,14 @@ final class Segment {
                 withDeadline += entry.hasDeadline() ? 1 : 0;
             }
             Invariants.check(summedWeight == weight, "segment weight " + weight + " but entries sum to " + summedWeight);
+            if (tombstones != null) {
+                Set<Tombstones.Tombstone> liveKeys = new HashSet<>();
+                for (Entry entry : entries) {
+                    liveKeys.add(new Tombstones.Tombstone(Arrays.copyOfRange(entry.data, entry.keyOffset(),
+                                                                             entry.keyEnd()), entry.hash()));
+                }
+                tombstones.checkInvariants(clock.current(), liveKeys);
+            }
             tagIndex.checkInvariants(entries);
             Invariants.check(publishedCount == table.size() && publishedWeight == held(), "published occupancy");
             Invariants.check(expiry.checkedEntries().size() == withDeadline, "expiry heap size");
@@ -675,9 +804,9 @@ final class Segment {
         return occupancy.exceededBy(table.size() - publishedCount + extraItems, held() - publishedWeight + extraWeight);
     }
 
-    /** What the segment holds: its entries' weights and its tag index's own. */
+    /** What the segment holds: its entries' weights, its tag index's own and its tombstones'. */
     private long held() {
-        return weight + tagIndex.weight();
+        return weight + tagIndex.weight() + (tombstones == null ? 0 : tombstones.weight());
     }
 
     private void evict(Entry victim, long now) {
@@ -746,6 +875,13 @@ final class Segment {
             applied = false;
             written = null;
             version = existing == null ? 0 : existing.version;
+        }
+
+        /** Refused: the key was deleted at {@code deleted}, a version not older than the copy's. */
+        void refusedByTombstone(long deleted) {
+            applied = false;
+            written = null;
+            version = deleted;
         }
     }
 

@@ -32,6 +32,7 @@ class ClusterSettingsTest {
         assertEquals(Optional.empty(), s.advertise());
         assertEquals(2, s.replicationFactor());
         assertEquals(2.0, s.membershipIntervalSeconds());
+        assertEquals(300.0, s.tombstoneSeconds());
     }
 
     @Test
@@ -40,7 +41,8 @@ class ClusterSettingsTest {
                 "CACHEGRID_PEERS", " cachegrid-1:8080, cachegrid-2:8080 ,10.0.0.3:9000,[::1]:8080,",
                 "CACHEGRID_ADVERTISE", "cachegrid-1:8080",
                 "CACHEGRID_REPLICATION_FACTOR", "3",
-                "CACHEGRID_MEMBERSHIP_INTERVAL", "0.5"));
+                "CACHEGRID_MEMBERSHIP_INTERVAL", "0.5",
+                "CACHEGRID_TOMBSTONE_SECONDS", "60.5"));
         assertTrue(s.enabled());
         assertEquals(List.of(new NodeAddress("cachegrid-1", 8080), new NodeAddress("cachegrid-2", 8080),
                 new NodeAddress("10.0.0.3", 9000), new NodeAddress("::1", 8080)), s.peers());
@@ -48,6 +50,7 @@ class ClusterSettingsTest {
         assertEquals(Optional.of(new NodeAddress("cachegrid-1", 8080)), s.advertise());
         assertEquals(3, s.replicationFactor());
         assertEquals(0.5, s.membershipIntervalSeconds());
+        assertEquals(60_500_000_000L, s.tombstoneNanos());
     }
 
     @Test
@@ -80,7 +83,9 @@ class ClusterSettingsTest {
             "CACHEGRID_REPLICATION_FACTOR|0|1..16",
             "CACHEGRID_REPLICATION_FACTOR|two|1..16",
             "CACHEGRID_MEMBERSHIP_INTERVAL|0|seconds > 0",
-            "CACHEGRID_MEMBERSHIP_INTERVAL|7200|<= 3600"})
+            "CACHEGRID_MEMBERSHIP_INTERVAL|7200|<= 3600",
+            "CACHEGRID_TOMBSTONE_SECONDS|0|seconds > 0",
+            "CACHEGRID_TOMBSTONE_SECONDS|100000|<= 86400"})
     void badValueStopsTheStartNamingTheVariableAndTheAcceptedValues(String variable, String value, String accepted) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> cluster(Map.of(variable, value)));
         assertTrue(e.getMessage().contains(variable), e.getMessage());

@@ -24,6 +24,14 @@ abstract class EngineTestSupport {
         return engine;
     }
 
+    /** An engine whose deletes leave tombstones for {@code tombstoneNanos} (a clustered node's engine). */
+    CacheEngine clustered(long maxSize, long maxMemoryBytes, EvictionPolicy policy, int segments, long tombstoneNanos) {
+        CacheEngine engine = new CacheEngine(new CacheSettings(maxSize, maxMemoryBytes, policy, segments, ticker,
+                                                               tombstoneNanos));
+        engines.add(engine);
+        return engine;
+    }
+
     /** One segment and ample memory: the policy alone decides, exactly. */
     CacheEngine singleSegment(long maxSize, EvictionPolicy policy) {
         return engine(maxSize, LARGE_MEMORY_BYTES, policy, 1);

@@ -85,6 +85,22 @@ class InvariantCheckerTest {
         assertThrows(IllegalStateException.class, () -> index.checkInvariants(List.of(x, z)));
     }
 
+    @Test
+    void noticesATombstoneThatIsLiveTooOrFromTheFutureOrOutOfOrder() {
+        Tombstones tombstones = new Tombstones(1000);
+        byte[] k = Keys.encode("k");
+        byte[] j = Keys.encode("j");
+        tombstones.put(k, Keys.hash(k), 5, 0);
+        tombstones.put(j, Keys.hash(j), 6, 10);
+        assertDoesNotThrow(() -> tombstones.checkInvariants(6, java.util.Set.of()));
+        assertThrows(IllegalStateException.class, () -> tombstones.checkInvariants(5, java.util.Set.of())); // future
+        assertThrows(IllegalStateException.class, () -> tombstones.checkInvariants(6,
+                java.util.Set.of(new Tombstones.Tombstone(Keys.encode("k"), Keys.hash(k)))));            // also live
+        tombstones.put(k, Keys.hash(k), 7, 5); // renewed with an earlier clock reading: clamped, order kept
+        assertDoesNotThrow(() -> tombstones.checkInvariants(7, java.util.Set.of()));
+        assertThrows(IllegalArgumentException.class, () -> new Tombstones(0));
+    }
+
     private static Entry tagged(String key, String... tags) {
         byte[] data = Entry.newData(Keys.encode(key), Tags.encode(List.of(tags)), new byte[1], 0, 1);
         return Entry.create(data, key.length(), true, Keys.hash(key), Entry.NO_DEADLINE);
