@@ -43,11 +43,14 @@ class LargeResponseTest {
 
     @Test
     void theAdminViewOfALargeEntryIsItsStoredBytesToo() {
-        assertEquals(200, node.put("/cache/entry", value('e')).status());
+        Reply put = node.put("/cache/entry", value('e'));
+        assertEquals(200, put.status());
+        String version = put.json().getString("version");
         Reply entry = node.get("/admin/entry/entry");
         assertEquals(200, entry.status(), entry.body());
         assertEquals("{\"key\":\"entry\",\"value\":" + value('e') + ",\"exists\":true,\"ttl_remaining_seconds\":null,"
-                + "\"size_bytes\":" + value('e').getBytes(StandardCharsets.UTF_8).length + "}", entry.body());
+                + "\"size_bytes\":" + value('e').getBytes(StandardCharsets.UTF_8).length + ",\"version\":\"" + version
+                + "\"}", entry.body());
     }
 
     @Test
