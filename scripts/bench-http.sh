@@ -9,11 +9,16 @@
 # BENCH_CONNECTIONS=50, BENCH_WRK_THREADS=2, BENCH_SKIP_BUILD=1 (use the built jar),
 # BENCH_JFR=FILE (record CacheGrid with JFR's profile settings into FILE and print its hot spots at the end),
 # BENCH_ONLY=REGEX (only the runs whose name matches, e.g. 'nginx|GET hit \(1' or 'batch GET'; nginx is named
-# 'static 64 B', Redis 'redis -P 1' and 'redis -P 16').
+# 'static 64 B', Redis 'redis -P 1' and 'redis -P 16'), BENCH_JAR=PATH (the CacheGrid jar to run, with its libs/
+# beside it; default app/target/cachegrid.jar: e.g. a copy of the previous build for an A/B in one session),
+# BENCH_ALLOC=1 (instead: heap bytes allocated per request for GET hit and PUT, scripts/bench-alloc.sh).
 # About 5 minutes with the defaults. Needs the Debian packages wrk, redis-server, redis-tools and nginx (installed
 # with apt-get when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${BENCH_ALLOC:-}" = "1" ]; then
+  exec scripts/bench-alloc.sh
+fi
 . scripts/jdk.sh
 . bench/lib.sh
 
@@ -61,7 +66,7 @@ if [ -n "$JFR" ]; then
   jfr_opts=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
 fi
 CACHEGRID_HOST=127.0.0.1 CACHEGRID_PORT=$cg_port CACHEGRID_LOG_LEVEL=warning CACHEGRID_MAX_SIZE=1000000 \
-  java ${BENCH_SERVER_OPTS:-} "${jfr_opts[@]}" -jar app/target/cachegrid.jar > "$work/cachegrid.log" 2>&1 &
+  java ${BENCH_SERVER_OPTS:-} "${jfr_opts[@]}" -jar "${BENCH_JAR:-app/target/cachegrid.jar}" > "$work/cachegrid.log" 2>&1 &
 pids+=($!)
 
 # --- nginx: a 64-byte file, no access log, as many workers as cores ---------------------------------------

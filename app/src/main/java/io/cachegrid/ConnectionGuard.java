@@ -13,10 +13,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Headers;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -73,9 +77,7 @@ final class ConnectionGuard {
     private final int readTimeoutMillis;
     private final int idleTimeoutMillis;
     private final long requestTimeoutNanos;
-    private final Map<Peers, SocketChannel> open = new ConcurrentHashMap<>();
-    /** Connections whose request is being handled, with the {@link System#nanoTime()} it started at. */
-    private final Map<SocketChannel, Long> handling = new ConcurrentHashMap<>();
+    private final Map<Peers, Connection> open = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_NANOS);
 
@@ -131,7 +133,7 @@ final class ConnectionGuard {
         } catch (IOException e) {
             throw new IllegalStateException("cannot set the read timeout", e);
         }
-        open.put(peers, channel);
+        open.put(peers, new Connection(channel));
     }
 
     /** A short 503 before the close, so a client sees why; the socket is fresh, so this small write cannot block. */
@@ -160,8 +162,8 @@ final class ConnectionGuard {
 
     /** Forgets connections Helidon has closed. */
     void prune() {
-        for (Iterator<SocketChannel> it = open.values().iterator(); it.hasNext(); ) {
-            if (!it.next().isOpen()) {
+        for (Iterator<Connection> it = open.values().iterator(); it.hasNext(); ) {
+            if (!it.next().channel.isOpen()) {
                 it.remove();
             }
         }
@@ -172,17 +174,20 @@ final class ConnectionGuard {
      * after it, and the {@code Connection: close} workaround.
      */
     void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        SocketChannel channel = open.get(new Peers(req.localPeer().address(), req.remotePeer().address()));
-        if (channel == null) {
+        Connection connection = open.get(new Peers(req.localPeer().address(), req.remotePeer().address()));
+        if (connection == null) {
             chain.proceed();
             return;
         }
+        SocketChannel channel = connection.channel;
         setTimeout(channel, readTimeoutMillis);
-        handling.put(channel, System.nanoTime());
+        // the start is kept on the connection itself: no map entry (and boxed Long) per request
+        long started = System.nanoTime();
+        connection.since = started == Connection.IDLE ? started + 1 : started;
         try {
             chain.proceed();
         } finally {
-            handling.remove(channel);
+            connection.since = Connection.IDLE;
         }
         if (res.isSent() && closing(req, res)) {
             closeAfterResponse(channel);
@@ -197,10 +202,12 @@ final class ConnectionGuard {
      */
     int closeOverdue(long nowNanos) {
         int closed = 0;
-        for (Map.Entry<SocketChannel, Long> entry : handling.entrySet()) {
-            if (nowNanos - entry.getValue() > requestTimeoutNanos && handling.remove(entry.getKey(), entry.getValue())) {
+        for (Connection connection : open.values()) {
+            long since = connection.since;
+            if (since != Connection.IDLE && nowNanos - since > requestTimeoutNanos
+                    && Connection.SINCE.compareAndSet(connection, since, Connection.IDLE)) {
                 try {
-                    entry.getKey().close();
+                    connection.channel.close();
                 } catch (IOException ignored) {
                     // closed already
                 }
@@ -215,8 +222,23 @@ final class ConnectionGuard {
     }
 
     private static boolean closing(RoutingRequest req, RoutingResponse res) {
-        return req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
-                || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
+        return asksToClose(req.headers()) || asksToClose(res.headers());
+    }
+
+    /**
+     * Whether a Connection header lists {@code close}. Helidon's containsToken builds a stream and token lists even
+     * when the header is absent or is the response's usual {@code keep-alive}, about 0.5 KB per request
+     * (docs/performance.md, "Where a GET's bytes go"): those two cases are answered first, the rest by it.
+     */
+    private static boolean asksToClose(Headers headers) {
+        if (!headers.contains(HeaderNames.CONNECTION)) {
+            return false;
+        }
+        Header connection = headers.get(HeaderNames.CONNECTION);
+        if (connection.valueCount() == 1 && "keep-alive".equalsIgnoreCase(connection.get())) {
+            return false;
+        }
+        return headers.containsToken(HeaderValues.CONNECTION_CLOSE);
     }
 
     /**
@@ -243,6 +265,21 @@ final class ConnectionGuard {
 
     private static int millis(Duration duration) {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, duration.toMillis()));
+    }
+
+    /** An admitted connection, and whether (since when) one of its requests is being handled. */
+    private static final class Connection {
+        static final long IDLE = 0;
+        static final AtomicLongFieldUpdater<Connection> SINCE =
+                AtomicLongFieldUpdater.newUpdater(Connection.class, "since");
+
+        final SocketChannel channel;
+        /** {@link System#nanoTime()} when the request being handled started, or {@link #IDLE} between requests. */
+        volatile long since = IDLE;
+
+        Connection(SocketChannel channel) {
+            this.channel = channel;
+        }
     }
 
     /** A connection's two ends; a request names its connection by them. */

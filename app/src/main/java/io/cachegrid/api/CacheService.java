@@ -145,13 +145,14 @@ public final class CacheService implements HttpService {
         if (conditions.ifMatch() != null && !conditions.ifMatch().matchesStrongly(version)) {
             throw Preconditions.failed(key, "has another version (" + Preconditions.etag(version) + ")");
         }
-        res.header(HeaderNames.ETAG, Preconditions.etag(version));
+        res.header(Preconditions.etagHeader(version));
         if (conditions.ifNoneMatch() != null && conditions.ifNoneMatch().matchesWeakly(version)) {
             res.status(Status.NOT_MODIFIED_304).send(); // the client's copy is current: no body
             return;
         }
-        // the stored bytes, not a copy: written straight to the socket
-        JsonWriter out = new JsonWriter(96 + 3 * key.length()
+        // the stored bytes, not a copy: written straight to the socket. The buffer fits the envelope of an ASCII key
+        // ({"key":"…","value":…,"exists":true,"hit":true} is 44 bytes besides them); other keys and tags grow it
+        JsonWriter out = new JsonWriter(48 + key.length()
                 + (stored.value().length() >= JsonWriter.MIN_SPLICE_BYTES ? 0 : stored.value().length()))
                 .beginObject().name("key").value(key).name("value");
         Json.storedValue(out, stored.value()).name("exists").value(true).name("hit").value(true);
@@ -173,7 +174,7 @@ public final class CacheService implements HttpService {
         if (replicaVersion.isPresent()) {
             // a copy from the key's primary: stored at the primary's version, and only over an older copy
             long held = writes.putReplica(key, value.bytes(), ttlNanos, tagged, replicaVersion.getAsLong());
-            res.header(HeaderNames.ETAG, Preconditions.etag(held));
+            res.header(Preconditions.etagHeader(held));
             Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("key").value(key)
                     .name("version").value(Long.toUnsignedString(held)).endObject());
             return;
@@ -228,7 +229,7 @@ public final class CacheService implements HttpService {
             throw ApiException.tooLarge("the entry needs " + e.weight() + " bytes of cache memory; one entry may use"
                     + " at most " + e.limit() + " bytes (raise CACHEGRID_MAX_MEMORY_MB)");
         }
-        res.header(HeaderNames.ETAG, Preconditions.etag(version));
+        res.header(Preconditions.etagHeader(version));
         JsonWriter out = new JsonWriter().beginObject().name("success").value(true).name("key").value(key).name("ttl");
         Json.send(res, Json.ttl(out, ttlNanos).name("version").value(Long.toString(version))
                 .name("timestamp").value(Json.timestamp()).endObject());
@@ -263,7 +264,7 @@ public final class CacheService implements HttpService {
             throw Writes.overflow(key, counter.operation() + " by " + by);
         }
         Writes.Counted counted = writes.increment(key, sign * by, ttlNanos, counter.operation() + " by " + by);
-        res.header(HeaderNames.ETAG, Preconditions.etag(counted.version()));
+        res.header(Preconditions.etagHeader(counted.version()));
         Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("key").value(key)
                 .name("value").value(counted.value()).name("version").value(Long.toString(counted.version()))
                 .name("timestamp").value(Json.timestamp()).endObject());

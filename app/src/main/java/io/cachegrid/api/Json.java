@@ -26,7 +26,7 @@ final class Json {
     static void send(ServerResponse res, Status status, JsonWriter body) {
         res.status(status);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
-        res.send(body.toByteArray());
+        ResponseBudget.sendWhole(res, body);
     }
 
     /** Sends a 200 answer that may embed stored values by reference, within the budget ({@link ResponseBudget}). */

@@ -3,8 +3,10 @@ package io.cachegrid.api;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
 
@@ -127,6 +129,11 @@ record Preconditions(TagList ifMatch, TagList ifNoneMatch) {
     /** The ETag header value of a version. */
     static String etag(long version) {
         return "\"" + Long.toUnsignedString(version) + "\"";
+    }
+
+    /** The ETag header of a version: one value, without the varargs array and list of header(name, values...). */
+    static Header etagHeader(long version) {
+        return HeaderValues.create(HeaderNames.ETAG, etag(version));
     }
 
     /** The 412 every failed precondition gets. */

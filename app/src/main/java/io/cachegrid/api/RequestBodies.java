@@ -3,6 +3,7 @@ package io.cachegrid.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.OptionalLong;
 
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.RequestException;
@@ -25,9 +26,16 @@ public final class RequestBodies {
             return new byte[0];
         }
         InputStream in = req.content().inputStream();
+        // an announced length within the limit is read into an array of that size: readNBytes(maxBytes + 1) would
+        // take a 16 KiB buffer (and a copy) for every small body (docs/performance.md); a chunked or larger body
+        // is read as before, up to one byte past the limit
+        OptionalLong announced = req.headers().contentLength();
+        int want = announced.isPresent() && announced.getAsLong() >= 0 && announced.getAsLong() <= maxBytes
+                ? (int) Math.min(Integer.MAX_VALUE - 8, announced.getAsLong())
+                : (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
         byte[] body;
         try {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            body = in.readNBytes(want);
         } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
             // not closed: closing drains the rest of the body, which would wait for bytes that never come
             throw ApiException.brokenBody("incomplete body", "the connection closed before the whole body arrived");

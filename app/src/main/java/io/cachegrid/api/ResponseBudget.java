@@ -108,10 +108,20 @@ public final class ResponseBudget {
         if (length <= SMALL_RESPONSE_BYTES) {
             res.status(status);
             res.header(HeaderValues.CONTENT_TYPE_JSON);
-            res.send(body.toByteArray());
+            sendWhole(res, body);
             return;
         }
         stream(res, status, HeaderValues.CONTENT_TYPE_JSON.get(), length, body::writeTo, what);
+    }
+
+    /** Sends a small document from the writer's buffer when it holds all of it (no copy), else as one new array. */
+    static void sendWhole(ServerResponse res, JsonWriter body) {
+        byte[] whole = body.bufferIfWhole();
+        if (whole != null) {
+            res.send(whole, 0, (int) body.length());
+        } else {
+            res.send(body.toByteArray());
+        }
     }
 
     /** Sends a body received whole (a peer's answer, relayed): a large one within the budget, without a copy. */

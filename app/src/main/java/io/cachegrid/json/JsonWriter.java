@@ -2,7 +2,6 @@ package io.cachegrid.json;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -104,8 +103,51 @@ public final class JsonWriter {
         }
         separate();
         String text = Double.toString(number);
-        ascii(text.indexOf('E') < 0 ? text : BigDecimal.valueOf(number).toPlainString());
+        int e = text.indexOf('E');
+        if (e < 0) {
+            ascii(text);
+        } else {
+            plain(text, e);
+        }
         return this;
+    }
+
+    /**
+     * Writes Double.toString's computerized notation ({@code [-]d.dddE[-]n}, E at {@code e}) in plain notation, as
+     * {@code BigDecimal.valueOf(number).toPlainString()} does (same digits, trailing zeros of the mantissa kept),
+     * without its objects: every answer's {@code timestamp} (about 1.76E9) takes this path.
+     */
+    private void plain(String text, int e) {
+        int exponent = Integer.parseInt(text, e + 1, text.length(), 10);
+        int start = text.charAt(0) == '-' ? 1 : 0;
+        // the mantissa's digits: text[start] then text[start + 2 .. e) (after the '.')
+        int fraction = e - (start + 2); // digits after the point
+        ensure(text.length() + Math.abs(exponent) + 3);
+        if (start == 1) {
+            buf[size++] = '-';
+        }
+        if (exponent >= 0) {
+            buf[size++] = (byte) text.charAt(start);
+            for (int i = 0; i < fraction; i++) {
+                if (i == exponent) {
+                    buf[size++] = '.';
+                }
+                buf[size++] = (byte) text.charAt(start + 2 + i);
+            }
+            for (int i = fraction; i < exponent; i++) {
+                buf[size++] = '0';
+            }
+        } else {
+            buf[size++] = '0';
+            buf[size++] = '.';
+            for (int i = 1; i < -exponent; i++) {
+                buf[size++] = '0';
+            }
+            buf[size++] = (byte) text.charAt(start);
+            for (int i = 0; i < fraction; i++) {
+                buf[size++] = (byte) text.charAt(start + 2 + i);
+            }
+        }
     }
 
     public JsonWriter nullValue() {
@@ -176,6 +218,14 @@ public final class JsonWriter {
             from = spliceAt[i];
         }
         out.write(buf, from, size - from);
+    }
+
+    /**
+     * The writer's own buffer when the document has no shared values: its first {@link #length()} bytes are the
+     * whole document (no copy; do not write to the writer afterwards). Null when a shared value is spliced in.
+     */
+    public byte[] bufferIfWhole() {
+        return splices == 0 ? buf : null;
     }
 
     /** The whole document in one new array (shared values copied in). */
