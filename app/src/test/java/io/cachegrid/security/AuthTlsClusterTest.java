@@ -1,23 +1,16 @@
 package io.cachegrid.security;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.cachegrid.Main;
 import io.cachegrid.PortReservation;
@@ -40,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AuthTlsClusterTest {
 
     private static Path dir;
+    private static TlsTestFiles.Pem pem;
     private static Path cert;
     private static TestNode a;
     private static TestNode b;
@@ -48,11 +42,10 @@ class AuthTlsClusterTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("cachegrid-tls-cluster");
-        cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out",
-                cert.toString(), "-days", "2", "-subj", "/CN=cachegrid", "-addext", "subjectAltName=IP:127.0.0.1");
-        https = client(cert);
+        pem = TlsTestFiles.selfSigned(dir, "cluster", "/CN=cachegrid", "IP:127.0.0.1");
+        cert = pem.cert();
+        Path key = pem.key();
+        https = TlsTestFiles.trusting(TlsTestFiles.certificate(cert));
         PortReservation ra = new PortReservation();
         PortReservation rb = new PortReservation();
         int pa = ra.port();
@@ -114,12 +107,10 @@ class AuthTlsClusterTest {
     void aMemberWithAnotherCertificateIsNotTrusted() throws Exception {
         // peers trust the cluster's certificate only, and no host name: a node with a certificate of its own (same
         // SAN, same tokens) sees the members down, since its calls fail their TLS check
-        Path otherCert = dir.resolve("other-cert.pem");
-        Path otherKey = dir.resolve("other-key.pem");
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", otherKey.toString(), "-out",
-                otherCert.toString(), "-days", "2", "-subj", "/CN=cachegrid", "-addext",
-                "subjectAltName=IP:127.0.0.1");
-        HttpClient other = client(otherCert);
+        TlsTestFiles.Pem otherPem = TlsTestFiles.selfSigned(dir, "other", "/CN=cachegrid", "IP:127.0.0.1");
+        Path otherCert = otherPem.cert();
+        Path otherKey = otherPem.key();
+        HttpClient other = TlsTestFiles.trusting(TlsTestFiles.certificate(otherCert));
         PortReservation reservation = new PortReservation();
         int port = reservation.port();
         TestNode c;
@@ -156,7 +147,7 @@ class AuthTlsClusterTest {
                 () -> resolve(Map.of("CACHEGRID_TLS_TRUST", cert.toString())));
         assertTrue(alone.getMessage().startsWith("CACHEGRID_TLS_TRUST is set without TLS"), alone.getMessage());
         Map<String, String> env = new HashMap<>(Map.of("CACHEGRID_TLS_CERT", cert.toString(),
-                "CACHEGRID_TLS_KEY", dir.resolve("key.pem").toString(), "CACHEGRID_TLS_TRUST", empty.toString()));
+                "CACHEGRID_TLS_KEY", pem.key().toString(), "CACHEGRID_TLS_TRUST", empty.toString()));
         ConfigurationException none = assertThrows(ConfigurationException.class, () -> resolve(env));
         assertTrue(none.getMessage().startsWith("CACHEGRID_TLS_TRUST="), none.getMessage());
         env.put("CACHEGRID_TLS_TRUST", cert.toString());
@@ -186,26 +177,5 @@ class AuthTlsClusterTest {
             request.header("Authorization", "Bearer " + token);
         }
         return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpClient client(Path pem) throws Exception {
-        Certificate trusted;
-        try (InputStream in = Files.newInputStream(pem)) {
-            trusted = CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("cachegrid", trusted);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
     }
 }

@@ -10,13 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.cachegrid.Main;
 import io.cachegrid.TestNode;
@@ -41,18 +36,13 @@ class AuthTlsTest {
 
     @Test
     void pemCertificateAndKey() throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out",
-                cert.toString(), "-days", "2", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost");
-        Certificate certificate;
-        try (InputStream in = Files.newInputStream(cert)) {
-            certificate = CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
+        TlsTestFiles.Pem pem = TlsTestFiles.selfSigned(dir, "node", "/CN=localhost", "IP:127.0.0.1,DNS:localhost");
+        Path cert = pem.cert();
+        Path key = pem.key();
+        Certificate certificate = TlsTestFiles.certificate(cert);
         try (TestNode node = TestNode.start(Map.of("CACHEGRID_TLS_CERT", cert.toString(),
                 "CACHEGRID_TLS_KEY", key.toString(), "CACHEGRID_AUTH_TOKENS", AuthClient.TOKENS))) {
-            HttpClient https = client(certificate);
+            HttpClient https = TlsTestFiles.trusting(certificate);
             HttpResponse<String> put = https.send(HttpRequest.newBuilder(https(node, "/cache/tls"))
                     .header("Authorization", "Bearer " + AuthClient.WRITE)
                     .PUT(HttpRequest.BodyPublishers.ofString("\"secret\"")).build(), HttpResponse.BodyHandlers.ofString());
@@ -73,7 +63,7 @@ class AuthTlsTest {
     @Test
     void pkcs12Keystore() throws Exception {
         Path store = dir.resolve("node.p12");
-        run(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias",
+        TlsTestFiles.run(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias",
                 "cachegrid", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost",
                 "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12", "-keystore", store.toString(),
                 "-storepass", "store-pass-1");
@@ -83,7 +73,7 @@ class AuthTlsTest {
         }
         try (TestNode node = TestNode.start(Map.of("CACHEGRID_TLS_KEYSTORE", store.toString(),
                 "CACHEGRID_TLS_KEYSTORE_PASSWORD", "store-pass-1"))) {
-            HttpResponse<String> health = client(keystore.getCertificate("cachegrid")).send(HttpRequest.newBuilder(
+            HttpResponse<String> health = TlsTestFiles.trusting(keystore.getCertificate("cachegrid")).send(HttpRequest.newBuilder(
                     https(node, "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
             assertPlainHttpFails(node);
@@ -129,22 +119,5 @@ class AuthTlsTest {
 
     private static URI https(TestNode node, String path) {
         return URI.create("https://127.0.0.1:" + node.port() + path);
-    }
-
-    private static HttpClient client(Certificate trusted) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("cachegrid", trusted);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
     }
 }
