@@ -185,7 +185,8 @@ final class RequestReader {
                 + (long) MAX_TTL_SECONDS + " (fractions allowed), got " + text);
     }
 
-    private static void checkContentType(ServerRequest req) {
+    /** 415 for a body whose Content-Type is not JSON (none at all is taken as JSON). */
+    static void checkContentType(ServerRequest req) {
         Optional<HttpMediaType> type = req.headers().contentType();
         if (type.isEmpty()) {
             return;
