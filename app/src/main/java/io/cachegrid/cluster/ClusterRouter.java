@@ -106,9 +106,13 @@ final class ClusterRouter implements Filter {
         }
     }
 
-    /** {@code ?local=true}: this node's own answer, not the cluster's (the service refuses a bad value). */
+    /**
+     * {@code ?local=true}: this node's own answer, not the cluster's. A value other than true or false counts as
+     * local too, so the local service answers it (with its 400).
+     */
     static boolean local(RoutingRequest req) {
-        return "true".equalsIgnoreCase(req.query().first("local").orElse(""));
+        String local = req.query().first("local").orElse("false");
+        return !"false".equalsIgnoreCase(local);
     }
 
     private static boolean confirmed(RoutingRequest req) {

@@ -7,10 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.cachegrid.api.ApiException;
 import io.cachegrid.api.CacheService;
@@ -28,8 +27,8 @@ import io.helidon.webserver.http.ServerRequest;
  * ({@link WriteAcks}), so that the loss of a node loses no acknowledged write, and a write that could not reach
  * them must say so instead of pretending. The service calls this after the engine applied the write and before it
  * answers ({@link WriteReplication}); the entry as now held (value, remaining ttl, tags, version) is sent to every
- * other owner in the view concurrently, marked {@link Internal#REPLICA}, and each waits at most the replication
- * timeout, which is shorter than the forwarding timeout so that a member that forwarded the request hears this
+ * other owner in the view concurrently, marked {@link Internal#REPLICA}, and the answer waits until enough of them
+ * confirmed (the others go on by themselves), each at most the replication timeout, which is shorter than the forwarding timeout so that a member that forwarded the request hears this
  * node's answer (its copy count, or 503) before it gives up on it.
  * <p>
  * The copies needed are counted over the owners in the view when the copies have been tried: an owner that failed
@@ -46,6 +45,9 @@ final class Replicator implements WriteReplication {
 
     /** The version a replicated copy is stored at (read by the owner's handlers, with {@link Internal#HEADER}). */
     static final HeaderName REPLICA_VERSION = HeaderNames.create(CacheService.REPLICA_VERSION_HEADER);
+
+    /** Beyond connect and read timeouts, how long the wait for copies may last (thread start-up, scheduling). */
+    private static final Duration DEADLINE_MARGIN = Duration.ofMillis(250);
 
     /** Seconds a client is asked to wait before retrying a write that did not get its copies. */
     private static final int RETRY_AFTER_SECONDS = 1;
@@ -83,20 +85,25 @@ final class Replicator implements WriteReplication {
             others.forEach(owner -> node.background().submit(() -> send(owner, copy, key)));
             return 1;
         }
-        Map<NodeAddress, Boolean> confirmed = sendAll(others, copy, key);
+        int required = acks.required(1 + others.size());
+        Map<NodeAddress, Boolean> confirmed = sendAll(others, copy, key, required);
         int copies = 1 + (int) confirmed.values().stream().filter(ok -> ok).count();
+        if (copies >= required) {
+            return copies;
+        }
+        // short: count again over the owners in the view now, since one that left it is not needed
         ClusterView now = node.view();
         List<NodeAddress> missing = new ArrayList<>();
         int owners = 1; // this node's copy
-        for (Map.Entry<NodeAddress, Boolean> owner : confirmed.entrySet()) {
-            if (owner.getValue()) {
+        for (NodeAddress owner : others) {
+            if (Boolean.TRUE.equals(confirmed.get(owner))) {
                 owners++;
-            } else if (now == null || now.live().contains(owner.getKey())) {
-                owners++; // still in the view: its copy is needed
-                missing.add(owner.getKey());
+            } else if (now == null || now.live().contains(owner)) {
+                owners++;
+                missing.add(owner);
             } // else it left the view meanwhile: the others suffice
         }
-        int required = acks.required(owners);
+        required = acks.required(owners);
         if (copies >= required) {
             return copies;
         }
@@ -155,22 +162,34 @@ final class Replicator implements WriteReplication {
         return out.toString();
     }
 
-    /** Sends the copy to every owner at once; which of them confirmed it within the timeout, in order. */
-    private Map<NodeAddress, Boolean> sendAll(List<NodeAddress> owners, Copy copy, String key) {
-        Map<NodeAddress, Future<Boolean>> sent = new LinkedHashMap<>();
+    /**
+     * Sends the copy to every owner at once and waits until {@code required} copies (this node's included) are
+     * confirmed or every owner has answered or failed; which owners answered so far, true for a confirmation. The
+     * copies not waited for go on by themselves, each ending within its timeout. The wait itself is bounded too (a
+     * send blocked writing a large body to a stalled peer is given up on at the deadline).
+     */
+    private Map<NodeAddress, Boolean> sendAll(List<NodeAddress> owners, Copy copy, String key, int required) {
+        BlockingQueue<Map.Entry<NodeAddress, Boolean>> answers = new LinkedBlockingQueue<>();
+        for (NodeAddress owner : owners) {
+            Thread.ofVirtual().name("cachegrid-replica-copy").start(() ->
+                    answers.add(Map.entry(owner, send(owner, copy, key))));
+        }
         Map<NodeAddress, Boolean> confirmed = new LinkedHashMap<>();
-        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (NodeAddress owner : owners) {
-                sent.put(owner, senders.submit(() -> send(owner, copy, key)));
-            }
-            for (Map.Entry<NodeAddress, Future<Boolean>> future : sent.entrySet()) {
-                confirmed.put(future.getKey(), future.getValue().get());
+        int copies = 1;
+        long deadline = System.nanoTime() + timeout.plus(PeerClient.CONNECT_TIMEOUT).plus(DEADLINE_MARGIN).toNanos();
+        try {
+            while (confirmed.size() < owners.size() && copies < required) {
+                Map.Entry<NodeAddress, Boolean> answer = answers.poll(deadline - System.nanoTime(),
+                        TimeUnit.NANOSECONDS);
+                if (answer == null) {
+                    break; // past the deadline: the owners that have not answered did not confirm
+                }
+                confirmed.put(answer.getKey(), answer.getValue());
+                copies += answer.getValue() ? 1 : 0;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while replicating", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
         }
         return confirmed;
     }
