@@ -20,7 +20,7 @@ public enum WriteAcks {
     ALL;
 
     /** The copies needed out of {@code owners} in the view (at least 1). */
-    int required(int owners) {
+    public int required(int owners) {
         int n = Math.max(1, owners);
         return switch (this) {
             case ONE -> 1;
