@@ -256,7 +256,7 @@ public final class CacheGridServer implements AutoCloseable {
         cluster.install(routing); // without cluster settings: nothing
         // the hot routes first: routing tries them in this order
         routing.register("/cache/batch", new BatchService(engine, limits))
-                .register("/cache", new CacheService(engine, limits))
+                .register("/cache", new CacheService(engine, limits, cluster.replication()))
                 .register("/tags", new TagService(engine, limits))
                 .register("/", new StatusService(engine, settings.nodeId(), VERSION, settings.cluster().enabled()))
                 .register("/admin", new AdminService(engine, limits))

@@ -12,13 +12,17 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Operator views that leave the statistics alone: {@code GET /admin/keys} lists keys by substring and
- * {@code GET /admin/entry/{key}} shows one entry with its remaining ttl and tags (the console's key browser).
+ * {@code GET /admin/entry/{key}} shows one entry with its remaining ttl and tags (the console's key browser). Both
+ * answer for this node's engine; in a cluster the router sends them to the members that hold the keys unless
+ * {@code ?local=true} asks for this node's own view.
  */
 public final class AdminService implements HttpService {
 
     private static final String ENTRY_PREFIX = "/admin/entry/";
     private static final int MAX_LIMIT = 1000;
     private static final int DEFAULT_LIMIT = 100;
+    /** {@code ?local=true}: in a cluster, what this node holds (copies included) rather than the cluster's answer. */
+    private static final String LOCAL = "local";
 
     private final CacheEngine engine;
     private final RequestReader reader;
@@ -39,6 +43,7 @@ public final class AdminService implements HttpService {
     }
 
     private void keys(ServerRequest req, ServerResponse res) {
+        RequestReader.booleanParam(req, LOCAL); // checked; this node's keys either way (the cluster routes the rest)
         String pattern = req.query().first("pattern").orElse("");
         int limit = reader.intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         // "*" alone reads as "everything", as users of glob-style key listings expect
@@ -51,6 +56,7 @@ public final class AdminService implements HttpService {
     }
 
     private void entry(ServerRequest req, ServerResponse res) {
+        RequestReader.booleanParam(req, LOCAL);
         String key = reader.keyFromPath(req, ENTRY_PREFIX);
         Stored stored = engine.peekStored(key); // no copy: written from the stored bytes, within the budget
         boolean exists = stored != null;

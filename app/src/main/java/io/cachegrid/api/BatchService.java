@@ -23,13 +23,11 @@ public final class BatchService implements HttpService {
 
     private final CacheEngine engine;
     private final RequestReader reader;
-    private final Tags tags;
     private final ResponseBudget responses;
 
     public BatchService(CacheEngine engine, ApiLimits limits) {
         this.engine = engine;
         this.reader = new RequestReader(limits);
-        this.tags = new Tags(limits);
         this.responses = limits.responses();
     }
 
@@ -80,34 +78,16 @@ public final class BatchService implements HttpService {
     }
 
     private void batchSet(ServerRequest req, ServerResponse res) {
-        Map<String, JsonSlice> body = reader.jsonObjectBody(req, reader.limits().maxRequestBytes()).members();
-        JsonSlice items = body.get("items");
-        if (items == null || items.kind() != JsonSlice.Kind.OBJECT) {
-            throw ApiException.badRequest("invalid body", "expected {\"items\": {key: value, ...}, \"ttl\": seconds "
-                    + "(optional), \"tags\": [tag, ...] (optional), \"item_tags\": {key: [tag, ...]} (optional)}; "
-                    + "\"items\" is missing or not an object");
-        }
-        long ttlNanos = reader.ttlFromJson(body.get("ttl"));
-        Map<String, JsonSlice> members = items.members();
-        checkCount(members.size(), "items");
-        Map<String, List<String>> tagged = tags.forBatch(body, members.keySet());
-        List<Map.Entry<String, byte[]>> checked = new ArrayList<>(members.size());
-        for (Map.Entry<String, JsonSlice> item : members.entrySet()) {
-            String key = reader.checkKey(item.getKey());
-            byte[] value = item.getValue().bytes();
-            long weight = CacheEngine.weigh(key, value, ttlNanos, tagged.get(key));
-            if (value.length > reader.limits().maxValueBytes() || weight > engine.maxEntryWeight()) {
-                throw ApiException.tooLarge("the value of \"" + key + "\" is " + value.length + " bytes; the limit is "
-                        + Math.min(reader.limits().maxValueBytes(), engine.maxEntryWeight()) + "; nothing was stored");
-            }
-            checked.add(Map.entry(key, value));
-        }
-        for (Map.Entry<String, byte[]> item : checked) {
-            engine.put(item.getKey(), item.getValue(), ttlNanos, tagged.get(item.getKey()));
+        // one check, shared with the cluster's splitter (BatchItems), so both refuse exactly the same batches
+        BatchItems batch = BatchItems.check(reader.jsonObjectBody(req, reader.limits().maxRequestBytes()).members(),
+                reader.limits(), engine.maxEntryWeight());
+        for (Map.Entry<String, JsonSlice> item : batch.items().entrySet()) {
+            engine.put(item.getKey(), item.getValue().bytes(), batch.ttlNanos(), batch.tagged().get(item.getKey()));
         }
         JsonWriter out = new JsonWriter().beginObject().name("success").value(true)
-                .name("items_requested").value(members.size()).name("items_set").value(checked.size()).name("ttl");
-        Json.send(res, Json.ttl(out, ttlNanos).name("timestamp").value(Json.timestamp()).endObject());
+                .name("items_requested").value(batch.items().size()).name("items_set").value(batch.items().size())
+                .name("ttl");
+        Json.send(res, Json.ttl(out, batch.ttlNanos()).name("timestamp").value(Json.timestamp()).endObject());
     }
 
     private List<String> keys(JsonSlice keys) {

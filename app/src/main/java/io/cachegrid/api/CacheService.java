@@ -44,12 +44,19 @@ public final class CacheService implements HttpService {
     private final Tags tags;
     private final Writes writes;
     private final ResponseBudget responses;
+    private final WriteReplication replication;
 
     public CacheService(CacheEngine engine, ApiLimits limits) {
+        this(engine, limits, WriteReplication.NONE);
+    }
+
+    /** A service whose writes are confirmed by {@code replication} (the cluster's other owners) before each answer. */
+    public CacheService(CacheEngine engine, ApiLimits limits, WriteReplication replication) {
         this.reader = new RequestReader(limits);
         this.tags = new Tags(limits);
         this.writes = new Writes(engine);
         this.responses = limits.responses();
+        this.replication = replication;
     }
 
     @Override
@@ -173,13 +180,11 @@ public final class CacheService implements HttpService {
         OptionalLong replicaVersion = replicaVersion(req);
         if (replicaVersion.isPresent()) {
             // a copy from the key's primary: stored at the primary's version, and only over an older copy
-            long held = writes.putReplica(key, value.bytes(), ttlNanos, tagged, replicaVersion.getAsLong());
-            res.header(Preconditions.etagHeader(held));
-            Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("key").value(key)
-                    .name("version").value(Long.toUnsignedString(held)).endObject());
+            replicaStored(res, key, writes.putReplica(key, value.bytes(), ttlNanos, tagged,
+                    replicaVersion.getAsLong()));
             return;
         }
-        store(res, key, value.bytes(), ttlNanos, tagged, conditions);
+        store(req, res, key, value.bytes(), ttlNanos, tagged, conditions);
     }
 
     /**
@@ -216,12 +221,39 @@ public final class CacheService implements HttpService {
             throw ApiException.tooLarge("value is " + bytes.length + " bytes; the limit is "
                     + reader.limits().maxValueBytes());
         }
-        store(res, reader.checkKey(key.asString()), bytes, reader.ttlFromJson(body.get("ttl")),
-                tags.fromJson(body.get("tags"), "tags"), conditions);
+        String checkedKey = reader.checkKey(key.asString());
+        long ttlNanos = reader.ttlFromJson(body.get("ttl"));
+        List<String> tagged = tags.fromJson(body.get("tags"), "tags");
+        OptionalLong replicaVersion = replicaVersion(req);
+        if (replicaVersion.isPresent()) {
+            // a member's copy sent as JSON, so that any key (a lone surrogate too) arrives exactly as stored
+            replicaStored(res, checkedKey, writes.putReplica(checkedKey, bytes, ttlNanos, tagged,
+                    replicaVersion.getAsLong()));
+            return;
+        }
+        store(req, res, checkedKey, bytes, ttlNanos, tagged, conditions);
     }
 
-    private void store(ServerResponse res, String key, byte[] value, long ttlNanos, List<String> tagged,
-                       Preconditions conditions) {
+    private static void replicaStored(ServerResponse res, String key, long held) {
+        res.header(Preconditions.etagHeader(held));
+        Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("key").value(key)
+                .name("version").value(Long.toUnsignedString(held)).endObject());
+    }
+
+    /** Confirms an applied write with the other copies ({@link WriteReplication}); sets the copies header. */
+    private int replicated(ServerRequest req, ServerResponse res, String key) {
+        int copies = replication.afterWrite(req, key);
+        res.header(WriteReplication.COPIES_HEADER, String.valueOf(copies));
+        return copies;
+    }
+
+    /** The {@code "copies"} field of a clustered node's write answer. */
+    private JsonWriter copies(JsonWriter out, int copies) {
+        return replication.reportsCopies() ? out.name("copies").value(copies) : out;
+    }
+
+    private void store(ServerRequest req, ServerResponse res, String key, byte[] value, long ttlNanos,
+                       List<String> tagged, Preconditions conditions) {
         long version;
         try {
             version = writes.put(key, value, ttlNanos, tagged, conditions);
@@ -229,21 +261,27 @@ public final class CacheService implements HttpService {
             throw ApiException.tooLarge("the entry needs " + e.weight() + " bytes of cache memory; one entry may use"
                     + " at most " + e.limit() + " bytes (raise CACHEGRID_MAX_MEMORY_MB)");
         }
+        int copies = replicated(req, res, key);
         res.header(Preconditions.etagHeader(version));
         JsonWriter out = new JsonWriter().beginObject().name("success").value(true).name("key").value(key).name("ttl");
-        Json.send(res, Json.ttl(out, ttlNanos).name("version").value(Long.toString(version))
-                .name("timestamp").value(Json.timestamp()).endObject());
+        Json.send(res, copies(Json.ttl(out, ttlNanos).name("version").value(Long.toString(version))
+                .name("timestamp").value(Json.timestamp()), copies).endObject());
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String key = reader.keyFromPath(req, KEY_PREFIX);
         OptionalLong replicaVersion = replicaVersion(req);
         // a copy of the primary's delete carries its version: applied over older copies only, leaving a tombstone
-        boolean deleted = replicaVersion.isPresent()
-                ? writes.deleteReplica(key, replicaVersion.getAsLong())
-                : writes.delete(key, Preconditions.of(req.headers()));
-        Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("deleted").value(deleted)
-                .name("key").value(key).name("timestamp").value(Json.timestamp()).endObject());
+        if (replicaVersion.isPresent()) {
+            boolean deleted = writes.deleteReplica(key, replicaVersion.getAsLong());
+            Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("deleted").value(deleted)
+                    .name("key").value(key).name("timestamp").value(Json.timestamp()).endObject());
+            return;
+        }
+        boolean deleted = writes.delete(key, Preconditions.of(req.headers()));
+        int copies = replicated(req, res, key);
+        Json.send(res, copies(new JsonWriter().beginObject().name("success").value(true).name("deleted").value(deleted)
+                .name("key").value(key).name("timestamp").value(Json.timestamp()), copies).endObject());
     }
 
     private void incr(ServerRequest req, ServerResponse res) {
@@ -264,10 +302,11 @@ public final class CacheService implements HttpService {
             throw Writes.overflow(key, counter.operation() + " by " + by);
         }
         Writes.Counted counted = writes.increment(key, sign * by, ttlNanos, counter.operation() + " by " + by);
+        int copies = replicated(req, res, key);
         res.header(Preconditions.etagHeader(counted.version()));
-        Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("key").value(key)
+        Json.send(res, copies(new JsonWriter().beginObject().name("success").value(true).name("key").value(key)
                 .name("value").value(counted.value()).name("version").value(Long.toString(counted.version()))
-                .name("timestamp").value(Json.timestamp()).endObject());
+                .name("timestamp").value(Json.timestamp()), copies).endObject());
     }
 
     private void clear(ServerRequest req, ServerResponse res) {

@@ -156,6 +156,21 @@ final class RequestReader {
                 + ", got \"" + text.get() + "\"");
     }
 
+    /**
+     * A {@code true}/{@code false} query parameter (any case), false when absent; anything else is a 400, so a typo
+     * is not silently read as "no". Used for {@code ?local=true} (this node's own answer in a cluster).
+     */
+    static boolean booleanParam(ServerRequest req, String name) {
+        Optional<String> text = req.query().first(name).asOptional();
+        if (text.isEmpty() || text.get().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (text.get().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw ApiException.badRequest("invalid " + name, name + " must be true or false, got \"" + text.get() + "\"");
+    }
+
     /** A 64-bit integer query parameter (decimal, optionally signed), or its default when absent. */
     long longParam(ServerRequest req, String name, long defaultValue) {
         Optional<String> text = req.query().first(name).asOptional();
@@ -185,7 +200,8 @@ final class RequestReader {
                 + (long) MAX_TTL_SECONDS + " (fractions allowed), got " + text);
     }
 
-    private static void checkContentType(ServerRequest req) {
+    /** 415 for a body whose Content-Type is not JSON (none at all is taken as JSON). */
+    static void checkContentType(ServerRequest req) {
         Optional<HttpMediaType> type = req.headers().contentType();
         if (type.isEmpty()) {
             return;

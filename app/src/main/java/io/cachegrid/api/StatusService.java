@@ -85,6 +85,7 @@ public final class StatusService implements HttpService {
     }
 
     private void stats(ServerRequest req, ServerResponse res) {
+        RequestReader.booleanParam(req, "local"); // accepted and checked: statistics are this node's either way
         CacheStats s = engine.stats();
         Json.send(res, new JsonWriter().beginObject()
                 .name("hits").value(s.hits()).name("misses").value(s.misses())

@@ -1,5 +1,6 @@
 package io.cachegrid.cluster;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,8 +12,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 import io.cachegrid.api.ApiException;
-import io.cachegrid.api.Tags;
-import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.api.BatchItems;
+import io.cachegrid.api.WriteReplication;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
 import io.cachegrid.json.MalformedJsonException;
@@ -28,17 +29,19 @@ import io.helidon.webserver.http.RoutingResponse;
  * <ul>
  *   <li>get: each key is asked of one owner (this node when it is one); keys whose member cannot be reached are
  *   asked again of their next owner.</li>
- *   <li>set: each item goes to all of its live owners; {@code items_set} counts the items at least one owner
- *   stored.</li>
+ *   <li>set: each item goes to all of its owners; the answer waits for as many of them as
+ *   {@code CACHEGRID_WRITE_ACKS} asks (with {@code one} it waits for each item's primary, and the other owners'
+ *   parts go in the background), counted over the owners still in the view. Each part waits at most the
+ *   forwarding timeout. If an item did not get its copies the answer is 503 (items may be stored on some owners),
+ *   else {@code items_set} is every item and {@code copies} (and {@code X-CacheGrid-Copies}) the fewest copies any
+ *   item got.</li>
  * </ul>
- * A batch is checked whole first (shape, count, key lengths, value sizes, ttl, tags), so that a batch the services would
- * refuse is refused before any part is stored: such a batch goes to the local service unchanged, which answers
- * with the precise error and stores nothing.
+ * A batch set is checked whole first by the services' own check ({@link BatchItems}: shape, count, keys, ttl,
+ * tags, each entry's weight with its ttl and tags), so a batch an owner would refuse is refused here, with the
+ * service's error, before any part is stored. A batch get the router cannot read goes to the local service, which
+ * answers with the precise error.
  */
 final class BatchRoute {
-
-    /** The services' longest ttl: ten years in seconds. */
-    private static final double MAX_TTL_SECONDS = 10 * 365 * 24 * 3600.0;
 
     private final ClusterNode node;
 
@@ -72,7 +75,8 @@ final class BatchRoute {
                 }
                 parts.computeIfAbsent(owners.get(i), o -> new ArrayList<>()).add(key);
             }
-            Map<NodeAddress, PeerResponse> answers = sendParts(parts, part -> keysBody(part), "/cache/batch/get");
+            Map<NodeAddress, PeerResponse> answers = sendParts(parts, part -> keysBody(part), "/cache/batch/get",
+                    node.forwardTimeout());
             List<String> retry = new ArrayList<>();
             for (Map.Entry<NodeAddress, List<String>> entry : parts.entrySet()) {
                 PeerResponse answer = answers.get(entry.getKey());
@@ -108,54 +112,83 @@ final class BatchRoute {
 
     void set(RoutingRequest req, RoutingResponse res, ClusterView view) {
         byte[] body = Bodies.read(req);
-        Map<String, JsonSlice> fields = checkedItems(body);
-        if (fields == null) {
-            local(req, res, view, body);
-            return;
-        }
-        Map<String, JsonSlice> items = fields.get("items").members();
-        Map<String, List<String>> tagged;
-        try {
-            tagged = new Tags(node.limits()).forBatch(fields, items.keySet());
-        } catch (ApiException e) {
-            local(req, res, view, body); // the service refuses the tags, and stores nothing
-            return;
-        }
-        JsonSlice ttl = fields.get("ttl");
-        Map<NodeAddress, List<String>> parts = new LinkedHashMap<>();
+        // the services' own check (one weighing, one set of rules): a batch any owner would refuse is refused
+        // here, whole, before any part is stored
+        BatchItems batch = BatchItems.fromRequest(req, body, node.limits(), node.engine().maxEntryWeight());
+        Map<String, JsonSlice> items = batch.items();
+        JsonSlice ttl = JsonSlice.parse(body).members().get("ttl");
+        WriteAcks acks = node.writeAcks();
+        Map<String, List<NodeAddress>> waitedOwners = new HashMap<>(); // per item: the owners the answer waits for
+        Map<NodeAddress, List<String>> waited = new LinkedHashMap<>();
+        Map<NodeAddress, List<String>> later = new LinkedHashMap<>(); // WRITE_ACKS=one: the replicas' parts
         for (String key : items.keySet()) {
-            for (NodeAddress owner : view.owners(key)) {
-                parts.computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
+            List<NodeAddress> owners = view.owners(key);
+            // with "one" the answer waits for the primary alone; the other owners get their parts in the background
+            List<NodeAddress> wait = acks == WriteAcks.ONE ? owners.subList(0, 1) : owners;
+            waitedOwners.put(key, wait);
+            for (NodeAddress owner : owners) {
+                (wait.contains(owner) ? waited : later).computeIfAbsent(owner, o -> new ArrayList<>()).add(key);
             }
         }
-        Map<NodeAddress, PeerResponse> answers = sendParts(parts, part -> itemsBody(part, items, ttl, tagged),
-                "/cache/batch/set");
-        Set<String> stored = new HashSet<>();
+        Function<List<String>, byte[]> partBody = part -> itemsBody(part, items, ttl, batch.tagged());
+        later.forEach((member, part) -> node.background().submit(() -> {
+            try {
+                node.client().send(member, Method.POST, "/cache/batch/set", Internal.REPLICA, null,
+                        partBody.apply(part), node.forwardTimeout());
+            } catch (PeerUnavailableException e) {
+                // best effort: the copies come later from rebalancing (or anti-entropy)
+            }
+        }));
+        Map<NodeAddress, PeerResponse> answers = sendParts(waited, partBody, "/cache/batch/set",
+                node.forwardTimeout());
         byte[] ttlEcho = null;
-        for (Map.Entry<NodeAddress, PeerResponse> entry : answers.entrySet()) { // members that answered
-            PeerResponse answer = entry.getValue();
+        for (PeerResponse answer : answers.values()) { // the members that answered
             if (!answer.ok()) {
                 ClusterResponses.relay(res, answer);
                 return;
             }
-            stored.addAll(parts.get(entry.getKey()));
             ttlEcho = JsonSlice.parse(answer.body()).members().get("ttl").bytes();
         }
-        if (ttlEcho == null) {
-            ClusterResponses.unavailable(res, "no owner of any item could be reached (tried " + parts.keySet()
-                    + "); retry shortly");
-            return;
+        ClusterView now = node.view();
+        int fewest = Integer.MAX_VALUE;
+        int unconfirmed = 0;
+        Set<NodeAddress> silent = new LinkedHashSet<>();
+        for (String key : items.keySet()) {
+            int copies = 0;
+            int owners = 0; // the waited-for owners still in the view, or that confirmed
+            for (NodeAddress owner : waitedOwners.get(key)) {
+                if (answers.containsKey(owner)) {
+                    copies++;
+                    owners++;
+                } else if (now == null || now.live().contains(owner)) {
+                    owners++;
+                    silent.add(owner);
+                } // else it left the view meanwhile: the others suffice
+            }
+            fewest = Math.min(fewest, copies);
+            if (copies == 0 || copies < acks.required(owners)) {
+                unconfirmed++;
+            }
         }
+        if (unconfirmed > 0) {
+            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "write not confirmed", unconfirmed + " of "
+                    + items.size() + " items did not get the copies CACHEGRID_WRITE_ACKS=" + acks + " needs: "
+                    + silent + " did not confirm within " + node.forwardTimeout().toMillis() + " ms. Items may have"
+                    + " been applied on some copies; retry the batch (a retry of the same batch is harmless)", 1);
+        }
+        res.header(WriteReplication.COPIES_HEADER, String.valueOf(fewest));
         ClusterResponses.json(res, Status.OK_200, new JsonWriter().beginObject().name("success").value(true)
-                .name("items_requested").value(items.size()).name("items_set").value(stored.size())
-                .name("ttl").rawValue(ttlEcho).name("timestamp").value(ClusterResponses.timestamp()).endObject());
+                .name("items_requested").value(items.size()).name("items_set").value(items.size())
+                .name("ttl").rawValue(ttlEcho).name("timestamp").value(ClusterResponses.timestamp())
+                .name("copies").value(fewest).endObject());
     }
 
     /** Each member's part as an internal batch request, all at once; unreachable members have no answer. */
     private Map<NodeAddress, PeerResponse> sendParts(Map<NodeAddress, List<String>> parts,
-                                                     Function<List<String>, byte[]> body, String path) {
+                                                     Function<List<String>, byte[]> body, String path,
+                                                     Duration timeout) {
         return node.askEach(parts.keySet(), member -> node.client().send(member, Method.POST, path, Internal.REPLICA,
-                null, body.apply(parts.get(member))));
+                null, body.apply(parts.get(member)), timeout));
     }
 
     /** A batch the router does not split: the local service answers it (with its error). */
@@ -189,25 +222,6 @@ final class BatchRoute {
         return result;
     }
 
-    /** The fields of a {@code {"items": {...}, "ttl"}} body the service would accept, or null. */
-    private Map<String, JsonSlice> checkedItems(byte[] body) {
-        Map<String, JsonSlice> fields = object(body);
-        JsonSlice items = fields == null ? null : fields.get("items");
-        if (items == null || items.kind() != JsonSlice.Kind.OBJECT || !countOk(items.members().size())
-                || !ttlOk(fields.get("ttl"))) {
-            return null;
-        }
-        CacheEngine engine = node.engine();
-        for (Map.Entry<String, JsonSlice> item : items.members().entrySet()) {
-            byte[] value = item.getValue().bytes();
-            if (!keyOk(item.getKey()) || value.length > node.limits().maxValueBytes()
-                    || CacheEngine.weigh(item.getKey(), value) > engine.maxEntryWeight()) {
-                return null;
-            }
-        }
-        return fields;
-    }
-
     private static Map<String, JsonSlice> object(byte[] body) {
         try {
             JsonSlice parsed = JsonSlice.parse(body);
@@ -223,21 +237,6 @@ final class BatchRoute {
 
     private boolean keyOk(String key) {
         return !key.isEmpty() && key.codePointCount(0, key.length()) <= node.limits().maxKeyLength();
-    }
-
-    private static boolean ttlOk(JsonSlice ttl) {
-        if (ttl == null || ttl.kind() == JsonSlice.Kind.NULL) {
-            return true;
-        }
-        if (ttl.kind() != JsonSlice.Kind.NUMBER) {
-            return false;
-        }
-        try {
-            double seconds = ttl.asNumber().doubleValue();
-            return seconds > 0 && seconds <= MAX_TTL_SECONDS;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     private static byte[] keysBody(List<String> keys) {

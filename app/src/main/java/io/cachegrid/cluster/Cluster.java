@@ -3,6 +3,7 @@ package io.cachegrid.cluster;
 import java.util.Optional;
 
 import io.cachegrid.api.ApiLimits;
+import io.cachegrid.api.WriteReplication;
 import io.cachegrid.engine.CacheEngine;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.http.HttpRouting;
@@ -38,6 +39,11 @@ public interface Cluster extends AutoCloseable {
 
     /** Adds the routing filter and the {@code /cluster} routes. */
     void install(HttpRouting.Builder routing);
+
+    /** What the services call between applying a write and answering it; a node on its own has nothing to wait for. */
+    default WriteReplication replication() {
+        return WriteReplication.NONE;
+    }
 
     /** Joins the cluster once the server listens (the port is known only then). */
     void start(int listenPort);

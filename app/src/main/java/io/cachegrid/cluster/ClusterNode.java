@@ -1,5 +1,6 @@
 package io.cachegrid.cluster;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cachegrid.api.ApiLimits;
+import io.cachegrid.api.WriteReplication;
 import io.cachegrid.engine.CacheEngine;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
@@ -33,6 +35,8 @@ final class ClusterNode implements Cluster {
     private final ApiLimits limits;
     private final PeerClient client;
     private final HandoffReads handoff;
+    private final Replicator replicator;
+    private final BackgroundSender background = new BackgroundSender();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Membership membership;
     private Rebalancer rebalancer;
@@ -46,6 +50,12 @@ final class ClusterNode implements Cluster {
         this.engine = engine;
         this.limits = limits;
         this.handoff = new HandoffReads(this, settings.membershipIntervalSeconds());
+        this.replicator = new Replicator(this, settings.writeAcks(), settings.replicationTimeout());
+    }
+
+    @Override
+    public WriteReplication replication() {
+        return replicator;
     }
 
     @Override
@@ -89,6 +99,25 @@ final class ClusterNode implements Cluster {
         }
     }
 
+    /** How long an owner waits for another owner's copy of a write, or a coordinator for a batch part. */
+    Duration replicationTimeout() {
+        return settings.replicationTimeout();
+    }
+
+    /** How long this node waits for the owner it forwarded a request to (longer than any replication wait). */
+    Duration forwardTimeout() {
+        return settings.forwardTimeout();
+    }
+
+    /** Where copies that no answer waits for go ({@code CACHEGRID_WRITE_ACKS=one}): bounded, best effort. */
+    BackgroundSender background() {
+        return background;
+    }
+
+    WriteAcks writeAcks() {
+        return settings.writeAcks();
+    }
+
     HandoffReads handoff() {
         return handoff;
     }
@@ -113,7 +142,8 @@ final class ClusterNode implements Cluster {
 
     /**
      * Sends to every member at once, a virtual thread each, and waits for all answers (any status), in the order of
-     * {@code members}. A member that cannot be reached is reported down and has no answer in the result.
+     * {@code members}. A member that cannot be reached has no answer in the result (and stays in the view: a
+     * failed request is not a membership change).
      */
     Map<NodeAddress, PeerResponse> askEach(Collection<NodeAddress> members, PeerCall call) {
         Map<NodeAddress, Future<PeerResponse>> futures = new LinkedHashMap<>();
@@ -124,7 +154,7 @@ final class ClusterNode implements Cluster {
                     try {
                         return call.send(member);
                     } catch (PeerUnavailableException e) {
-                        reportDown(member);
+                        LOG.log(System.Logger.Level.DEBUG, "member {0} did not answer: {1}", member, e.getMessage());
                         return null;
                     }
                 }));
@@ -145,8 +175,9 @@ final class ClusterNode implements Cluster {
     }
 
     /**
-     * Sends the request to the first of {@code candidates} that answers (any status); a member that cannot be
-     * reached is reported down and the next one is tried.
+     * Sends the request to the first of {@code candidates} that answers (any status), waiting at most the
+     * {@linkplain #forwardTimeout() forwarding timeout} for each; when one cannot be reached the next one is tried.
+     * The failure is not reported to membership: a slow owner is not a dead one, and only membership decides.
      *
      * @throws PeerUnavailableException from the last candidate when none answered
      */
@@ -155,11 +186,11 @@ final class ClusterNode implements Cluster {
         PeerUnavailableException last = null;
         for (NodeAddress candidate : candidates) {
             try {
-                return client.send(candidate, method, rawPath, mode, contentType, body, PeerClient.REQUEST_TIMEOUT,
-                        headers);
+                return client.send(candidate, method, rawPath, mode, contentType, body, forwardTimeout(), headers);
             } catch (PeerUnavailableException e) {
                 last = e;
-                reportDown(candidate);
+                LOG.log(System.Logger.Level.DEBUG, "owner {0} did not answer, trying the next: {1}", candidate,
+                        e.getMessage());
             }
         }
         throw last != null ? last : new PeerUnavailableException(null, new IllegalStateException("no members"));

@@ -14,6 +14,7 @@ final class ClusterResponses {
 
     static void relay(ServerResponse res, PeerResponse answer) {
         res.status(Status.create(answer.status()));
+        answer.passedBack().forEach(res::header);
         if (!answer.contentType().isEmpty()) {
             res.header(HeaderNames.CONTENT_TYPE, answer.contentType());
         }

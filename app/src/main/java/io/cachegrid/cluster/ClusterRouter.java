@@ -19,8 +19,9 @@ import io.helidon.webserver.http.RoutingResponse;
  *   <li>{@code POST /cache/batch/get|set}: split by owner ({@link BatchRoute});</li>
  *   <li>{@code DELETE /cache?confirm=true}, {@code GET /admin/keys}, {@code GET|DELETE /tags/{tag}}: every live
  *   member ({@link FanOutRoute});</li>
- *   <li>anything else ({@code /stats}, {@code /health}, ...), and every request from another member
- *   ({@link Internal#HEADER}), locally as today.</li>
+ *   <li>anything else ({@code /stats}, {@code /health}, ...), every request from another member
+ *   ({@link Internal#HEADER}), and {@code /admin/keys} or {@code /admin/entry/{key}} with {@code ?local=true}
+ *   (what this node holds, copies included), locally as today.</li>
  * </ul>
  * The paths are matched on the raw path the same way the services' routes match them.
  */
@@ -86,10 +87,10 @@ final class ClusterRouter implements Filter {
             fanOut.tagKeys(chain, req, res, view);
         } else if (path.startsWith(TAG_PREFIX) && method == Method.DELETE && !asOwner) {
             fanOut.invalidateTag(req, res, view);
-        } else if (path.startsWith(ENTRY_PREFIX) && method == Method.GET) {
+        } else if (path.startsWith(ENTRY_PREFIX) && method == Method.GET && !local(req)) {
             keyed(chain, req, res, view, ENTRY_PREFIX, asOwner);
-        } else if (path.equals("/admin/keys") && method == Method.GET && !asOwner) {
-            fanOut.keys(req, res, view);
+        } else if (path.equals("/admin/keys") && method == Method.GET && !asOwner && !local(req)) {
+            fanOut.keys(chain, req, res, view);
         } else {
             chain.proceed();
         }
@@ -103,6 +104,15 @@ final class ClusterRouter implements Filter {
         } else {
             keys.single(chain, req, res, view, key.get(), asOwner);
         }
+    }
+
+    /**
+     * {@code ?local=true}: this node's own answer, not the cluster's. A value other than true or false counts as
+     * local too, so the local service answers it (with its 400).
+     */
+    static boolean local(RoutingRequest req) {
+        String local = req.query().first("local").orElse("false");
+        return !"false".equalsIgnoreCase(local);
     }
 
     private static boolean confirmed(RoutingRequest req) {

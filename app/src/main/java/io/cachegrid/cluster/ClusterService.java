@@ -1,8 +1,10 @@
 package io.cachegrid.cluster;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.cachegrid.api.CheckedEntry;
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.Condition;
 import io.cachegrid.engine.EntryTooLargeException;
@@ -66,36 +68,40 @@ final class ClusterService implements HttpService {
         }
         long stored = 0;
         long present = 0;
+        List<CheckedEntry> entries = new ArrayList<>();
+        List<Long> versions = new ArrayList<>();
         try {
             JsonSlice body = JsonSlice.parse(Bodies.read(req));
+            // every entry is checked first, with the services' own rules (CheckedEntry): a push that holds one
+            // entry a client could not have written is refused whole, and nothing of it is stored
             for (JsonSlice item : body.members().get("items").elements()) {
                 Map<String, JsonSlice> fields = item.members();
-                String key = fields.get("key").asString();
-                JsonSlice ttl = fields.get("ttl");
-                long ttlNanos = ttl == null || ttl.kind() == JsonSlice.Kind.NULL ? 0
-                        : Math.max(1, (long) (ttl.asNumber().doubleValue() * 1e9));
+                CheckedEntry entry = CheckedEntry.of(fields.get("key"), fields.get("value"), fields.get("ttl"),
+                        fields.get("tags"), node.limits());
                 long version = Long.parseUnsignedLong(fields.get("version").asString());
                 if (version == 0) {
-                    throw new IllegalStateException("version 0 of \"" + key + "\"");
+                    throw new IllegalStateException("version 0 of \"" + entry.key() + "\"");
                 }
-                JsonSlice tags = fields.get("tags");
-                List<String> tagged = tags == null ? List.of()
-                        : tags.elements().stream().map(JsonSlice::asString).toList();
-                try {
-                    if (engine.putIf(key, fields.get("value").bytes(), ttlNanos, tagged, Condition.newer(version))
-                            .applied()) {
-                        stored++;
-                    } else {
-                        present++; // this version or a newer one (or a newer delete) is here
-                    }
-                } catch (EntryTooLargeException e) {
-                    present++; // cannot be held here; counts as handled so the sender does not retry forever
-                }
+                entries.add(entry);
+                versions.add(version);
             }
         } catch (MalformedJsonException | IllegalStateException | NullPointerException | NumberFormatException e) {
             ClusterResponses.json(res, Status.BAD_REQUEST_400, new JsonWriter().beginObject().name("error")
                     .value("invalid push").name("detail").value(String.valueOf(e.getMessage())).endObject());
             return;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            CheckedEntry entry = entries.get(i);
+            try {
+                if (engine.putIf(entry.key(), entry.value(), entry.ttlNanos(), entry.tags(),
+                        Condition.newer(versions.get(i))).applied()) {
+                    stored++;
+                } else {
+                    present++; // this version or a newer one (or a newer delete) is here
+                }
+            } catch (EntryTooLargeException e) {
+                present++; // cannot be held here; counts as handled so the sender does not retry forever
+            }
         }
         ClusterResponses.json(res, Status.OK_200, new JsonWriter().beginObject().name("stored").value(stored)
                 .name("present").value(present).endObject());

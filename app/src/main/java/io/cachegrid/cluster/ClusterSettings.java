@@ -1,5 +1,6 @@
 package io.cachegrid.cluster;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,12 +15,35 @@ import java.util.Optional;
  * @param replicationFactor         copies of each key, on distinct members
  * @param membershipIntervalSeconds seconds between membership refreshes and health checks
  * @param tombstoneSeconds          how long a delete's tombstone is kept (see docs/cluster.md for the trade-off)
+ * @param writeAcks                 how many owner copies confirm a write before the client's answer
+ * @param replicationTimeoutSeconds how long an owner waits for another owner's copy of a write; a forwarded request
+ *                                  waits longer ({@link #forwardTimeout()}), so the two never nest
  */
 public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
-                              int replicationFactor, double membershipIntervalSeconds, double tombstoneSeconds) {
+                              int replicationFactor, double membershipIntervalSeconds, double tombstoneSeconds,
+                              WriteAcks writeAcks, double replicationTimeoutSeconds) {
 
     /** The default grace period of a tombstone, {@code CACHEGRID_TOMBSTONE_SECONDS}. */
     public static final double DEFAULT_TOMBSTONE_SECONDS = 300;
+
+    /** The default {@code CACHEGRID_WRITE_ACKS}. */
+    public static final WriteAcks DEFAULT_WRITE_ACKS = WriteAcks.QUORUM;
+
+    /** The default {@code CACHEGRID_REPLICATION_TIMEOUT_SECONDS}. */
+    public static final double DEFAULT_REPLICATION_TIMEOUT_SECONDS = 2;
+
+    /**
+     * What a forwarded request may spend on its owner besides the owner's replication: a handoff read (1 s) and a
+     * large answer waiting for the response budget (2 s). See {@link #forwardTimeout()}.
+     */
+    static final Duration FORWARD_MARGIN = Duration.ofSeconds(3);
+
+    /** Settings with the default write acknowledgements and replication timeout. */
+    public ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
+                           int replicationFactor, double membershipIntervalSeconds, double tombstoneSeconds) {
+        this(peers, discoveryDns, advertise, replicationFactor, membershipIntervalSeconds, tombstoneSeconds,
+                DEFAULT_WRITE_ACKS, DEFAULT_REPLICATION_TIMEOUT_SECONDS);
+    }
 
     /** Settings with the default tombstone grace period. */
     public ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
@@ -42,6 +66,20 @@ public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Opti
     /** The tombstone grace period in nanoseconds. */
     public long tombstoneNanos() {
         return (long) (tombstoneSeconds * 1e9);
+    }
+
+    /** How long an owner waits for another owner to confirm its copy of a write (or a batch part to be stored). */
+    public Duration replicationTimeout() {
+        return Duration.ofNanos((long) (replicationTimeoutSeconds * 1e9));
+    }
+
+    /**
+     * How long a member waits for the owner it forwarded a request to: the owner's own replication wait plus
+     * {@link #FORWARD_MARGIN}, so an owner that is itself waiting on a stalled replica answers (with its copies, or
+     * 503) before the forwarder gives up on it.
+     */
+    public Duration forwardTimeout() {
+        return replicationTimeout().plus(FORWARD_MARGIN);
     }
 
     public boolean enabled() {

@@ -25,9 +25,10 @@ import io.helidon.webserver.http.RoutingResponse;
  * marked {@link Internal#REPLICA}) and the answers are merged into the single-node shape:
  * <ul>
  *   <li>{@code DELETE /cache?confirm=true}: {@code items_removed} summed over members (copies included);</li>
- *   <li>{@code GET /admin/keys}: keys merged without duplicates (each key lives on R members), cut to
- *   {@code limit}; {@code total_found} is the number of distinct keys when every member listed all its matches,
- *   else the sum of the members' counts (an upper bound that counts copies);</li>
+ *   <li>{@code GET /admin/keys}: each member lists up to {@link #MEMBER_PAGE} of its matches, the lists are merged
+ *   without duplicates (each key lives on R members) and cut to {@code limit}; {@code total_found} counts distinct
+ *   keys, not copies: exactly when every member listed all its matches, else the members' summed counts divided by
+ *   the copies each key has (exact once every key has its copies);</li>
  *   <li>{@code DELETE /tags/{tag}}: every member removes its entries carrying the tag; {@code items_removed} is
  *   summed over members, so, as for clear, it counts copies (with R copies of each key, R per key);</li>
  *   <li>{@code GET /tags/{tag}?offset&limit}: each member lists all its keys carrying the tag (in pages of
@@ -60,38 +61,53 @@ final class FanOutRoute {
                 .endObject());
     }
 
-    void keys(RoutingRequest req, RoutingResponse res, ClusterView view) {
-        List<Map<String, JsonSlice>> answers = allOk(askAll(view, Method.GET, Bodies.rawPathAndQuery(req)), res);
+    void keys(FilterChain chain, RoutingRequest req, RoutingResponse res, ClusterView view) {
+        OptionalInt limit = whole(req, "limit", 1, MEMBER_PAGE, 100);
+        if (limit.isEmpty()) {
+            chain.proceed(); // the local service names the bad parameter
+            return;
+        }
+        // every member lists as many as it may, so the union is exact whenever each member's matches fit a page
+        String memberPath = "/admin/keys?local=true&limit=" + MEMBER_PAGE + req.query().first("pattern")
+                .map(pattern -> "&pattern=" + KeyPaths.encode(pattern)).orElse("");
+        List<Map<String, JsonSlice>> answers = allOk(askAll(view, Method.GET, memberPath), res);
         if (answers == null) {
             return;
         }
         Set<String> keys = new LinkedHashSet<>();
         long sum = 0;
         boolean complete = true;
-        byte[] pattern = null;
         for (Map<String, JsonSlice> page : answers) {
             List<JsonSlice> listed = page.get("keys").elements();
             long found = page.get("total_found").asNumber().longValue();
             listed.forEach(key -> keys.add(key.asString()));
             sum += found;
             complete &= listed.size() == found;
-            pattern = page.get("pattern").bytes();
         }
-        int limit = limit(req);
-        JsonWriter out = new JsonWriter(256 + 32 * Math.min(keys.size(), limit)).beginObject().name("keys")
-                .beginArray();
+        JsonWriter out = new JsonWriter(256 + 32 * Math.min(keys.size(), limit.getAsInt())).beginObject()
+                .name("keys").beginArray();
         int returned = 0;
         for (String key : keys) {
-            if (returned == limit) {
+            if (returned == limit.getAsInt()) {
                 break;
             }
             out.value(key);
             returned++;
         }
-        out.endArray().name("total_found").value(complete ? keys.size() : sum).name("returned").value(returned)
-                .name("pattern");
-        ClusterResponses.json(res, Status.OK_200, (pattern == null ? out.value("") : out.rawValue(pattern))
-                .name("timestamp").value(ClusterResponses.timestamp()).endObject());
+        out.endArray().name("total_found").value(complete ? keys.size() : distinctEstimate(sum, keys.size(), view))
+                .name("returned").value(returned).name("pattern").value(req.query().first("pattern").orElse(""));
+        ClusterResponses.json(res, Status.OK_200, out.name("timestamp").value(ClusterResponses.timestamp())
+                .endObject());
+    }
+
+    /**
+     * Distinct keys when some member had more matches than one page: every key is held by min(R, live members)
+     * copies once rebalancing is done, so the members' summed counts divided by that is exact then, and never less
+     * than the distinct keys already seen.
+     */
+    private static long distinctEstimate(long sum, int seen, ClusterView view) {
+        int copies = Math.max(1, Math.min(view.replicationFactor(), view.live().size()));
+        return Math.max(seen, (sum + copies - 1) / copies);
     }
 
     /**

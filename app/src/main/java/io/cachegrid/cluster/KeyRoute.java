@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.cachegrid.api.Tags;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.MalformedJsonException;
 import io.helidon.http.HeaderName;
@@ -19,18 +18,21 @@ import io.helidon.webserver.http.RoutingResponse;
  * Why: a single-key request must reach a node that holds the key, and every versioned decision about one key
  * (compare-and-set, set-if-absent, delete-if-version, increment) must be taken in one place, or two owners could
  * each accept a different winner. So every single-key request is served by the key's <em>primary</em>, its first
- * live owner: there it runs locally and, for a write, the {@link Replicator} copies the outcome (value, remaining
- * ttl, tags) to the other owners before the client gets its answer. Any other node forwards it, unchanged and with
- * the client's {@code If-Match} / {@code If-None-Match}, to the primary (the next owner if that cannot be reached),
- * and returns the owner's status, {@code ETag} and body as they are.
+ * live owner: there it runs locally and, for a write, the service has the {@link Replicator} copy the outcome
+ * (value, remaining ttl, tags) to the other owners, as many confirming as {@code CACHEGRID_WRITE_ACKS} asks, before
+ * the client gets its answer. Any other node forwards it, unchanged and with the client's {@code If-Match} /
+ * {@code If-None-Match}, to the primary (the next owner if that one does not answer within the forwarding timeout,
+ * which is longer than the primary's own replication wait), and returns the owner's status, {@code ETag}, copy
+ * count and body as they are.
  * <p>
  * Reads go to the primary too: replicas store their copies under versions of their own clock, so only the
  * primary's versions are ETags that a later {@code If-Match} (decided on the primary) can match. While the primary
  * is down, its successor serves the key with its own versions; a client's stale ETag then gets 412 and a re-read.
  * <p>
- * {@code POST /cache} carries its key in the body, so the router reads the body and sends the owner the equivalent
- * {@code PUT /cache/{key}?ttl=&tags=}; both answer the same shape. A body it cannot take apart goes to the local
- * service unchanged, which answers with the precise error.
+ * {@code POST /cache} carries its key in the body, so the router reads the body for the key alone and sends the
+ * owner the body unchanged: the owner's service validates it (one set of rules) and any key arrives exactly as sent,
+ * lone surrogates included (a path could spell only well-formed UTF-8). A body without a string key goes to the
+ * local service unchanged, which answers with the precise error.
  */
 final class KeyRoute {
 
@@ -38,11 +40,9 @@ final class KeyRoute {
     private static final List<HeaderName> PASSED_ON = List.of(HeaderNames.IF_MATCH, HeaderNames.IF_NONE_MATCH);
 
     private final ClusterNode node;
-    private final Replicator replicator;
 
     KeyRoute(ClusterNode node) {
         this.node = node;
-        this.replicator = new Replicator(node);
     }
 
     void single(FilterChain chain, RoutingRequest req, RoutingResponse res, ClusterView view, String key,
@@ -52,10 +52,7 @@ final class KeyRoute {
         if (asOwner || owners.getFirst().equals(view.self())) {
             if (method == Method.GET) {
                 node.handoff().repairIfMissing(key, view);
-            } else if (method == Method.PUT || method == Method.DELETE || method == Method.POST) {
-                // POST here is a counter (incr/decr): its outcome is copied like a PUT
-                res.beforeSend(() -> replicator.afterLocalWrite(method, key, res.status().code()));
-            }
+            } // a write is copied to the other owners by the service, before it answers (Replicator)
             chain.proceed();
             return;
         }
@@ -65,50 +62,17 @@ final class KeyRoute {
 
     void postItem(RoutingRequest req, RoutingResponse res, ClusterView view) {
         byte[] body = Bodies.read(req);
-        String contentType = Bodies.contentType(req);
-        Map<String, JsonSlice> fields = putForm(body);
-        if (fields == null) {
-            forward(req, res, List.of(view.self()), Method.POST, Bodies.rawPathAndQuery(req), contentType, body,
-                    null);
-            return;
-        }
-        String key = fields.get("key").asString();
-        JsonSlice ttl = fields.get("ttl");
-        StringBuilder path = new StringBuilder("/cache/").append(KeyPaths.encode(key));
-        char separator = '?';
-        if (ttl != null && ttl.kind() != JsonSlice.Kind.NULL) {
-            path.append(separator).append("ttl=").append(KeyPaths.encode(ttl.toString()));
-            separator = '&';
-        }
-        JsonSlice tags = fields.get("tags");
-        if (tags != null && tags.kind() == JsonSlice.Kind.ARRAY && !tags.elements().isEmpty()) {
-            path.append(separator).append("tags=").append(Replicator.tagsQuery(tags.elements().stream()
-                    .map(JsonSlice::asString).toList()));
-        }
-        forward(req, res, view.owners(key), Method.PUT, path.toString(), contentType, fields.get("value").bytes(),
-                key);
+        String key = keyOf(body);
+        List<NodeAddress> owners = key == null ? List.of(view.self()) : view.owners(key);
+        forward(req, res, owners, Method.POST, Bodies.rawPathAndQuery(req), Bodies.contentType(req), body, key);
     }
 
-    /**
-     * The fields of a {@code POST /cache} body when it has the form we can turn into a PUT, else null. Its tags, if
-     * any, must be a list of plain strings without commas (the PUT's {@code ?tags=} separator); the owner checks
-     * their limits.
-     */
-    private static Map<String, JsonSlice> putForm(byte[] body) {
+    /** The {@code "key"} of a {@code POST /cache} body when it is a JSON object with a string key, else null. */
+    private static String keyOf(byte[] body) {
         try {
             JsonSlice parsed = JsonSlice.parse(body);
-            if (parsed.kind() != JsonSlice.Kind.OBJECT) {
-                return null;
-            }
-            Map<String, JsonSlice> fields = parsed.members();
-            JsonSlice key = fields.get("key");
-            JsonSlice ttl = fields.get("ttl");
-            JsonSlice tags = fields.get("tags");
-            boolean usable = key != null && key.kind() == JsonSlice.Kind.STRING && !key.asString().isEmpty()
-                    && fields.containsKey("value")
-                    && (ttl == null || ttl.kind() == JsonSlice.Kind.NULL || ttl.kind() == JsonSlice.Kind.NUMBER)
-                    && (tags == null || tags.kind() == JsonSlice.Kind.NULL || Tags.plainList(tags));
-            return usable ? fields : null;
+            JsonSlice key = parsed.kind() == JsonSlice.Kind.OBJECT ? parsed.members().get("key") : null;
+            return key != null && key.kind() == JsonSlice.Kind.STRING ? key.asString() : null;
         } catch (MalformedJsonException e) {
             return null;
         }
@@ -125,6 +89,7 @@ final class KeyRoute {
         }
         try {
             PeerResponse answer = node.ask(candidates, method, rawPath, Internal.OWNER, contentType, body, headers);
+            answer.passedBack().forEach(res::header);
             if (!answer.etag().isEmpty()) {
                 res.header(HeaderNames.ETAG, answer.etag());
             }

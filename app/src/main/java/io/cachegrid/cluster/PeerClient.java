@@ -1,6 +1,7 @@
 package io.cachegrid.cluster;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -81,9 +82,13 @@ final class PeerClient implements AutoCloseable {
             }
             try (HttpClientResponse response = body == null ? request.request() : request.submit(body)) {
                 byte[] bytes = response.entity().hasEntity() ? response.as(byte[].class) : new byte[0];
+                Map<HeaderName, String> passedBack = new HashMap<>();
+                for (HeaderName name : PeerResponse.PASSED_BACK) {
+                    response.headers().first(name).ifPresent(value -> passedBack.put(name, value));
+                }
                 return new PeerResponse(response.status().code(),
                         response.headers().first(HeaderNames.CONTENT_TYPE).orElse(""), bytes,
-                        response.headers().first(HeaderNames.ETAG).orElse(""));
+                        response.headers().first(HeaderNames.ETAG).orElse(""), passedBack);
             }
         } catch (RuntimeException e) {
             throw new PeerUnavailableException(to, e);

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 
 import io.cachegrid.cluster.ClusterSettings;
 import io.cachegrid.cluster.NodeAddress;
+import io.cachegrid.cluster.WriteAcks;
 import io.cachegrid.engine.EvictionPolicy;
 import io.cachegrid.security.AuthTokens;
 import io.cachegrid.security.SecuritySettings;
@@ -108,6 +109,11 @@ public record CacheGridSettings(
     static final Setting<Double> TOMBSTONE_SECONDS = new Setting<>("CACHEGRID_TOMBSTONE_SECONDS",
             "cachegrid.tombstone-seconds", "seconds > 0 and <= 86400 (fractions allowed)",
             text -> atMost(positiveSeconds(text), 86_400));
+    static final Setting<WriteAcks> WRITE_ACKS = new Setting<>("CACHEGRID_WRITE_ACKS", "cachegrid.write-acks",
+            "one of one, quorum, all (owner copies that confirm a write before its answer)", WriteAcks::parse);
+    static final Setting<Double> REPLICATION_TIMEOUT = new Setting<>("CACHEGRID_REPLICATION_TIMEOUT_SECONDS",
+            "cachegrid.replication-timeout-seconds", "seconds >= 0.05 and <= 60 (fractions allowed)",
+            text -> atLeast(atMost(positiveSeconds(text), 60), 0.05));
 
     // Security (io.cachegrid.security). Secrets are never echoed: their parsers accept any text, and AuthTokens
     // refuses a bad list without showing it.
@@ -153,7 +159,7 @@ public record CacheGridSettings(
             MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
             LOG_LEVEL, MAX_CONNECTIONS, IDLE_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT,
             PEERS, DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR,
-            MEMBERSHIP_INTERVAL, TOMBSTONE_SECONDS,
+            MEMBERSHIP_INTERVAL, TOMBSTONE_SECONDS, WRITE_ACKS, REPLICATION_TIMEOUT,
             AUTH_TOKENS, AUTH_TOKEN, AUTH_FAILURE_LIMIT, TLS_CERT, TLS_KEY, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
             TLS_TRUST, CORS_ORIGINS);
 
@@ -249,7 +255,7 @@ public record CacheGridSettings(
                     + " one of them (a static member list or DNS discovery), not both");
         }
         return new ClusterSettings(peers, dns, r.get(ADVERTISE), r.get(REPLICATION_FACTOR),
-                r.get(MEMBERSHIP_INTERVAL), r.get(TOMBSTONE_SECONDS));
+                r.get(MEMBERSHIP_INTERVAL), r.get(TOMBSTONE_SECONDS), r.get(WRITE_ACKS), r.get(REPLICATION_TIMEOUT));
     }
 
     public long maxMemoryBytes() {
@@ -330,6 +336,13 @@ public record CacheGridSettings(
     private static double atMost(double value, double max) {
         if (value > max) {
             throw new IllegalArgumentException("too large");
+        }
+        return value;
+    }
+
+    private static double atLeast(double value, double min) {
+        if (value < min) {
+            throw new IllegalArgumentException("too small");
         }
         return value;
     }

@@ -1,5 +1,6 @@
 package io.cachegrid.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -7,6 +8,7 @@ import java.util.Optional;
 import io.cachegrid.Main;
 import io.cachegrid.cluster.ClusterSettings;
 import io.cachegrid.cluster.NodeAddress;
+import io.cachegrid.cluster.WriteAcks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -85,12 +87,42 @@ class ClusterSettingsTest {
             "CACHEGRID_MEMBERSHIP_INTERVAL|0|seconds > 0",
             "CACHEGRID_MEMBERSHIP_INTERVAL|7200|<= 3600",
             "CACHEGRID_TOMBSTONE_SECONDS|0|seconds > 0",
-            "CACHEGRID_TOMBSTONE_SECONDS|100000|<= 86400"})
+            "CACHEGRID_TOMBSTONE_SECONDS|100000|<= 86400",
+            "CACHEGRID_WRITE_ACKS|two|one, quorum, all",
+            "CACHEGRID_WRITE_ACKS|''|one, quorum, all",
+            "CACHEGRID_REPLICATION_TIMEOUT_SECONDS|0.01|>= 0.05",
+            "CACHEGRID_REPLICATION_TIMEOUT_SECONDS|61|<= 60"})
     void badValueStopsTheStartNamingTheVariableAndTheAcceptedValues(String variable, String value, String accepted) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> cluster(Map.of(variable, value)));
         assertTrue(e.getMessage().contains(variable), e.getMessage());
         assertTrue(e.getMessage().contains(accepted), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void writesWaitForAQuorumAndForwardingOutlastsReplication() {
+        ClusterSettings defaults = cluster(Map.of());
+        assertEquals(WriteAcks.QUORUM, defaults.writeAcks());
+        assertEquals(Duration.ofSeconds(2), defaults.replicationTimeout());
+        ClusterSettings set = cluster(Map.of("CACHEGRID_WRITE_ACKS", " ALL ",
+                "CACHEGRID_REPLICATION_TIMEOUT_SECONDS", "0.5"));
+        assertEquals(WriteAcks.ALL, set.writeAcks());
+        assertEquals(Duration.ofMillis(500), set.replicationTimeout());
+        assertEquals(WriteAcks.ONE, cluster(Map.of("CACHEGRID_WRITE_ACKS", "one")).writeAcks());
+        for (ClusterSettings s : List.of(defaults, set)) {
+            // an owner waiting on a stalled replica answers before the member that forwarded to it gives up
+            assertTrue(s.forwardTimeout().compareTo(s.replicationTimeout().plusSeconds(1)) > 0, s.toString());
+        }
+    }
+
+    @Test
+    void theCopiesNeededAreCountedOverTheOwnersInTheView() {
+        assertEquals(List.of(1, 1, 1), List.of(WriteAcks.ONE.required(1), WriteAcks.ONE.required(2),
+                WriteAcks.ONE.required(3)));
+        assertEquals(List.of(1, 2, 2, 3), List.of(WriteAcks.QUORUM.required(1), WriteAcks.QUORUM.required(2),
+                WriteAcks.QUORUM.required(3), WriteAcks.QUORUM.required(4)));
+        assertEquals(List.of(1, 2, 3), List.of(WriteAcks.ALL.required(1), WriteAcks.ALL.required(2),
+                WriteAcks.ALL.required(3)));
     }
 
     @Test
@@ -106,6 +138,6 @@ class ClusterSettingsTest {
     void everyClusterVariableIsInTheTable() {
         assertTrue(CacheGridSettings.environmentNames().containsAll(List.of("CACHEGRID_PEERS",
                 "CACHEGRID_DISCOVERY_DNS", "CACHEGRID_ADVERTISE", "CACHEGRID_REPLICATION_FACTOR",
-                "CACHEGRID_MEMBERSHIP_INTERVAL")));
+                "CACHEGRID_MEMBERSHIP_INTERVAL", "CACHEGRID_WRITE_ACKS", "CACHEGRID_REPLICATION_TIMEOUT_SECONDS")));
     }
 }
