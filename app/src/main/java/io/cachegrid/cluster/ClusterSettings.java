@@ -14,9 +14,16 @@ import java.util.Optional;
  * @param replicationFactor         copies of each key, on distinct members
  * @param membershipIntervalSeconds seconds between membership refreshes and health checks
  * @param tombstoneSeconds          how long a delete's tombstone is kept (see docs/cluster.md for the trade-off)
+ * @param clusterPort               the JGroups port; 0 to derive it from the HTTP port ({@link ClusterPort})
+ * @param failureTimeoutSeconds     how long a frozen or unreachable member stays in the view
+ * @param secret                    the members' shared secret; empty on a loopback-only cluster
  */
 public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
-                              int replicationFactor, double membershipIntervalSeconds, double tombstoneSeconds) {
+                              int replicationFactor, double membershipIntervalSeconds, double tombstoneSeconds,
+                              int clusterPort, double failureTimeoutSeconds, Optional<ClusterSecret> secret) {
+
+    /** The default of {@code CACHEGRID_FAILURE_TIMEOUT}: a frozen member is out of the view within about 5 s. */
+    public static final double DEFAULT_FAILURE_TIMEOUT_SECONDS = 5;
 
     /** The default grace period of a tombstone, {@code CACHEGRID_TOMBSTONE_SECONDS}. */
     public static final double DEFAULT_TOMBSTONE_SECONDS = 300;
@@ -25,6 +32,13 @@ public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Opti
     public ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
                            int replicationFactor, double membershipIntervalSeconds) {
         this(peers, discoveryDns, advertise, replicationFactor, membershipIntervalSeconds, DEFAULT_TOMBSTONE_SECONDS);
+    }
+
+    /** Settings with a derived cluster port, the default failure timeout and no secret. */
+    public ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
+                           int replicationFactor, double membershipIntervalSeconds, double tombstoneSeconds) {
+        this(peers, discoveryDns, advertise, replicationFactor, membershipIntervalSeconds, tombstoneSeconds, 0,
+                DEFAULT_FAILURE_TIMEOUT_SECONDS, Optional.empty());
     }
 
     /**
@@ -46,5 +60,25 @@ public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Opti
 
     public boolean enabled() {
         return !peers.isEmpty() || !discoveryDns.isEmpty();
+    }
+
+    /**
+     * True when every member address given (peers, advertise) is a loopback literal or {@code localhost}, so no
+     * other machine can be a member. DNS discovery never is: its names resolve to other machines (pods).
+     */
+    public boolean loopbackOnly() {
+        return discoveryDns.isEmpty() && peers.stream().allMatch(ClusterSettings::loopback)
+                && advertise.map(ClusterSettings::loopback).orElse(true);
+    }
+
+    private static boolean loopback(NodeAddress address) {
+        String host = address.host();
+        return host.equals("localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")
+                || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    /** The failure timeout in milliseconds. */
+    public long failureTimeoutMillis() {
+        return (long) (failureTimeoutSeconds * 1000);
     }
 }

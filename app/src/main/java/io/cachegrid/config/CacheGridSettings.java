@@ -9,6 +9,7 @@ import java.util.logging.Level;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.cachegrid.cluster.ClusterSecret;
 import io.cachegrid.cluster.ClusterSettings;
 import io.cachegrid.cluster.NodeAddress;
 import io.cachegrid.engine.EvictionPolicy;
@@ -108,6 +109,16 @@ public record CacheGridSettings(
     static final Setting<Double> TOMBSTONE_SECONDS = new Setting<>("CACHEGRID_TOMBSTONE_SECONDS",
             "cachegrid.tombstone-seconds", "seconds > 0 and <= 86400 (fractions allowed)",
             text -> atMost(positiveSeconds(text), 86_400));
+    static final Setting<Integer> CLUSTER_PORT = new Setting<>("CACHEGRID_CLUSTER_PORT", "cachegrid.cluster-port",
+            "0 (derived: the HTTP port + 10000, or - 10000 above 55532), or a port 1..65535 that every member uses",
+            text -> (int) range(text, 0, 65_535));
+    static final Setting<Double> FAILURE_TIMEOUT = new Setting<>("CACHEGRID_FAILURE_TIMEOUT",
+            "cachegrid.failure-timeout", "seconds 1..300 (fractions allowed)",
+            text -> atLeast(atMost(positiveSeconds(text), 300), 1));
+    // a secret is never echoed: the parser takes any text and cluster() refuses a short one without showing it
+    static final Setting<String> CLUSTER_SECRET = new Setting<>("CACHEGRID_CLUSTER_SECRET",
+            "cachegrid.cluster-secret", "empty (loopback-only clusters), or a secret of at least "
+            + ClusterSecret.MIN_LENGTH + " characters shared by all members", text -> text);
 
     // Security (io.cachegrid.security). Secrets are never echoed: their parsers accept any text, and AuthTokens
     // refuses a bad list without showing it.
@@ -153,7 +164,7 @@ public record CacheGridSettings(
             MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
             LOG_LEVEL, MAX_CONNECTIONS, IDLE_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT,
             PEERS, DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR,
-            MEMBERSHIP_INTERVAL, TOMBSTONE_SECONDS,
+            MEMBERSHIP_INTERVAL, TOMBSTONE_SECONDS, CLUSTER_PORT, FAILURE_TIMEOUT, CLUSTER_SECRET,
             AUTH_TOKENS, AUTH_TOKEN, AUTH_FAILURE_LIMIT, TLS_CERT, TLS_KEY, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
             TLS_TRUST, CORS_ORIGINS);
 
@@ -248,8 +259,22 @@ public record CacheGridSettings(
             throw new ConfigurationException(PEERS.env() + " and " + DISCOVERY_DNS.env() + " are both set; accepted:"
                     + " one of them (a static member list or DNS discovery), not both");
         }
-        return new ClusterSettings(peers, dns, r.get(ADVERTISE), r.get(REPLICATION_FACTOR),
-                r.get(MEMBERSHIP_INTERVAL), r.get(TOMBSTONE_SECONDS));
+        String secretText = r.get(CLUSTER_SECRET);
+        if (!secretText.isEmpty() && secretText.length() < ClusterSecret.MIN_LENGTH) {
+            throw new ConfigurationException(CLUSTER_SECRET.env() + " is too short (its value is not shown);"
+                    + " accepted: " + CLUSTER_SECRET.accepted());
+        }
+        Optional<ClusterSecret> secret = secretText.isEmpty() ? Optional.empty()
+                : Optional.of(ClusterSecret.of(secretText));
+        ClusterSettings settings = new ClusterSettings(peers, dns, r.get(ADVERTISE), r.get(REPLICATION_FACTOR),
+                r.get(MEMBERSHIP_INTERVAL), r.get(TOMBSTONE_SECONDS), r.get(CLUSTER_PORT), r.get(FAILURE_TIMEOUT),
+                secret);
+        if (settings.enabled() && !settings.loopbackOnly() && settings.secret().isEmpty()) {
+            throw new ConfigurationException(CLUSTER_SECRET.env() + " is not set, and members are reached over the"
+                    + " network (" + (dns.isEmpty() ? PEERS.env() + " or " + ADVERTISE.env() + " names a host that is"
+                    + " not loopback" : DISCOVERY_DNS.env() + " is set") + "); accepted: " + CLUSTER_SECRET.accepted());
+        }
+        return settings;
     }
 
     public long maxMemoryBytes() {
@@ -323,6 +348,13 @@ public record CacheGridSettings(
         double value = Double.parseDouble(text);
         if (!(value > 0) || Double.isInfinite(value)) {
             throw new IllegalArgumentException("not positive");
+        }
+        return value;
+    }
+
+    private static double atLeast(double value, double min) {
+        if (value < min) {
+            throw new IllegalArgumentException("too small");
         }
         return value;
     }
