@@ -18,7 +18,7 @@ import java.util.TreeMap;
  *                          up, members named in CACHEGRID_PEERS but not in the view are down
  * @param ring              the ring over the members that are up
  * @param replicationFactor R
- * @param viewId            the id of the JGroups view this was built from (0 before the first view): the ring version
+ * @param viewId            the id of the JGroups view this was built from: the ring version
  */
 record ClusterView(NodeAddress self, Map<NodeAddress, Boolean> members, HashRing ring, int replicationFactor,
                    long viewId) {

@@ -37,6 +37,9 @@ final class Membership implements Receiver, AutoCloseable {
 
     static final String CLUSTER_NAME = "cachegrid";
 
+    /** The view id shown before the first view is installed (JGroups numbers views from 0). */
+    static final long NO_VIEW = -1;
+
     private static final System.Logger LOG = System.getLogger(Membership.class.getName());
 
     private final SelfAddress self;
@@ -62,7 +65,7 @@ final class Membership implements Receiver, AutoCloseable {
         this.peers = new ConfiguredPeers(settings.peers());
         this.listener = listener;
         this.view = ClusterView.of(self.address(), Map.of(), settings.replicationFactor(),
-                ClusterSettings.RING_VNODES);
+                ClusterSettings.RING_VNODES, NO_VIEW);
     }
 
     /** Connects the channel (joining the cluster, or forming one when no member answers) and starts the refresh. */
