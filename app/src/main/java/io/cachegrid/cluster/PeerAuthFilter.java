@@ -78,8 +78,9 @@ final class PeerAuthFilter implements Filter {
             return Optional.of(refused.reason());
         }
         String bodyHash = ((SignatureCheck.Accepted) outcome).signature().bodyHash();
-        if (req.content().hasEntity()) {
-            long length = req.headers().contentLength().orElse(-1);
+        // from the headers only: the entity must not be touched before its stream filter is registered
+        long length = req.headers().contentLength().orElse(-1);
+        if (length > 0 || (length < 0 && req.headers().contains(HeaderNames.TRANSFER_ENCODING))) {
             req.streamFilter(in -> new SignedBody(in, bodyHash, length));
         } else if (!bodyHash.equals(RequestSigner.emptyBodyHash())) {
             return Optional.of("the request has no body but its signature is for one");

@@ -52,6 +52,10 @@ class ClusterMembershipTest {
                 .longValue()).distinct().count() == 1, () -> "one view on all members");
     }
 
+    private static String port(int i) {
+        return addresses.get(i).substring(addresses.get(i).lastIndexOf(':') + 1);
+    }
+
     @AfterAll
     static void stop() {
         nodes.forEach(TestNode::close);
@@ -64,9 +68,11 @@ class ClusterMembershipTest {
         for (TestNode node : nodes) {
             JsonObject cluster = node.get("/cluster").json();
             assertEquals(viewId, cluster.getJsonNumber("view_id").longValue());
-            assertEquals(Set.copyOf(addresses), cluster.getJsonArray("members").stream()
-                    .map(m -> m.asJsonObject().getString("address")).collect(Collectors.toSet()),
-                    "the alias localhost:p is not a member of its own: " + cluster);
+            // member 0 goes by whichever of its two names it found first; either way it is one member
+            assertEquals(MEMBERS, cluster.getJsonArray("members").size(), "one entry per member: " + cluster);
+            assertEquals(Set.copyOf(addresses.subList(1, MEMBERS)), cluster.getJsonArray("members").stream()
+                    .map(m -> m.asJsonObject().getString("address")).filter(a -> !a.endsWith(":" + port(0)))
+                    .collect(Collectors.toSet()), cluster.toString());
             assertEquals(String.valueOf(viewId), node.get("/health").header("X-CacheGrid-View"));
             assertEquals(String.valueOf(viewId), node.put("/cache/view-probe", "1").header("X-CacheGrid-View"));
             assertEquals(String.valueOf(viewId), node.get("/cache/view-probe").header("X-CacheGrid-View"));

@@ -98,7 +98,7 @@ class ClusterSecretTest {
                 .PUT(HttpRequest.BodyPublishers.ofString("\"second\""))).status());
         // the first request, recorded and sent again, would put "first" back
         assertTrue(node.send(once).error(403).getString("detail").contains("replay"));
-        assertEquals("\"second\"", new String(node.server().engine().peek("replayed").value(),
+        assertEquals("\"second\"", new String(node.server().engine().peek("replayed"),
                 StandardCharsets.UTF_8));
     }
 
