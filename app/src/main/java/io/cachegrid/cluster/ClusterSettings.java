@@ -63,12 +63,23 @@ public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Opti
     }
 
     /**
-     * True when every member address given (peers, advertise) is a loopback literal or {@code localhost}, so no
-     * other machine can be a member. DNS discovery never is: its names resolve to other machines (pods).
+     * True when every member address given (peers, advertise) is a loopback literal or {@code localhost}, and a
+     * discovery name, if any, resolves to loopback addresses only: no other machine can then be a member. A
+     * discovery name that cannot be resolved now counts as not loopback.
      */
     public boolean loopbackOnly() {
-        return discoveryDns.isEmpty() && peers.stream().allMatch(ClusterSettings::loopback)
-                && advertise.map(ClusterSettings::loopback).orElse(true);
+        return peers.stream().allMatch(ClusterSettings::loopback)
+                && advertise.map(ClusterSettings::loopback).orElse(true)
+                && (discoveryDns.isEmpty() || resolvesToLoopback(discoveryDns));
+    }
+
+    private static boolean resolvesToLoopback(String name) {
+        try {
+            return java.util.Arrays.stream(java.net.InetAddress.getAllByName(name))
+                    .allMatch(java.net.InetAddress::isLoopbackAddress);
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static boolean loopback(NodeAddress address) {
