@@ -41,6 +41,7 @@ final class Membership implements Receiver, AutoCloseable {
     static final long NO_VIEW = -1;
 
     private static final System.Logger LOG = System.getLogger(Membership.class.getName());
+    private static final String DNS_CACHE_TTL = "networkaddress.cache.ttl";
 
     private final SelfAddress self;
     private final ClusterSettings settings;
@@ -70,6 +71,9 @@ final class Membership implements Receiver, AutoCloseable {
 
     /** Connects the channel (joining the cluster, or forming one when no member answers) and starts the refresh. */
     void start() {
+        if (!settings.discoveryDns().isEmpty()) {
+            lowerDnsCache();
+        }
         try {
             channel = new JChannel(ChannelStack.build(bindAddress(), clusterPort,
                     ChannelStack.initialHosts(settings.peers(), settings.clusterPort()), settings.discoveryDns(),
@@ -143,6 +147,17 @@ final class Membership implements Receiver, AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "membership refresh failed", e);
+        }
+    }
+
+    /**
+     * DNS_PING asks for the members on each discovery round, but the JVM caches answers for 30 s by default, which
+     * would hide a scaled-up pod for that long; unless the operator has set the cache time, it is lowered to 5 s.
+     */
+    private static void lowerDnsCache() {
+        if (java.security.Security.getProperty(DNS_CACHE_TTL) == null
+                && System.getProperty("sun.net.inetaddr.ttl") == null) {
+            java.security.Security.setProperty(DNS_CACHE_TTL, "5");
         }
     }
 

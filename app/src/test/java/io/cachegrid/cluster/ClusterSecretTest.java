@@ -45,6 +45,13 @@ class ClusterSecretTest {
         for (int i = 0; i < 50; i++) {
             assertEquals(200, node.put("/cache/signed-" + i, String.valueOf(i)).status());
         }
+        // a key that needs percent-encoding and a query: the signature covers the path and query as sent
+        assertEquals(200, node.put("/cache/a%2Fb%20c%3Fd?ttl=60&tags=x,y", "\"odd\"").status());
+        for (TestNode member : cluster.running()) {
+            TestNode.Reply odd = member.get("/cache/a%2Fb%20c%3Fd");
+            assertEquals("\"odd\"", odd.json().get("value").toString(), odd.body());
+        }
+        assertEquals(2, cluster.copies("a/b c?d"));
         for (int i = 0; i < 50; i++) {
             assertEquals(2, cluster.copies("signed-" + i), "signed-" + i + " replicated to R=2 members");
             assertEquals(String.valueOf(i), cluster.node(i % 3).get("/cache/signed-" + i).json()
