@@ -30,7 +30,9 @@ SERVICE_KEYS = {"build", "image", "container_name", "restart", "ports", "environ
                 "read_only", "tmpfs", "cap_drop", "security_opt", "pids_limit", "ulimits", "logging", "healthcheck",
                 "env_file"}
 # Settings that hold secrets: they come from the env file (cachegrid.env), never from a compose file's environment.
-SECRET_NAMES = {"CACHEGRID_AUTH_TOKENS", "CACHEGRID_AUTH_TOKEN", "CACHEGRID_TLS_KEYSTORE_PASSWORD"}
+SECRET_NAMES = {"CACHEGRID_AUTH_TOKENS", "CACHEGRID_AUTH_TOKEN", "CACHEGRID_TLS_KEYSTORE_PASSWORD",
+                "CACHEGRID_CLUSTER_SECRET"}
+CLUSTER_COMPOSE_FILE = "docker-compose.cluster.yml"
 ENV_FILE = "cachegrid.env"
 TOP_LEVEL_KEYS = {"services", "networks", "name"}
 
@@ -406,6 +408,49 @@ def compose_checks(ram_percentage):
     check("docker-compose.yml and docker/docker-compose.yml define the same service", dev_files_agree)
 
 
+def cluster_compose_checks():
+    """The three-node compose file: members found by CACHEGRID_PEERS (JGroups TCPPING on the derived cluster port),
+    the cluster secret from the env file, only the HTTP ports published, and on loopback."""
+    names = app_env_names()
+    path = os.path.join(ROOT, CLUSTER_COMPOSE_FILE)
+    with open(path, encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    nodes = {k: v for k, v in (doc.get("services") or {}).items()}
+
+    def members():
+        problems = []
+        if len(nodes) < 2:
+            return f"{len(nodes)} services, a cluster needs at least 2"
+        for name, svc in nodes.items():
+            env = environment(svc)
+            problems += [f"{name}: {n} is not read by the server" for n in env
+                         if n.startswith("CACHEGRID_") and n not in names]
+            peers = [p.strip() for p in (env.get("CACHEGRID_PEERS") or "").split(",") if p.strip()]
+            hosts = {p.rsplit(":", 1)[0] for p in peers}
+            if hosts != set(nodes):
+                problems.append(f"{name}: CACHEGRID_PEERS {peers} does not list exactly the services {sorted(nodes)}")
+            problems += [f"{name}: {n} is written in the compose file (put it in {ENV_FILE})" for n in env
+                         if n in SECRET_NAMES]
+            files = svc.get("env_file") or []
+            entries = [f if isinstance(f, dict) else {"path": f} for f in (files if isinstance(files, list) else [files])]
+            if not any(os.path.normpath(os.path.join(ROOT, e.get("path", ""))) == os.path.join(ROOT, ENV_FILE)
+                       for e in entries):
+                problems.append(f"{name}: no env_file {ENV_FILE} (where CACHEGRID_CLUSTER_SECRET comes from)")
+            for mapping in svc.get("ports") or []:
+                parts = str(mapping).split(":")
+                if len(parts) != 3 or parts[0] != "127.0.0.1" or int(parts[2].split("/")[0]) != SERVER_PORT:
+                    problems.append(f"{name}: {mapping} is not the HTTP port on loopback (JGroups ports stay "
+                                    f"inside the compose network)")
+        return problems
+    check(f"{CLUSTER_COMPOSE_FILE}: members list each other, secret from {ENV_FILE}, only HTTP published", members)
+
+    def example_has_secret():
+        with open(os.path.join(ROOT, ENV_FILE + ".example"), encoding="utf-8") as f:
+            return None if any(line.startswith("CACHEGRID_CLUSTER_SECRET=") for line in f) \
+                else f"{ENV_FILE}.example does not show CACHEGRID_CLUSTER_SECRET"
+    check(f"{ENV_FILE}.example sets the cluster secret the cluster compose file needs", example_has_secret)
+
+
 def env_file_checks(names):
     def example():
         path = os.path.join(ROOT, ENV_FILE + ".example")
@@ -443,6 +488,7 @@ def main():
         check("Dockerfile: parses", lambda: f"{type(e).__name__}: {e}")
     dockerignore_checks()
     compose_checks(ram_percentage)
+    cluster_compose_checks()
     env_file_checks(app_env_names())
     sys.exit(1 if failures else 0)
 

@@ -272,6 +272,35 @@ check('tokens come from the optional Secret cachegrid-auth (envFrom), never from
     .map((e) => `${e.name} written in the manifest`));
   return problems;
 });
+check('the cluster secret comes from the Secret cachegrid-cluster (secretKeyRef, not optional), never a literal', () => {
+  const problems = [];
+  const env = (container.env || []).find((e) => e.name === 'CACHEGRID_CLUSTER_SECRET');
+  const ref = env && env.valueFrom && env.valueFrom.secretKeyRef;
+  if (!ref) problems.push('no CACHEGRID_CLUSTER_SECRET from a secretKeyRef');
+  else {
+    if (ref.name !== 'cachegrid-cluster' || ref.key !== 'secret') problems.push(`secretKeyRef ${JSON.stringify(ref)}`);
+    if (ref.optional === true) problems.push('the cluster secret is optional: pods would start and then refuse');
+  }
+  if (env && env.value !== undefined) problems.push('CACHEGRID_CLUSTER_SECRET written in the manifest');
+  if ('CACHEGRID_CLUSTER_SECRET' in configData) problems.push('CACHEGRID_CLUSTER_SECRET in the ConfigMap');
+  return problems;
+});
+check('JGroups: DNS_PING on the headless Service, cluster port and port + 100 exposed by the pod and the Service', () => {
+  const problems = [];
+  const port = Number(configData.CACHEGRID_CLUSTER_PORT);
+  if (!port) return 'CACHEGRID_CLUSTER_PORT is not set in the ConfigMap (every pod must use the same one)';
+  const headless = services.find((s) => s.spec.clusterIP === 'None');
+  if (!headless) return 'no headless Service';
+  if (configData.CACHEGRID_DISCOVERY_DNS !== headless.metadata.name) {
+    problems.push(`CACHEGRID_DISCOVERY_DNS ${configData.CACHEGRID_DISCOVERY_DNS} is not the headless Service ${headless.metadata.name}`);
+  }
+  if (headless.spec.publishNotReadyAddresses !== true) problems.push('headless Service does not publish not-ready pods');
+  for (const p of [port, port + 100]) {
+    if (!containerPorts.some((c) => c.containerPort === p)) problems.push(`container port ${p} missing`);
+    if (!(headless.spec.ports || []).some((s) => s.port === p)) problems.push(`headless Service port ${p} missing`);
+  }
+  return problems;
+});
 check('the TLS Secret cachegrid-tls is an optional volume mounted read-only at /etc/cachegrid/tls', () => {
   const volume = (podSpec.volumes || []).find((v) => v.secret && v.secret.secretName === 'cachegrid-tls');
   if (!volume) return 'no volume from Secret cachegrid-tls';
@@ -299,6 +328,11 @@ check('example Secrets match the names the StatefulSet refers to and hold only s
     const keys = Object.keys(auth.stringData || {}).concat(Object.keys(auth.data || {}));
     problems.push(...keys.filter((k) => !appEnvNames.has(k)).map((k) => `cachegrid-auth key ${k} is not read by the server`));
     if (!keys.includes('CACHEGRID_AUTH_TOKENS') && !keys.includes('CACHEGRID_AUTH_TOKEN')) problems.push('cachegrid-auth holds no token');
+  }
+  const cluster = byName['cachegrid-cluster'];
+  if (!cluster) problems.push('no example Secret cachegrid-cluster');
+  else if (!cluster.stringData || typeof cluster.stringData.secret !== 'string' || cluster.stringData.secret.length < 16) {
+    problems.push('cachegrid-cluster has no stringData.secret of at least 16 characters');
   }
   const tls = byName['cachegrid-tls'];
   if (!tls) problems.push('no example Secret cachegrid-tls');

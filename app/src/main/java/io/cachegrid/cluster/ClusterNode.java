@@ -44,6 +44,7 @@ final class ClusterNode implements Cluster {
     ClusterNode(ClusterSettings settings, String nodeId, String listenHost, CacheEngine engine, ApiLimits limits,
                 Optional<String> peerAuthorization, Optional<Tls> peerTls) {
         this.client = new PeerClient(peerAuthorization, peerTls);
+        settings.secret().ifPresent(secret -> client.signWith(new RequestSigner(secret)));
         this.settings = settings;
         this.nodeId = nodeId;
         this.listenHost = listenHost;
@@ -60,6 +61,8 @@ final class ClusterNode implements Cluster {
 
     @Override
     public void install(HttpRouting.Builder routing) {
+        // first: nothing of the cluster may see a member request before it is authenticated
+        routing.addFilter(new PeerAuthFilter(settings.secret().map(SignatureCheck::new), this::view));
         routing.addFilter(new ClusterRouter(this));
         routing.register("/cluster/nodes", new MemberStatsService(this, engine, nodeId));
         routing.register("/cluster", new ClusterService(this, engine, nodeId));
@@ -68,22 +71,18 @@ final class ClusterNode implements Cluster {
     @Override
     public void start(int listenPort) {
         SelfAddress self = SelfAddress.resolve(settings, listenHost, listenPort);
-        Discovery discovery = settings.peers().isEmpty()
-                ? new DnsDiscovery(settings.discoveryDns(), listenPort, settings.membershipIntervalSeconds())
-                : new StaticDiscovery(settings.peers());
         rebalancer = new Rebalancer(engine, client, this::view, this::reportDown, handoff::extend,
                 limits.maxRequestBytes());
-        Membership m = new Membership(self, discovery, client, settings.replicationFactor(),
-                settings.membershipIntervalSeconds(), (view, liveChanged) -> {
-                    if (liveChanged) {
-                        handoff.extend();
-                    }
-                    rebalancer.refreshed(view, liveChanged);
-                });
+        Membership m = new Membership(self, settings, nodeId, listenHost, listenPort, (view, liveChanged) -> {
+            if (liveChanged) {
+                handoff.extend();
+            }
+            rebalancer.refreshed(view, liveChanged);
+        });
         membership = m;
         m.start();
-        LOG.log(System.Logger.Level.INFO, "cluster member {0} ({1}), R={2}, members from {3}; up: {4}",
-                self.address(), nodeId, settings.replicationFactor(), discovery.describe(), m.view().live());
+        LOG.log(System.Logger.Level.INFO, "cluster member {0} ({1}), R={2}, {3}; up: {4}",
+                self.address(), nodeId, settings.replicationFactor(), m.describe(), m.view().live());
     }
 
     /** The current view, or null before {@link #start(int)} (requests are then served locally). */
@@ -92,11 +91,13 @@ final class ClusterNode implements Cluster {
         return m == null ? null : m.view();
     }
 
+    /**
+     * A request could not reach the peer. Membership is JGroups' decision alone (a slow answer is no proof of a
+     * dead member, and one node's guess must not change its ring while the others keep theirs), so this only logs;
+     * callers go on to the key's next owner.
+     */
     void reportDown(NodeAddress peer) {
-        Membership m = membership;
-        if (m != null) {
-            m.reportDown(peer);
-        }
+        LOG.log(System.Logger.Level.DEBUG, "peer {0} did not answer", peer);
     }
 
     /** How long an owner waits for another owner's copy of a write, or a coordinator for a batch part. */

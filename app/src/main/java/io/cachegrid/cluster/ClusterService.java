@@ -50,6 +50,7 @@ final class ClusterService implements HttpService {
                 .name("status").value(up ? "up" : "down").name("self").value(member.equals(view.self()))
                 .endObject());
         ClusterResponses.json(res, Status.OK_200, out.endArray()
+                .name("view_id").value(view.viewId())
                 .name("replication_factor").value(view.replicationFactor())
                 .name("ring_vnodes").value(ClusterSettings.RING_VNODES)
                 .endObject());

@@ -18,10 +18,17 @@ import java.util.Optional;
  * @param writeAcks                 how many owner copies confirm a write before the client's answer
  * @param replicationTimeoutSeconds how long an owner waits for another owner's copy of a write; a forwarded request
  *                                  waits longer ({@link #forwardTimeout()}), so the two never nest
+ * @param clusterPort               the JGroups port; 0 to derive it from the HTTP port ({@link ClusterPort})
+ * @param failureTimeoutSeconds     how long a frozen or unreachable member stays in the view
+ * @param secret                    the members' shared secret; empty on a loopback-only cluster
  */
 public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
                               int replicationFactor, double membershipIntervalSeconds, double tombstoneSeconds,
-                              WriteAcks writeAcks, double replicationTimeoutSeconds) {
+                              WriteAcks writeAcks, double replicationTimeoutSeconds,
+                              int clusterPort, double failureTimeoutSeconds, Optional<ClusterSecret> secret) {
+
+    /** The default of {@code CACHEGRID_FAILURE_TIMEOUT}: a frozen member is out of the view within about 5 s. */
+    public static final double DEFAULT_FAILURE_TIMEOUT_SECONDS = 5;
 
     /** The default grace period of a tombstone, {@code CACHEGRID_TOMBSTONE_SECONDS}. */
     public static final double DEFAULT_TOMBSTONE_SECONDS = 300;
@@ -38,17 +45,22 @@ public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Opti
      */
     static final Duration FORWARD_MARGIN = Duration.ofSeconds(3);
 
-    /** Settings with the default write acknowledgements and replication timeout. */
-    public ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
-                           int replicationFactor, double membershipIntervalSeconds, double tombstoneSeconds) {
-        this(peers, discoveryDns, advertise, replicationFactor, membershipIntervalSeconds, tombstoneSeconds,
-                DEFAULT_WRITE_ACKS, DEFAULT_REPLICATION_TIMEOUT_SECONDS);
-    }
 
     /** Settings with the default tombstone grace period. */
     public ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
                            int replicationFactor, double membershipIntervalSeconds) {
         this(peers, discoveryDns, advertise, replicationFactor, membershipIntervalSeconds, DEFAULT_TOMBSTONE_SECONDS);
+    }
+
+    /**
+     * Settings with the default write acknowledgements and replication timeout, a derived cluster port, the default
+     * failure timeout and no secret.
+     */
+    public ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
+                           int replicationFactor, double membershipIntervalSeconds, double tombstoneSeconds) {
+        this(peers, discoveryDns, advertise, replicationFactor, membershipIntervalSeconds, tombstoneSeconds,
+                DEFAULT_WRITE_ACKS, DEFAULT_REPLICATION_TIMEOUT_SECONDS, 0, DEFAULT_FAILURE_TIMEOUT_SECONDS,
+                Optional.empty());
     }
 
     /**
@@ -84,5 +96,36 @@ public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Opti
 
     public boolean enabled() {
         return !peers.isEmpty() || !discoveryDns.isEmpty();
+    }
+
+    /**
+     * True when every member address given (peers, advertise) is a loopback literal or {@code localhost}, and a
+     * discovery name, if any, resolves to loopback addresses only: no other machine can then be a member. A
+     * discovery name that cannot be resolved now counts as not loopback.
+     */
+    public boolean loopbackOnly() {
+        return peers.stream().allMatch(ClusterSettings::loopback)
+                && advertise.map(ClusterSettings::loopback).orElse(true)
+                && (discoveryDns.isEmpty() || resolvesToLoopback(discoveryDns));
+    }
+
+    private static boolean resolvesToLoopback(String name) {
+        try {
+            return java.util.Arrays.stream(java.net.InetAddress.getAllByName(name))
+                    .allMatch(java.net.InetAddress::isLoopbackAddress);
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static boolean loopback(NodeAddress address) {
+        String host = address.host();
+        return host.equals("localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")
+                || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    /** The failure timeout in milliseconds. */
+    public long failureTimeoutMillis() {
+        return (long) (failureTimeoutSeconds * 1000);
     }
 }

@@ -9,16 +9,26 @@ import java.util.TreeMap;
 /**
  * Why: every routing decision of one request must use one consistent picture of the cluster (who is up, where each
  * key lives), while membership changes underneath. A view is immutable and replaced whole; the ring in it holds
- * only the members that are up, so a key's owners are its first R live members clockwise.
+ * only the members that are up, so a key's owners are its first R live members clockwise. The members that are up
+ * are those of the installed JGroups view, which every member agrees on, so every member computes the same owners
+ * for the same {@link #viewId()}.
  *
  * @param self              this node's address
- * @param members           every known member (this node included) and whether it is up
+ * @param members           every known member (this node included) and whether it is up: the view's members are
+ *                          up, members named in CACHEGRID_PEERS but not in the view are down
  * @param ring              the ring over the members that are up
  * @param replicationFactor R
+ * @param viewId            the id of the JGroups view this was built from: the ring version
  */
-record ClusterView(NodeAddress self, Map<NodeAddress, Boolean> members, HashRing ring, int replicationFactor) {
+record ClusterView(NodeAddress self, Map<NodeAddress, Boolean> members, HashRing ring, int replicationFactor,
+                   long viewId) {
 
     static ClusterView of(NodeAddress self, Map<NodeAddress, Boolean> members, int replicationFactor, int vnodes) {
+        return of(self, members, replicationFactor, vnodes, 0);
+    }
+
+    static ClusterView of(NodeAddress self, Map<NodeAddress, Boolean> members, int replicationFactor, int vnodes,
+                          long viewId) {
         Map<NodeAddress, Boolean> sorted = new TreeMap<>(members);
         sorted.put(self, true); // a node serving requests is up for itself
         List<NodeAddress> live = new ArrayList<>();
@@ -28,7 +38,7 @@ record ClusterView(NodeAddress self, Map<NodeAddress, Boolean> members, HashRing
             }
         });
         return new ClusterView(self, Collections.unmodifiableMap(sorted), HashRing.of(live, vnodes),
-                replicationFactor);
+                replicationFactor, viewId);
     }
 
     /** The members that are up, in address order. */
@@ -55,12 +65,5 @@ record ClusterView(NodeAddress self, Map<NodeAddress, Boolean> members, HashRing
 
     boolean isUp(NodeAddress member) {
         return Boolean.TRUE.equals(members.get(member));
-    }
-
-    /** This view with one member marked down. */
-    ClusterView without(NodeAddress member, int vnodes) {
-        Map<NodeAddress, Boolean> changed = new TreeMap<>(members);
-        changed.put(member, false);
-        return of(self, changed, replicationFactor, vnodes);
     }
 }

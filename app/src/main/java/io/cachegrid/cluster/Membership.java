@@ -1,145 +1,192 @@
 package io.cachegrid.cluster;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ExecutionException;
+
+import org.jgroups.Address;
+import org.jgroups.JChannel;
+import org.jgroups.Receiver;
+import org.jgroups.View;
 
 /**
- * Why: who is in the cluster and who is up changes all the time (restarts, scaling, crashes). Every interval this
- * reads the member list from its {@link Discovery}, health-checks each peer ({@code GET /health} with a short
- * timeout, concurrently) and publishes a new {@link ClusterView}. A peer that fails a check, or that a request could
- * not reach ({@link #reportDown}), is down until a later check finds it healthy again.
+ * Why: who is in the cluster, who has failed and how partitions heal is decided by JGroups (a TCP channel, see
+ * {@link ChannelStack}), not by each node alone: every member installs the same views, so every member computes
+ * the same ring for the same view id. This turns each installed view into a {@link ClusterView} (the view's members
+ * by the HTTP address their JGroups address carries, {@link MemberAddress}; members listed in CACHEGRID_PEERS but
+ * not in the view as down) and tells the listener, on a thread of its own so JGroups' threads never wait on us.
+ * It also calls the listener every interval with the unchanged view, so work that failed (a rebalancing push) is
+ * retried. A failed request never changes the view: JGroups alone decides membership.
  */
-final class Membership implements AutoCloseable {
+final class Membership implements Receiver, AutoCloseable {
 
-    /** Listens to every refresh; {@code liveChanged} says whether the set of live members differs from before. */
+    /**
+     * Listens to every view change ({@code liveChanged}: the set of live members differs from before) and to the
+     * periodic refresh (then {@code liveChanged} is false).
+     */
     interface Listener {
         void refreshed(ClusterView view, boolean liveChanged);
     }
 
+    static final String CLUSTER_NAME = "cachegrid";
+
+    /** The view id shown before the first view is installed (JGroups numbers views from 0). */
+    static final long NO_VIEW = -1;
+
     private static final System.Logger LOG = System.getLogger(Membership.class.getName());
+    private static final String DNS_CACHE_TTL = "networkaddress.cache.ttl";
 
     private final SelfAddress self;
-    private final Discovery discovery;
-    private final PeerClient client;
-    private final int replicationFactor;
-    private final Duration interval;
-    private final Duration healthTimeout;
+    private final ClusterSettings settings;
+    private final String nodeId;
+    private final String listenHost;
+    private final int clusterPort;
+    private final ConfiguredPeers peers;
     private final Listener listener;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+    private final ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("cachegrid-membership").factory());
-    private final Object viewLock = new Object();
     private volatile ClusterView view;
-    private List<NodeAddress> known;
-    private String lastDiscoveryError;
+    private volatile View installed;
+    private JChannel channel;
 
-    Membership(SelfAddress self, Discovery discovery, PeerClient client, int replicationFactor,
-               double intervalSeconds, Listener listener) {
+    Membership(SelfAddress self, ClusterSettings settings, String nodeId, String listenHost, int listenPort,
+               Listener listener) {
         this.self = self;
-        this.discovery = discovery;
-        this.client = client;
-        this.replicationFactor = replicationFactor;
-        this.interval = Duration.ofNanos((long) (intervalSeconds * 1e9));
-        // long enough for a busy peer to answer, short enough that a dead one is noticed within about one interval
-        this.healthTimeout = Duration.ofMillis(Math.clamp(interval.toMillis(), 500, 1000));
+        this.settings = settings;
+        this.nodeId = nodeId;
+        this.listenHost = listenHost;
+        this.clusterPort = ClusterPort.of(listenPort, settings.clusterPort());
+        this.peers = new ConfiguredPeers(settings.peers());
         this.listener = listener;
-        this.known = List.of(self.address());
-        this.view = ClusterView.of(self.address(), Map.of(), replicationFactor, ClusterSettings.RING_VNODES);
+        this.view = ClusterView.of(self.address(), Map.of(), settings.replicationFactor(),
+                ClusterSettings.RING_VNODES, NO_VIEW);
     }
 
-    /** Runs a first refresh now, so the node starts with a real view, then one every interval. */
+    /** Connects the channel (joining the cluster, or forming one when no member answers) and starts the refresh. */
     void start() {
-        refresh();
-        timer.scheduleWithFixedDelay(this::refreshQuietly, interval.toNanos(), interval.toNanos(),
-                TimeUnit.NANOSECONDS);
+        if (!settings.discoveryDns().isEmpty()) {
+            lowerDnsCache();
+        }
+        try {
+            channel = new JChannel(ChannelStack.build(bindAddress(), clusterPort,
+                    ChannelStack.initialHosts(settings.peers(), settings.clusterPort()), settings.discoveryDns(),
+                    "", settings.failureTimeoutMillis(), settings.secret()));
+            channel.addAddressGenerator(MemberAddress.generator(self.address(), nodeId));
+            channel.setDiscardOwnMessages(true);
+            channel.setReceiver(this);
+            channel.connect(CLUSTER_NAME);
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("cannot join the cluster on port " + clusterPort + ": " + e.getMessage(),
+                    e);
+        }
+        long interval = (long) (settings.membershipIntervalSeconds() * 1e9);
+        events.scheduleWithFixedDelay(this::refreshQuietly, interval, interval, TimeUnit.NANOSECONDS);
     }
 
     ClusterView view() {
         return view;
     }
 
+    /** The address the channel listens on, e.g. for the log: {@code host:port}. */
     String describe() {
-        return discovery.describe();
+        JChannel c = channel;
+        Object physical = c == null ? null : c.down(new org.jgroups.Event(org.jgroups.Event.GET_PHYSICAL_ADDRESS,
+                c.getAddress()));
+        return "JGroups " + (physical == null ? "port " + clusterPort : physical) + ", discovery "
+                + (settings.discoveryDns().isEmpty() ? "TCPPING " + ChannelStack.initialHosts(settings.peers(),
+                settings.clusterPort()) : "DNS_PING " + settings.discoveryDns())
+                + (settings.secret().isPresent() ? ", encrypted" : "");
     }
 
-    /** A request could not reach the peer: route around it now rather than at the next health check. */
-    void reportDown(NodeAddress peer) {
-        ClusterView changed;
-        synchronized (viewLock) {
-            if (peer.equals(self.address()) || !view.isUp(peer)) {
-                return;
-            }
-            LOG.log(System.Logger.Level.WARNING, "peer {0} unreachable, marked down", peer);
-            changed = view.without(peer, ClusterSettings.RING_VNODES);
-            view = changed;
-        }
-        listener.refreshed(changed, true);
-    }
-
-    /** One refresh; runs on the membership thread only (and once from {@link #start()}). */
-    void refresh() {
+    @Override
+    public void viewAccepted(View next) {
+        installed = next;
         try {
-            known = self.normalise(discovery.members());
-            lastDiscoveryError = null;
-        } catch (RuntimeException e) {
-            if (!e.getMessage().equals(lastDiscoveryError)) {
-                LOG.log(System.Logger.Level.WARNING, "member discovery failed, keeping the last list: {0}",
-                        e.getMessage());
-                lastDiscoveryError = e.getMessage();
-            }
+            events.execute(() -> publish(next, true));
+        } catch (RejectedExecutionException e) {
+            // closing
         }
-        Map<NodeAddress, Boolean> status = checkHealth(known);
-        ClusterView previous;
-        ClusterView next = ClusterView.of(self.address(), status, replicationFactor, ClusterSettings.RING_VNODES);
-        synchronized (viewLock) {
-            previous = view;
-            view = next;
+    }
+
+    /** Builds the view's ClusterView and tells the listener; runs on the membership thread only. */
+    private void publish(View jgroups, boolean viewChange) {
+        if (jgroups != installed) {
+            return; // a newer view is queued behind this one
         }
+        Map<NodeAddress, Boolean> members = new LinkedHashMap<>();
+        for (Address member : jgroups.getMembers()) {
+            MemberAddress.http(member).ifPresent(http -> members.put(http, true));
+        }
+        for (NodeAddress missing : peers.missing(self, members.keySet())) {
+            members.putIfAbsent(missing, false);
+        }
+        ClusterView previous = view;
+        ClusterView next = ClusterView.of(self.address(), members, settings.replicationFactor(),
+                ClusterSettings.RING_VNODES, jgroups.getViewId().getId());
+        view = next;
         boolean changed = !previous.live().equals(next.live());
-        if (changed) {
-            LOG.log(System.Logger.Level.INFO, "cluster members up: {0} (of {1})", next.live(), known);
+        if (viewChange) {
+            LOG.log(System.Logger.Level.INFO, "cluster view {0}: members up {1}", next.viewId(), next.live());
         }
         listener.refreshed(next, changed);
     }
 
-    private Map<NodeAddress, Boolean> checkHealth(List<NodeAddress> members) {
-        Map<NodeAddress, Future<Boolean>> checks = new HashMap<>();
-        Map<NodeAddress, Boolean> status = new HashMap<>();
-        try (ExecutorService checkers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (NodeAddress member : members) {
-                if (!member.equals(self.address())) {
-                    checks.put(member, checkers.submit(() -> client.healthy(member, healthTimeout)));
-                }
-            }
-            for (Map.Entry<NodeAddress, Future<Boolean>> check : checks.entrySet()) {
-                status.put(check.getKey(), check.getValue().get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-        checks.keySet().forEach(member -> status.putIfAbsent(member, false));
-        return status;
-    }
-
     private void refreshQuietly() {
         try {
-            refresh();
+            View current = installed;
+            if (current != null) {
+                publish(current, false);
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "membership refresh failed", e);
         }
     }
 
+    /**
+     * DNS_PING asks for the members on each discovery round, but the JVM caches answers for 30 s by default, which
+     * would hide a scaled-up pod for that long; unless the operator has set the cache time, it is lowered to 5 s.
+     */
+    private static void lowerDnsCache() {
+        if (java.security.Security.getProperty(DNS_CACHE_TTL) == null
+                && System.getProperty("sun.net.inetaddr.ttl") == null) {
+            java.security.Security.setProperty(DNS_CACHE_TTL, "5");
+        }
+    }
+
+    /**
+     * The listen host when it is a specific address; for a wildcard listener, this node's advertised host when it
+     * is an address of this machine (the pod IP, the container's address), else null (JGroups picks one).
+     */
+    private InetAddress bindAddress() throws UnknownHostException {
+        InetAddress listen = InetAddress.getByName(listenHost);
+        if (!listen.isAnyLocalAddress()) {
+            return listen;
+        }
+        try {
+            InetAddress advertised = InetAddress.getByName(self.address().host());
+            if (advertised.isLoopbackAddress() || NetworkInterface.getByInetAddress(advertised) != null) {
+                return advertised;
+            }
+        } catch (UnknownHostException | SocketException e) {
+            // fall through
+        }
+        return null;
+    }
+
     @Override
     public void close() {
-        timer.shutdownNow();
+        events.shutdownNow();
+        JChannel c = channel;
+        if (c != null) {
+            c.close();
+        }
     }
 }

@@ -29,6 +29,8 @@ final class PeerClient implements AutoCloseable {
     private final WebClient client;
     private final Optional<String> authorization;
     private final String scheme;
+    /** Signs every call with the cluster secret (set once, before the node joins); none without a secret. */
+    private volatile Optional<RequestSigner> signer = Optional.empty();
 
     PeerClient() {
         this(Optional.empty(), Optional.empty());
@@ -76,6 +78,7 @@ final class PeerClient implements AutoCloseable {
                     .header(Internal.HEADER, mode);
             authorization.ifPresent(value -> request.header(HeaderNames.AUTHORIZATION, value));
             headers.forEach(request::header);
+            signer.ifPresent(s -> request.header(RequestSigner.HEADER, s.sign(method.text(), rawPath, body)));
             if (body != null) {
                 request.header(HeaderNames.CONTENT_TYPE, contentType == null ? MediaTypes.APPLICATION_JSON_VALUE
                         : contentType);
@@ -103,6 +106,11 @@ final class PeerClient implements AutoCloseable {
     PeerResponse send(NodeAddress to, Method method, String rawPath, String mode, String contentType, byte[] body)
             throws PeerUnavailableException {
         return send(to, method, rawPath, mode, contentType, body, REQUEST_TIMEOUT);
+    }
+
+    /** Signs every later call with {@code signer} (see {@link RequestSigner}). */
+    void signWith(RequestSigner signer) {
+        this.signer = Optional.of(signer);
     }
 
     /** True when the peer answers {@code GET /health} with 200 within the timeout. */

@@ -9,6 +9,7 @@ import java.util.logging.Level;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.cachegrid.cluster.ClusterSecret;
 import io.cachegrid.cluster.ClusterSettings;
 import io.cachegrid.cluster.NodeAddress;
 import io.cachegrid.cluster.WriteAcks;
@@ -114,6 +115,16 @@ public record CacheGridSettings(
     static final Setting<Double> REPLICATION_TIMEOUT = new Setting<>("CACHEGRID_REPLICATION_TIMEOUT_SECONDS",
             "cachegrid.replication-timeout-seconds", "seconds >= 0.05 and <= 60 (fractions allowed)",
             text -> atLeast(atMost(positiveSeconds(text), 60), 0.05));
+    static final Setting<Integer> CLUSTER_PORT = new Setting<>("CACHEGRID_CLUSTER_PORT", "cachegrid.cluster-port",
+            "0 (derived: the HTTP port + 10000, or - 10000 above 55532), or a port 1..65535 that every member uses",
+            text -> (int) range(text, 0, 65_535));
+    static final Setting<Double> FAILURE_TIMEOUT = new Setting<>("CACHEGRID_FAILURE_TIMEOUT",
+            "cachegrid.failure-timeout", "seconds 1..300 (fractions allowed)",
+            text -> atLeast(atMost(positiveSeconds(text), 300), 1));
+    // a secret is never echoed: the parser takes any text and cluster() refuses a short one without showing it
+    static final Setting<String> CLUSTER_SECRET = new Setting<>("CACHEGRID_CLUSTER_SECRET",
+            "cachegrid.cluster-secret", "empty (loopback-only clusters), or a secret of at least "
+            + ClusterSecret.MIN_LENGTH + " characters shared by all members", text -> text);
 
     // Security (io.cachegrid.security). Secrets are never echoed: their parsers accept any text, and AuthTokens
     // refuses a bad list without showing it.
@@ -159,7 +170,8 @@ public record CacheGridSettings(
             MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
             LOG_LEVEL, MAX_CONNECTIONS, IDLE_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT,
             PEERS, DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR,
-            MEMBERSHIP_INTERVAL, TOMBSTONE_SECONDS, WRITE_ACKS, REPLICATION_TIMEOUT,
+            MEMBERSHIP_INTERVAL, TOMBSTONE_SECONDS, WRITE_ACKS, REPLICATION_TIMEOUT, CLUSTER_PORT, FAILURE_TIMEOUT,
+            CLUSTER_SECRET,
             AUTH_TOKENS, AUTH_TOKEN, AUTH_FAILURE_LIMIT, TLS_CERT, TLS_KEY, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
             TLS_TRUST, CORS_ORIGINS);
 
@@ -254,8 +266,22 @@ public record CacheGridSettings(
             throw new ConfigurationException(PEERS.env() + " and " + DISCOVERY_DNS.env() + " are both set; accepted:"
                     + " one of them (a static member list or DNS discovery), not both");
         }
-        return new ClusterSettings(peers, dns, r.get(ADVERTISE), r.get(REPLICATION_FACTOR),
-                r.get(MEMBERSHIP_INTERVAL), r.get(TOMBSTONE_SECONDS), r.get(WRITE_ACKS), r.get(REPLICATION_TIMEOUT));
+        String secretText = r.get(CLUSTER_SECRET);
+        if (!secretText.isEmpty() && secretText.length() < ClusterSecret.MIN_LENGTH) {
+            throw new ConfigurationException(CLUSTER_SECRET.env() + " is too short (its value is not shown);"
+                    + " accepted: " + CLUSTER_SECRET.accepted());
+        }
+        Optional<ClusterSecret> secret = secretText.isEmpty() ? Optional.empty()
+                : Optional.of(ClusterSecret.of(secretText));
+        ClusterSettings settings = new ClusterSettings(peers, dns, r.get(ADVERTISE), r.get(REPLICATION_FACTOR),
+                r.get(MEMBERSHIP_INTERVAL), r.get(TOMBSTONE_SECONDS), r.get(WRITE_ACKS), r.get(REPLICATION_TIMEOUT),
+                r.get(CLUSTER_PORT), r.get(FAILURE_TIMEOUT), secret);
+        if (settings.enabled() && !settings.loopbackOnly() && settings.secret().isEmpty()) {
+            throw new ConfigurationException(CLUSTER_SECRET.env() + " is not set, and members are reached over the"
+                    + " network (" + (dns.isEmpty() ? PEERS.env() + " or " + ADVERTISE.env() + " names a host that is"
+                    + " not loopback" : DISCOVERY_DNS.env() + " is set") + "); accepted: " + CLUSTER_SECRET.accepted());
+        }
+        return settings;
     }
 
     public long maxMemoryBytes() {
@@ -333,16 +359,16 @@ public record CacheGridSettings(
         return value;
     }
 
-    private static double atMost(double value, double max) {
-        if (value > max) {
-            throw new IllegalArgumentException("too large");
+    private static double atLeast(double value, double min) {
+        if (value < min) {
+            throw new IllegalArgumentException("too small");
         }
         return value;
     }
 
-    private static double atLeast(double value, double min) {
-        if (value < min) {
-            throw new IllegalArgumentException("too small");
+    private static double atMost(double value, double max) {
+        if (value > max) {
+            throw new IllegalArgumentException("too large");
         }
         return value;
     }

@@ -21,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The cluster rows of the settings table: off by default, parsed and refused like the others. */
 class ClusterSettingsTest {
 
+    private static final String SECRET = "a cluster secret, long enough";
+
     private static ClusterSettings cluster(Map<String, String> env) {
         return CacheGridSettings.resolve(Main.defaults(), env, Map.of()).cluster();
     }
@@ -35,6 +37,9 @@ class ClusterSettingsTest {
         assertEquals(2, s.replicationFactor());
         assertEquals(2.0, s.membershipIntervalSeconds());
         assertEquals(300.0, s.tombstoneSeconds());
+        assertEquals(0, s.clusterPort());
+        assertEquals(5.0, s.failureTimeoutSeconds());
+        assertEquals(Optional.empty(), s.secret());
     }
 
     @Test
@@ -44,8 +49,16 @@ class ClusterSettingsTest {
                 "CACHEGRID_ADVERTISE", "cachegrid-1:8080",
                 "CACHEGRID_REPLICATION_FACTOR", "3",
                 "CACHEGRID_MEMBERSHIP_INTERVAL", "0.5",
-                "CACHEGRID_TOMBSTONE_SECONDS", "60.5"));
+                "CACHEGRID_TOMBSTONE_SECONDS", "60.5",
+                "CACHEGRID_CLUSTER_SECRET", SECRET,
+                "CACHEGRID_CLUSTER_PORT", "7800",
+                "CACHEGRID_FAILURE_TIMEOUT", "2.5"));
         assertTrue(s.enabled());
+        assertFalse(s.loopbackOnly());
+        assertTrue(s.secret().isPresent());
+        assertFalse(s.toString().contains(SECRET), "the secret is never printed: " + s);
+        assertEquals(7800, s.clusterPort());
+        assertEquals(2500, s.failureTimeoutMillis());
         assertEquals(List.of(new NodeAddress("cachegrid-1", 8080), new NodeAddress("cachegrid-2", 8080),
                 new NodeAddress("10.0.0.3", 9000), new NodeAddress("::1", 8080)), s.peers());
         assertEquals("[::1]:8080", s.peers().get(3).toString());
@@ -57,7 +70,8 @@ class ClusterSettingsTest {
 
     @Test
     void aDiscoveryNameSwitchesItOn() {
-        ClusterSettings s = cluster(Map.of("CACHEGRID_DISCOVERY_DNS", "cachegrid-headless.default.svc.cluster.local"));
+        ClusterSettings s = cluster(Map.of("CACHEGRID_DISCOVERY_DNS", "cachegrid-headless.default.svc.cluster.local",
+                "CACHEGRID_CLUSTER_SECRET", SECRET));
         assertTrue(s.enabled());
         assertEquals("cachegrid-headless.default.svc.cluster.local", s.discoveryDns());
         assertEquals(List.of(), s.peers());
@@ -66,7 +80,8 @@ class ClusterSettingsTest {
     @Test
     void systemPropertiesSetThemToo() {
         ClusterSettings s = CacheGridSettings.resolve(Main.defaults(), Map.of(),
-                Map.of("cachegrid.peers", "a:1,b:2", "cachegrid.replication-factor", "1")).cluster();
+                Map.of("cachegrid.peers", "a:1,b:2", "cachegrid.replication-factor", "1",
+                        "cachegrid.cluster-secret", SECRET)).cluster();
         assertEquals(2, s.peers().size());
         assertEquals(1, s.replicationFactor());
     }
@@ -91,7 +106,12 @@ class ClusterSettingsTest {
             "CACHEGRID_WRITE_ACKS|two|one, quorum, all",
             "CACHEGRID_WRITE_ACKS|''|one, quorum, all",
             "CACHEGRID_REPLICATION_TIMEOUT_SECONDS|0.01|>= 0.05",
-            "CACHEGRID_REPLICATION_TIMEOUT_SECONDS|61|<= 60"})
+            "CACHEGRID_REPLICATION_TIMEOUT_SECONDS|61|<= 60",
+            "CACHEGRID_CLUSTER_PORT|70000|0 (derived",
+            "CACHEGRID_CLUSTER_PORT|-1|0 (derived",
+            "CACHEGRID_FAILURE_TIMEOUT|0.5|1..300",
+            "CACHEGRID_FAILURE_TIMEOUT|301|1..300",
+            "CACHEGRID_FAILURE_TIMEOUT|soon|1..300"})
     void badValueStopsTheStartNamingTheVariableAndTheAcceptedValues(String variable, String value, String accepted) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> cluster(Map.of(variable, value)));
         assertTrue(e.getMessage().contains(variable), e.getMessage());
@@ -126,6 +146,31 @@ class ClusterSettingsTest {
     }
 
     @Test
+    void aClusterReachedOverTheNetworkNeedsASecret() {
+        for (Map<String, String> env : List.of(Map.of("CACHEGRID_PEERS", "cachegrid-1:8080,cachegrid-2:8080"),
+                Map.of("CACHEGRID_PEERS", "127.0.0.1:8081,10.0.0.2:8081"),
+                Map.of("CACHEGRID_PEERS", "127.0.0.1:8081", "CACHEGRID_ADVERTISE", "10.0.0.1:8081"),
+                Map.of("CACHEGRID_DISCOVERY_DNS", "cachegrid-headless.default.svc.cluster.local"))) {
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> cluster(env));
+            assertTrue(e.getMessage().startsWith("CACHEGRID_CLUSTER_SECRET is not set"), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count());
+        }
+        // a loopback-only cluster needs none (member requests are then accepted from loopback only)
+        ClusterSettings loopback = cluster(Map.of("CACHEGRID_PEERS", "127.0.0.1:8081,localhost:8082,[::1]:8083"));
+        assertTrue(loopback.loopbackOnly());
+        assertEquals(Optional.empty(), loopback.secret());
+    }
+
+    @Test
+    void aShortSecretIsRefusedWithoutShowingIt() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> cluster(Map.of(
+                "CACHEGRID_PEERS", "127.0.0.1:8081", "CACHEGRID_CLUSTER_SECRET", "hunter2")));
+        assertTrue(e.getMessage().contains("CACHEGRID_CLUSTER_SECRET") && e.getMessage().contains("at least 16"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
     void peersAndDiscoveryTogetherAreRefused() {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> cluster(Map.of(
                 "CACHEGRID_PEERS", "a:1", "CACHEGRID_DISCOVERY_DNS", "cachegrid-headless")));
@@ -138,6 +183,8 @@ class ClusterSettingsTest {
     void everyClusterVariableIsInTheTable() {
         assertTrue(CacheGridSettings.environmentNames().containsAll(List.of("CACHEGRID_PEERS",
                 "CACHEGRID_DISCOVERY_DNS", "CACHEGRID_ADVERTISE", "CACHEGRID_REPLICATION_FACTOR",
-                "CACHEGRID_MEMBERSHIP_INTERVAL", "CACHEGRID_WRITE_ACKS", "CACHEGRID_REPLICATION_TIMEOUT_SECONDS")));
+                "CACHEGRID_MEMBERSHIP_INTERVAL", "CACHEGRID_WRITE_ACKS", "CACHEGRID_REPLICATION_TIMEOUT_SECONDS",
+                "CACHEGRID_CLUSTER_PORT", "CACHEGRID_FAILURE_TIMEOUT",
+                "CACHEGRID_CLUSTER_SECRET")));
     }
 }

@@ -38,6 +38,7 @@ class AuthTlsClusterTest {
     private static TestNode a;
     private static TestNode b;
     private static HttpClient https;
+    private static final String CLUSTER_SECRET = "tls cluster shared secret 0123";
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,7 +54,7 @@ class AuthTlsClusterTest {
         Map<String, String> env = Map.of("CACHEGRID_PEERS", "127.0.0.1:" + pa + ",127.0.0.1:" + pb,
                 "CACHEGRID_AUTH_TOKENS", AuthClient.TOKENS, "CACHEGRID_REPLICATION_FACTOR", "1",
                 "CACHEGRID_MEMBERSHIP_INTERVAL", "0.25", "CACHEGRID_TLS_CERT", cert.toString(),
-                "CACHEGRID_TLS_KEY", key.toString());
+                "CACHEGRID_TLS_KEY", key.toString(), "CACHEGRID_CLUSTER_SECRET", CLUSTER_SECRET);
         try (ra; rb) {
             a = TestNode.start(pa, env);
             b = TestNode.start(pb, env);
@@ -105,8 +106,8 @@ class AuthTlsClusterTest {
 
     @Test
     void aMemberWithAnotherCertificateIsNotTrusted() throws Exception {
-        // peers trust the cluster's certificate only, and no host name: a node with a certificate of its own (same
-        // SAN, same tokens) sees the members down, since its calls fail their TLS check
+        // membership is the cluster secret's to grant (JGroups), and peers trust the cluster's certificate only: a node
+        // with a certificate of its own (same SAN, same tokens) and without the secret sees the members down
         TlsTestFiles.Pem otherPem = TlsTestFiles.selfSigned(dir, "other", "/CN=cachegrid", "IP:127.0.0.1");
         Path otherCert = otherPem.cert();
         Path otherKey = otherPem.key();
