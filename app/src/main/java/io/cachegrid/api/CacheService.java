@@ -206,24 +206,13 @@ public final class CacheService implements HttpService {
 
     private void postItem(ServerRequest req, ServerResponse res) {
         Preconditions conditions = Preconditions.of(req.headers());
-        Map<String, JsonSlice> body = reader.jsonObjectBody(req, reader.limits().maxSingleItemBody()).members();
-        JsonSlice key = body.get("key");
-        if (key == null || key.kind() != JsonSlice.Kind.STRING) {
-            throw ApiException.badRequest("invalid body", "expected {\"key\": string, \"value\": any JSON, "
-                    + "\"ttl\": seconds (optional), \"tags\": [string] (optional)}; \"key\" is missing or not a string");
-        }
-        JsonSlice value = body.get("value");
-        if (value == null) {
-            throw ApiException.badRequest("invalid body", "\"value\" is missing");
-        }
-        byte[] bytes = value.bytes();
-        if (bytes.length > reader.limits().maxValueBytes()) {
-            throw ApiException.tooLarge("value is " + bytes.length + " bytes; the limit is "
-                    + reader.limits().maxValueBytes());
-        }
-        String checkedKey = reader.checkKey(key.asString());
-        long ttlNanos = reader.ttlFromJson(body.get("ttl"));
-        List<String> tagged = tags.fromJson(body.get("tags"), "tags");
+        // one check, shared with the cluster's router (PostedItem), so both refuse exactly the same bodies
+        PostedItem item = PostedItem.check(reader.jsonObjectBody(req, reader.limits().maxSingleItemBody()).members(),
+                reader.limits());
+        String checkedKey = item.key();
+        byte[] bytes = item.value();
+        long ttlNanos = item.ttlNanos();
+        List<String> tagged = item.tags();
         OptionalLong replicaVersion = replicaVersion(req);
         if (replicaVersion.isPresent()) {
             // a member's copy sent as JSON, so that any key (a lone surrogate too) arrives exactly as stored
