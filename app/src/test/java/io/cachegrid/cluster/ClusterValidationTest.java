@@ -73,13 +73,20 @@ class ClusterValidationTest {
     }
 
     @Test
-    void aBatchSetThatIsNotJsonIsRefusedAsOnASingleNode() {
+    void bodiesAreRefusedByTheRouterExactlyAsByTheServices() {
         TestNode.Reply refused = cluster.node(1).send(HttpRequest.newBuilder(cluster.node(1).uri("/cache/batch/set"))
                 .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"items\":{\"plain-1\":1,\"plain-2\":2}}")));
         refused.error(415);
         assertEquals(0, cluster.copies("plain-1"));
         assertEquals(0, cluster.copies("plain-2"));
+        TestNode.Reply get = cluster.node(2).send(HttpRequest.newBuilder(cluster.node(2).uri("/cache/batch/get"))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"keys\":[\"plain-1\"]}")));
+        get.error(415); // the router once split it by its own rules, which ignored the type
+        TestNode.Reply post = cluster.node(0).post("/cache", "{\"key\":\"posted\",\"value\":1,\"tags\":[\"\"]}");
+        assertEquals("invalid tag", post.error(400).getString("error"), "refused where it arrived, as the owner would");
+        assertEquals(0, cluster.copies("posted"));
     }
 
     @Test
