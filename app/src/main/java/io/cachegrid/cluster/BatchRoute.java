@@ -184,7 +184,7 @@ final class BatchRoute {
                                                      Function<List<String>, byte[]> body, String path,
                                                      Duration timeout) {
         return node.askEach(parts.keySet(), member -> node.client().send(member, Method.POST, path, Internal.REPLICA,
-                null, body.apply(parts.get(member)), timeout));
+                null, body.apply(parts.get(member)), timeout), timeout);
     }
 
     private static byte[] keysBody(List<String> keys) {
