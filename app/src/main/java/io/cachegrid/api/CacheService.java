@@ -229,10 +229,15 @@ public final class CacheService implements HttpService {
                 .name("version").value(Long.toUnsignedString(held)).endObject());
     }
 
-    /** Confirms an applied write with the other copies ({@link WriteReplication}); sets the copies header. */
+    /**
+     * Confirms an applied write with the other copies ({@link WriteReplication}); a clustered node's answer says how
+     * many in {@link WriteReplication#COPIES_HEADER} (a single node's answer is as it always was).
+     */
     private int replicated(ServerRequest req, ServerResponse res, String key) {
         int copies = replication.afterWrite(req, key);
-        res.header(WriteReplication.COPIES_HEADER, String.valueOf(copies));
+        if (replication.reportsCopies()) {
+            res.header(WriteReplication.COPIES_HEADER, String.valueOf(copies));
+        }
         return copies;
     }
 
