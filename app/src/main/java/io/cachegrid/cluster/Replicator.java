@@ -112,7 +112,8 @@ final class Replicator implements WriteReplication {
         throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "write not confirmed", "the write of \"" + key
                 + "\" is held by " + copies + " of " + owners + " copies, and CACHEGRID_WRITE_ACKS=" + acks + " needs "
                 + required + ": " + missing + " did not confirm within " + timeout.toMillis() + " ms. The write may"
-                + " have been applied on some copies; retry it (a retry of the same write is harmless)",
+                + " have been applied on some copies: retrying a PUT or DELETE is harmless, a retried incr/decr counts"
+                + " again",
                 RETRY_AFTER_SECONDS);
     }
 
