@@ -1,6 +1,5 @@
 package io.cachegrid.api;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,9 @@ public final class BatchService implements HttpService {
     }
 
     private void batchGet(ServerRequest req, ServerResponse res) {
-        List<String> keys = keys(reader.jsonObjectBody(req, reader.limits().maxRequestBytes()).members().get("keys"));
+        // one check, shared with the cluster's splitter (BatchKeys)
+        List<String> keys = BatchKeys.check(reader.jsonObjectBody(req, reader.limits().maxRequestBytes()).members(),
+                reader.limits());
         // views of the stored bytes, no copies: the answer is streamed from them (Json.send), within the budget
         Map<String, ValueView> found = new LinkedHashMap<>();
         for (String key : keys) {
@@ -88,29 +89,5 @@ public final class BatchService implements HttpService {
                 .name("items_requested").value(batch.items().size()).name("items_set").value(batch.items().size())
                 .name("ttl");
         Json.send(res, Json.ttl(out, batch.ttlNanos()).name("timestamp").value(Json.timestamp()).endObject());
-    }
-
-    private List<String> keys(JsonSlice keys) {
-        if (keys == null || keys.kind() != JsonSlice.Kind.ARRAY) {
-            throw ApiException.badRequest("invalid body", "expected {\"keys\": [\"key\", ...]}; \"keys\" is missing "
-                    + "or not a list");
-        }
-        List<JsonSlice> elements = keys.elements();
-        checkCount(elements.size(), "keys");
-        List<String> result = new ArrayList<>(elements.size());
-        for (JsonSlice element : elements) {
-            if (element.kind() != JsonSlice.Kind.STRING) {
-                throw ApiException.badRequest("invalid body", "every key must be a string, got " + element);
-            }
-            result.add(reader.checkKey(element.asString()));
-        }
-        return result;
-    }
-
-    private void checkCount(int count, String what) {
-        if (count == 0 || count > reader.limits().maxBatchSize()) {
-            throw ApiException.badRequest("invalid batch", what + " must hold 1 to " + reader.limits().maxBatchSize()
-                    + " entries, got " + count + " (CACHEGRID_MAX_BATCH_SIZE)");
-        }
     }
 }

@@ -206,24 +206,13 @@ public final class CacheService implements HttpService {
 
     private void postItem(ServerRequest req, ServerResponse res) {
         Preconditions conditions = Preconditions.of(req.headers());
-        Map<String, JsonSlice> body = reader.jsonObjectBody(req, reader.limits().maxSingleItemBody()).members();
-        JsonSlice key = body.get("key");
-        if (key == null || key.kind() != JsonSlice.Kind.STRING) {
-            throw ApiException.badRequest("invalid body", "expected {\"key\": string, \"value\": any JSON, "
-                    + "\"ttl\": seconds (optional), \"tags\": [string] (optional)}; \"key\" is missing or not a string");
-        }
-        JsonSlice value = body.get("value");
-        if (value == null) {
-            throw ApiException.badRequest("invalid body", "\"value\" is missing");
-        }
-        byte[] bytes = value.bytes();
-        if (bytes.length > reader.limits().maxValueBytes()) {
-            throw ApiException.tooLarge("value is " + bytes.length + " bytes; the limit is "
-                    + reader.limits().maxValueBytes());
-        }
-        String checkedKey = reader.checkKey(key.asString());
-        long ttlNanos = reader.ttlFromJson(body.get("ttl"));
-        List<String> tagged = tags.fromJson(body.get("tags"), "tags");
+        // one check, shared with the cluster's router (PostedItem), so both refuse exactly the same bodies
+        PostedItem item = PostedItem.check(reader.jsonObjectBody(req, reader.limits().maxSingleItemBody()).members(),
+                reader.limits());
+        String checkedKey = item.key();
+        byte[] bytes = item.value();
+        long ttlNanos = item.ttlNanos();
+        List<String> tagged = item.tags();
         OptionalLong replicaVersion = replicaVersion(req);
         if (replicaVersion.isPresent()) {
             // a member's copy sent as JSON, so that any key (a lone surrogate too) arrives exactly as stored
@@ -240,10 +229,15 @@ public final class CacheService implements HttpService {
                 .name("version").value(Long.toUnsignedString(held)).endObject());
     }
 
-    /** Confirms an applied write with the other copies ({@link WriteReplication}); sets the copies header. */
+    /**
+     * Confirms an applied write with the other copies ({@link WriteReplication}); a clustered node's answer says how
+     * many in {@link WriteReplication#COPIES_HEADER} (a single node's answer is as it always was).
+     */
     private int replicated(ServerRequest req, ServerResponse res, String key) {
         int copies = replication.afterWrite(req, key);
-        res.header(WriteReplication.COPIES_HEADER, String.valueOf(copies));
+        if (replication.reportsCopies()) {
+            res.header(WriteReplication.COPIES_HEADER, String.valueOf(copies));
+        }
         return copies;
     }
 

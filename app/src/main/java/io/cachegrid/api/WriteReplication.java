@@ -13,7 +13,7 @@ import io.helidon.webserver.http.ServerRequest;
 @FunctionalInterface
 public interface WriteReplication {
 
-    /** The header of a write answer that says how many copies confirmed it (this node's included). */
+    /** The header of a clustered node's write answer that says how many copies confirmed it (this one included). */
     HeaderName COPIES_HEADER = HeaderNames.create("X-CacheGrid-Copies");
 
     /** A single node: the local copy is the only one. */
@@ -28,7 +28,10 @@ public interface WriteReplication {
      */
     int afterWrite(ServerRequest req, String key);
 
-    /** Whether answers carry the copy count in their JSON as well ({@code "copies"}); a single node's do not. */
+    /**
+     * Whether answers carry the copy count ({@link #COPIES_HEADER} and {@code "copies"} in the JSON); a single
+     * node's answers do not, so they stay exactly as they were.
+     */
     default boolean reportsCopies() {
         return this != NONE;
     }

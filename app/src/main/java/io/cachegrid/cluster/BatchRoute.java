@@ -3,7 +3,6 @@ package io.cachegrid.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,10 +12,10 @@ import java.util.function.Function;
 
 import io.cachegrid.api.ApiException;
 import io.cachegrid.api.BatchItems;
+import io.cachegrid.api.BatchKeys;
 import io.cachegrid.api.WriteReplication;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
-import io.cachegrid.json.MalformedJsonException;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.RoutingRequest;
@@ -38,8 +37,8 @@ import io.helidon.webserver.http.RoutingResponse;
  * </ul>
  * A batch set is checked whole first by the services' own check ({@link BatchItems}: shape, count, keys, ttl,
  * tags, each entry's weight with its ttl and tags), so a batch an owner would refuse is refused here, with the
- * service's error, before any part is stored. A batch get the router cannot read goes to the local service, which
- * answers with the precise error.
+ * service's error, before any part is stored; a batch get's keys likewise ({@link BatchKeys}). No rule is the
+ * router's own. (A member's own part of a batch still goes to it over HTTP, like the others' parts.)
  */
 final class BatchRoute {
 
@@ -51,11 +50,8 @@ final class BatchRoute {
 
     void get(RoutingRequest req, RoutingResponse res, ClusterView view) {
         byte[] body = Bodies.read(req);
-        List<String> keys = checkedKeys(body);
-        if (keys == null) {
-            local(req, res, view, body);
-            return;
-        }
+        // the service's own check: a body it would refuse is answered here, with its error, and sent nowhere
+        List<String> keys = BatchKeys.fromRequest(req, body, node.limits());
         Map<String, List<NodeAddress>> candidates = new HashMap<>();
         for (String key : keys) {
             candidates.computeIfAbsent(key, view::ownersSelfFirst);
@@ -188,55 +184,7 @@ final class BatchRoute {
                                                      Function<List<String>, byte[]> body, String path,
                                                      Duration timeout) {
         return node.askEach(parts.keySet(), member -> node.client().send(member, Method.POST, path, Internal.REPLICA,
-                null, body.apply(parts.get(member)), timeout));
-    }
-
-    /** A batch the router does not split: the local service answers it (with its error). */
-    private void local(RoutingRequest req, RoutingResponse res, ClusterView view, byte[] body) {
-        try {
-            ClusterResponses.relay(res, node.client().send(view.self(), Method.POST, Bodies.rawPathAndQuery(req),
-                    Internal.REPLICA, Bodies.contentType(req), body));
-        } catch (PeerUnavailableException e) {
-            ClusterResponses.unavailable(res, "this node could not reach itself at " + view.self());
-        }
-    }
-
-    /** The keys of a {@code {"keys": [...]}} body the service would accept, or null. */
-    private List<String> checkedKeys(byte[] body) {
-        Map<String, JsonSlice> fields = object(body);
-        JsonSlice keys = fields == null ? null : fields.get("keys");
-        if (keys == null || keys.kind() != JsonSlice.Kind.ARRAY) {
-            return null;
-        }
-        List<JsonSlice> elements = keys.elements();
-        if (!countOk(elements.size())) {
-            return null;
-        }
-        List<String> result = new ArrayList<>(elements.size());
-        for (JsonSlice element : elements) {
-            if (element.kind() != JsonSlice.Kind.STRING || !keyOk(element.asString())) {
-                return null;
-            }
-            result.add(element.asString());
-        }
-        return result;
-    }
-
-    private static Map<String, JsonSlice> object(byte[] body) {
-        try {
-            JsonSlice parsed = JsonSlice.parse(body);
-            return parsed.kind() == JsonSlice.Kind.OBJECT ? parsed.members() : null;
-        } catch (MalformedJsonException e) {
-            return null;
-        }
-    }
-
-    private boolean countOk(int count) {
-        return count >= 1 && count <= node.limits().maxBatchSize();
-    }
-
-    private boolean keyOk(String key) {
-        return !key.isEmpty() && key.codePointCount(0, key.length()) <= node.limits().maxKeyLength();
+                null, body.apply(parts.get(member)), timeout), timeout);
     }
 
     private static byte[] keysBody(List<String> keys) {

@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cachegrid.api.ApiLimits;
@@ -27,6 +29,12 @@ import io.helidon.webserver.http.HttpRouting;
 final class ClusterNode implements Cluster {
 
     private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
+
+    /** Beyond a call's connect and read timeouts, how long its caller may wait (thread start-up, scheduling). */
+    private static final Duration DEADLINE_MARGIN = Duration.ofMillis(250);
+
+    /** Runs forwarded requests, one virtual thread each, so their wait can be bounded as a whole. */
+    private static final ExecutorService FORWARDERS = Executors.newVirtualThreadPerTaskExecutor();
 
     private final ClusterSettings settings;
     private final String nodeId;
@@ -147,6 +155,17 @@ final class ClusterNode implements Cluster {
      * failed request is not a membership change).
      */
     Map<NodeAddress, PeerResponse> askEach(Collection<NodeAddress> members, PeerCall call) {
+        return askEach(members, call, null);
+    }
+
+    /**
+     * As {@link #askEach(Collection, PeerCall)}, waiting at most {@code timeout} (plus the connect timeout and a
+     * margin) in all: a member whose call has not ended by then, say one blocked writing a large body to a peer that
+     * stopped reading, has no answer and its call is interrupted (which closes its socket). Null: no limit beyond
+     * each call's own timeouts.
+     */
+    Map<NodeAddress, PeerResponse> askEach(Collection<NodeAddress> members, PeerCall call, Duration timeout) {
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + bounded(timeout).toNanos();
         Map<NodeAddress, Future<PeerResponse>> futures = new LinkedHashMap<>();
         Map<NodeAddress, PeerResponse> answers = new LinkedHashMap<>();
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -161,16 +180,11 @@ final class ClusterNode implements Cluster {
                 }));
             }
             for (Map.Entry<NodeAddress, Future<PeerResponse>> future : futures.entrySet()) {
-                PeerResponse answer = future.getValue().get();
+                PeerResponse answer = await(future.getValue(), deadline, future.getKey());
                 if (answer != null) {
                     answers.put(future.getKey(), answer);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
         }
         return answers;
     }
@@ -187,7 +201,11 @@ final class ClusterNode implements Cluster {
         PeerUnavailableException last = null;
         for (NodeAddress candidate : candidates) {
             try {
-                return client.send(candidate, method, rawPath, mode, contentType, body, forwardTimeout(), headers);
+                // on its own virtual thread, so that a send blocked writing the body to an owner that stopped
+                // reading is given up on at the deadline like one waiting for its answer
+                Future<PeerResponse> sent = FORWARDERS.submit(() -> client.send(candidate, method, rawPath, mode,
+                        contentType, body, forwardTimeout(), headers));
+                return answerOf(sent, bounded(forwardTimeout()), candidate);
             } catch (PeerUnavailableException e) {
                 last = e;
                 LOG.log(System.Logger.Level.DEBUG, "owner {0} did not answer, trying the next: {1}", candidate,
@@ -195,6 +213,55 @@ final class ClusterNode implements Cluster {
             }
         }
         throw last != null ? last : new PeerUnavailableException(null, new IllegalStateException("no members"));
+    }
+
+    /** A call's own timeout plus the connect timeout and a margin: the longest a caller waits for it in all. */
+    private static Duration bounded(Duration timeout) {
+        return timeout.plus(PeerClient.CONNECT_TIMEOUT).plus(DEADLINE_MARGIN);
+    }
+
+    /** A forwarded request's answer, waited for at most {@code limit}. */
+    private static PeerResponse answerOf(Future<PeerResponse> sent, Duration limit, NodeAddress candidate)
+            throws PeerUnavailableException {
+        try {
+            return sent.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            sent.cancel(true); // frees its virtual thread even when blocked writing to the socket
+            throw new PeerUnavailableException(candidate, e);
+        } catch (InterruptedException e) {
+            sent.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PeerUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * The call's answer, or null when it could not reach its member or has not ended by {@code deadline} (then it is
+     * interrupted: a virtual thread blocked in socket I/O is released by closing the socket).
+     */
+    private static PeerResponse await(Future<PeerResponse> call, long deadline, NodeAddress member) {
+        try {
+            long left = deadline - System.nanoTime();
+            return deadline == Long.MAX_VALUE ? call.get() : call.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            LOG.log(System.Logger.Level.DEBUG, "member {0} did not answer in time", member);
+            return null;
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PeerUnavailableException) {
+                return null;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     @Override

@@ -4,8 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.cachegrid.json.JsonSlice;
-import io.cachegrid.json.MalformedJsonException;
+import io.cachegrid.api.PostedItem;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -29,10 +28,10 @@ import io.helidon.webserver.http.RoutingResponse;
  * primary's versions are ETags that a later {@code If-Match} (decided on the primary) can match. While the primary
  * is down, its successor serves the key with its own versions; a client's stale ETag then gets 412 and a re-read.
  * <p>
- * {@code POST /cache} carries its key in the body, so the router reads the body for the key alone and sends the
- * owner the body unchanged: the owner's service validates it (one set of rules) and any key arrives exactly as sent,
- * lone surrogates included (a path could spell only well-formed UTF-8). A body without a string key goes to the
- * local service unchanged, which answers with the precise error.
+ * {@code POST /cache} carries its key in the body, so the router reads the body, checks it with the service's own
+ * check ({@link PostedItem}; a body the service would refuse is answered here with its error) and sends the owner
+ * the body unchanged: any key arrives exactly as sent, lone surrogates included (a path could spell only
+ * well-formed UTF-8).
  */
 final class KeyRoute {
 
@@ -62,20 +61,10 @@ final class KeyRoute {
 
     void postItem(RoutingRequest req, RoutingResponse res, ClusterView view) {
         byte[] body = Bodies.read(req);
-        String key = keyOf(body);
-        List<NodeAddress> owners = key == null ? List.of(view.self()) : view.owners(key);
-        forward(req, res, owners, Method.POST, Bodies.rawPathAndQuery(req), Bodies.contentType(req), body, key);
-    }
-
-    /** The {@code "key"} of a {@code POST /cache} body when it is a JSON object with a string key, else null. */
-    private static String keyOf(byte[] body) {
-        try {
-            JsonSlice parsed = JsonSlice.parse(body);
-            JsonSlice key = parsed.kind() == JsonSlice.Kind.OBJECT ? parsed.members().get("key") : null;
-            return key != null && key.kind() == JsonSlice.Kind.STRING ? key.asString() : null;
-        } catch (MalformedJsonException e) {
-            return null;
-        }
+        // the service's own check: a body it would refuse is answered here, with its error, and sent nowhere
+        String key = PostedItem.fromRequest(req, body, node.limits()).key();
+        forward(req, res, view.owners(key), Method.POST, Bodies.rawPathAndQuery(req), Bodies.contentType(req), body,
+                key);
     }
 
     private void forward(RoutingRequest req, RoutingResponse res, List<NodeAddress> candidates, Method method,

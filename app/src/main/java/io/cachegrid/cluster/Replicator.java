@@ -76,7 +76,9 @@ final class Replicator implements WriteReplication {
             return 1; // a member's copy (or parts of a batch, a fan-out): stored here only
         }
         List<NodeAddress> others = new ArrayList<>(view.owners(key));
-        others.remove(view.self());
+        // this node's copy counts when it is an owner; a member that forwarded with another view may have chosen
+        // a node that is none in its own view: its copy is extra, and the owners' copies are what count
+        int own = others.remove(view.self()) ? 1 : 0;
         Copy copy = others.isEmpty() ? null : copyOf(req.prologue().method(), key);
         if (copy == null) {
             return 1;
@@ -85,16 +87,16 @@ final class Replicator implements WriteReplication {
             others.forEach(owner -> node.background().submit(() -> send(owner, copy, key)));
             return 1;
         }
-        int required = acks.required(1 + others.size());
-        Map<NodeAddress, Boolean> confirmed = sendAll(others, copy, key, required);
-        int copies = 1 + (int) confirmed.values().stream().filter(ok -> ok).count();
+        int required = acks.required(own + others.size());
+        Map<NodeAddress, Boolean> confirmed = sendAll(others, copy, key, required - own);
+        int copies = own + (int) confirmed.values().stream().filter(ok -> ok).count();
         if (copies >= required) {
             return copies;
         }
         // short: count again over the owners in the view now, since one that left it is not needed
         ClusterView now = node.view();
         List<NodeAddress> missing = new ArrayList<>();
-        int owners = 1; // this node's copy
+        int owners = own;
         for (NodeAddress owner : others) {
             if (Boolean.TRUE.equals(confirmed.get(owner))) {
                 owners++;
@@ -110,7 +112,8 @@ final class Replicator implements WriteReplication {
         throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "write not confirmed", "the write of \"" + key
                 + "\" is held by " + copies + " of " + owners + " copies, and CACHEGRID_WRITE_ACKS=" + acks + " needs "
                 + required + ": " + missing + " did not confirm within " + timeout.toMillis() + " ms. The write may"
-                + " have been applied on some copies; retry it (a retry of the same write is harmless)",
+                + " have been applied on some copies: retrying a PUT or DELETE is harmless, a retried incr/decr counts"
+                + " again",
                 RETRY_AFTER_SECONDS);
     }
 
@@ -163,29 +166,29 @@ final class Replicator implements WriteReplication {
     }
 
     /**
-     * Sends the copy to every owner at once and waits until {@code required} copies (this node's included) are
-     * confirmed or every owner has answered or failed; which owners answered so far, true for a confirmation. The
+     * Sends the copy to every owner at once and waits until {@code needed} of them confirmed or every owner has
+     * answered or failed; which owners answered so far, true for a confirmation. The
      * copies not waited for go on by themselves, each ending within its timeout. The wait itself is bounded too (a
      * send blocked writing a large body to a stalled peer is given up on at the deadline).
      */
-    private Map<NodeAddress, Boolean> sendAll(List<NodeAddress> owners, Copy copy, String key, int required) {
+    private Map<NodeAddress, Boolean> sendAll(List<NodeAddress> owners, Copy copy, String key, int needed) {
         BlockingQueue<Map.Entry<NodeAddress, Boolean>> answers = new LinkedBlockingQueue<>();
         for (NodeAddress owner : owners) {
             Thread.ofVirtual().name("cachegrid-replica-copy").start(() ->
                     answers.add(Map.entry(owner, send(owner, copy, key))));
         }
         Map<NodeAddress, Boolean> confirmed = new LinkedHashMap<>();
-        int copies = 1;
+        int confirmations = 0;
         long deadline = System.nanoTime() + timeout.plus(PeerClient.CONNECT_TIMEOUT).plus(DEADLINE_MARGIN).toNanos();
         try {
-            while (confirmed.size() < owners.size() && copies < required) {
+            while (confirmed.size() < owners.size() && confirmations < needed) {
                 Map.Entry<NodeAddress, Boolean> answer = answers.poll(deadline - System.nanoTime(),
                         TimeUnit.NANOSECONDS);
                 if (answer == null) {
                     break; // past the deadline: the owners that have not answered did not confirm
                 }
                 confirmed.put(answer.getKey(), answer.getValue());
-                copies += answer.getValue() ? 1 : 0;
+                confirmations += answer.getValue() ? 1 : 0;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -73,13 +73,20 @@ class ClusterValidationTest {
     }
 
     @Test
-    void aBatchSetThatIsNotJsonIsRefusedAsOnASingleNode() {
+    void bodiesAreRefusedByTheRouterExactlyAsByTheServices() {
         TestNode.Reply refused = cluster.node(1).send(HttpRequest.newBuilder(cluster.node(1).uri("/cache/batch/set"))
                 .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"items\":{\"plain-1\":1,\"plain-2\":2}}")));
         refused.error(415);
         assertEquals(0, cluster.copies("plain-1"));
         assertEquals(0, cluster.copies("plain-2"));
+        TestNode.Reply get = cluster.node(2).send(HttpRequest.newBuilder(cluster.node(2).uri("/cache/batch/get"))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"keys\":[\"plain-1\"]}")));
+        get.error(415); // the router once split it by its own rules, which ignored the type
+        TestNode.Reply post = cluster.node(0).post("/cache", "{\"key\":\"posted\",\"value\":1,\"tags\":[\"\"]}");
+        assertEquals("invalid tag", post.error(400).getString("error"), "refused where it arrived, as the owner would");
+        assertEquals(0, cluster.copies("posted"));
     }
 
     @Test
@@ -168,5 +175,24 @@ class ClusterValidationTest {
         cluster.node(0).get("/admin/entry/x?local=1").error(400);
         cluster.node(0).get("/stats?local=yes").error(400);
         cluster.node(0).get("/admin/keys?limit=0").error(400);
+    }
+
+    @Test
+    void keyListingCountsDistinctKeysWhenMembersHoldMoreThanOnePage() {
+        int total = 2500; // about 1,667 copies on each member: more than the 1,000 a member lists
+        for (int from = 0; from < total; from += 1000) {
+            StringBuilder body = new StringBuilder("{\"items\":{");
+            for (int i = from; i < Math.min(total, from + 1000); i++) {
+                body.append(i == from ? "" : ",").append("\"many:").append(i).append("\":").append(i);
+            }
+            TestNode.Reply stored = cluster.node(from / 1000 % 3).post("/cache/batch/set", body.append("}}").toString());
+            assertEquals(200, stored.status(), stored.body());
+        }
+        JsonObject all = cluster.node(2).get("/admin/keys?pattern=many:&limit=10").json();
+        assertEquals(total, all.getInt("total_found"), "distinct keys: each has its two copies");
+        assertEquals(10, all.getInt("returned"));
+        long copies = cluster.running().stream()
+                .mapToLong(node -> node.get("/admin/keys?pattern=many:&local=true").json().getInt("total_found")).sum();
+        assertEquals(2L * total, copies);
     }
 }

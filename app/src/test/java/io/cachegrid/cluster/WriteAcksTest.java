@@ -178,4 +178,18 @@ class WriteAcksTest {
         assertEquals("2", stored.header("X-CacheGrid-Copies"), "relayed from the owner");
         assertEquals(2, stored.json().getInt("copies"));
     }
+
+    @Test
+    void aLargeWriteToAnOwnerThatStopsReadingIsAnsweredNotHung() {
+        start(2, List.of(Map.of()));
+        TestNode a = nodes.get(0);
+        // the stalled member never reads a body: 6 MiB fill the socket buffers and the send blocks while writing,
+        // where no read timeout applies; the forward and the replica copy must each be given up on at a deadline
+        String key = keyOwnedBy("large:", stalledAddress(), addresses.get(0));
+        String value = "\"" + "x".repeat(6 * 1024 * 1024) + "\"";
+        TestNode.Reply answer = a.put(path(key), value);
+        assertEquals("write not confirmed", answer.error(503).getString("error"), "a tried the next owner, itself,"
+                + " which could not get its copy to the stalled member either");
+        assertNotNull(a.server().engine().peek(key));
+    }
 }

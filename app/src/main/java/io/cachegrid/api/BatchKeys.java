@@ -1,0 +1,65 @@
+package io.cachegrid.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.cachegrid.json.JsonSlice;
+import io.cachegrid.json.MalformedJsonException;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * Why: the keys of a batch get are read by the service and, in a cluster, first by the member that splits the batch
+ * by owner; both must accept and refuse the same bodies with the same answers, so both call this one check.
+ */
+public final class BatchKeys {
+
+    private BatchKeys() {
+    }
+
+    /**
+     * A whole {@code POST /cache/batch/get} request as the service reads it (Content-Type, size, JSON object, then
+     * {@link #check}), for the cluster's splitter, which has read the body already.
+     *
+     * @throws ApiException the service's answer to a body it refuses
+     */
+    public static List<String> fromRequest(ServerRequest req, byte[] body, ApiLimits limits) {
+        RequestReader.checkContentType(req);
+        if (body.length > limits.maxRequestBytes()) {
+            throw ApiException.tooLarge("body is " + body.length + " bytes; the limit is " + limits.maxRequestBytes());
+        }
+        JsonSlice parsed;
+        try {
+            parsed = JsonSlice.parse(body);
+        } catch (MalformedJsonException e) {
+            throw ApiException.badRequest("invalid JSON", e.getMessage());
+        }
+        if (parsed.kind() != JsonSlice.Kind.OBJECT) {
+            throw ApiException.badRequest("invalid body", "expected a JSON object");
+        }
+        return check(parsed.members(), limits);
+    }
+
+    /** The checked keys of a {@code {"keys": [...]}} body, in order, duplicates kept. */
+    public static List<String> check(Map<String, JsonSlice> body, ApiLimits limits) {
+        RequestReader reader = new RequestReader(limits);
+        JsonSlice keys = body.get("keys");
+        if (keys == null || keys.kind() != JsonSlice.Kind.ARRAY) {
+            throw ApiException.badRequest("invalid body", "expected {\"keys\": [\"key\", ...]}; \"keys\" is missing "
+                    + "or not a list");
+        }
+        List<JsonSlice> elements = keys.elements();
+        if (elements.isEmpty() || elements.size() > limits.maxBatchSize()) {
+            throw ApiException.badRequest("invalid batch", "keys must hold 1 to " + limits.maxBatchSize()
+                    + " entries, got " + elements.size() + " (CACHEGRID_MAX_BATCH_SIZE)");
+        }
+        List<String> result = new ArrayList<>(elements.size());
+        for (JsonSlice element : elements) {
+            if (element.kind() != JsonSlice.Kind.STRING) {
+                throw ApiException.badRequest("invalid body", "every key must be a string, got " + element);
+            }
+            result.add(reader.checkKey(element.asString()));
+        }
+        return result;
+    }
+}
