@@ -1,0 +1,112 @@
+package io.cachegrid.fault;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Why: the history's verdict is checked against what users see and what the members hold. Reads go through every
+ * member ({@code GET /cache/{key}}, routed as a client's would be); copies are each member's own entry
+ * ({@code /admin/entry/{key}?local=true}). Both are compared with each key's {@link Expectation}.
+ */
+final class StateCheck {
+
+    static final String STALE = "stale value";
+    static final String UNDELETED = "deleted key back";
+    static final String NO_ANSWER = "read without an answer";
+    static final String STALE_COPY = "stale copy";
+    static final String UNDELETED_COPY = "copy of a deleted key";
+    static final String COPY_COUNT = "key with a wrong number of copies";
+    static final String DISAGREE = "key the members disagree on";
+
+    private final ProcessCluster cluster;
+    private final Map<String, Expectation> expected;
+
+    StateCheck(ProcessCluster cluster, Map<String, Expectation> expected) {
+        this.cluster = cluster;
+        this.expected = expected;
+    }
+
+    /** Every key read through every one of these members. */
+    Report reads(List<Integer> members) {
+        Report report = new Report("reads (" + expected.size() + " keys x " + members.size() + " members)");
+        forEachKey(key -> {
+            Expectation e = expected.get(key);
+            List<Optional<String>> seen = new ArrayList<>();
+            for (int m : members) {
+                Reply reply = readWithRetry(m, key);
+                Optional<String> got = reply.readValue();
+                report.checked();
+                if (got == null) {
+                    report.problem(NO_ANSWER, "key " + key + " via member " + m + ": " + reply);
+                    continue;
+                }
+                seen.add(got);
+                if (!e.allows(got)) {
+                    report.problem(e.deleted() && got.isPresent() ? UNDELETED : STALE, "key " + key + " via member "
+                            + m + ": got " + Expectation.show(got) + ", expected " + Expectation.show(e.acknowledged())
+                            + " (" + e.why() + ")");
+                }
+            }
+            if (seen.stream().distinct().count() > 1) {
+                report.problem(DISAGREE, "key " + key + ": members " + members + " answered " + seen.stream()
+                        .map(Expectation::show).toList());
+            }
+        });
+        return report;
+    }
+
+    /**
+     * Every member's own copy of every key: each copy must be an allowed state (a stale copy is a stale read
+     * waiting for its owner to fail), and, with {@code countCopies}, a key that exists has exactly R copies (fewer
+     * when fewer members run) and a deleted one none.
+     */
+    Report copies(List<Integer> members, boolean countCopies) {
+        int r = Math.min(ProcessCluster.REPLICATION_FACTOR, members.size());
+        Report report = new Report("keys' copies (" + expected.size() + " keys on " + members.size() + " members)");
+        forEachKey(key -> {
+            Expectation e = expected.get(key);
+            List<Integer> holders = new ArrayList<>();
+            for (int m : members) {
+                Reply reply = cluster.client().localEntry(cluster.port(m), key);
+                Optional<String> got = reply.readValue();
+                if (got == null) {
+                    report.problem(NO_ANSWER, "copy of " + key + " on member " + m + ": " + reply);
+                    continue;
+                }
+                if (got.isPresent()) {
+                    holders.add(m);
+                    if (!e.allows(got)) {
+                        report.problem(e.deleted() ? UNDELETED_COPY : STALE_COPY, "key " + key + " on member " + m
+                                + ": holds " + Expectation.show(got) + ", expected " + Expectation.show(e.acknowledged())
+                                + " (" + e.why() + ")");
+                    }
+                }
+            }
+            report.checked();
+            Boolean exists = e.mustExist();
+            boolean countOk = exists == null ? holders.isEmpty() || holders.size() == r
+                    : holders.size() == (exists ? r : 0);
+            if (countCopies && !countOk) {
+                report.problem(COPY_COUNT, "key " + key + " is held by members " + holders + ", expected "
+                        + (exists == null ? "0 or " + r : exists ? r : 0) + " copies (" + e.why() + ")");
+            }
+        });
+        return report;
+    }
+
+    /** A read that got no answer (or 5xx) is tried twice more: the check is about values, not availability. */
+    private Reply readWithRetry(int member, String key) {
+        Reply reply = cluster.client().get(cluster.port(member), key);
+        for (int attempt = 0; attempt < 2 && reply.readValue() == null; attempt++) {
+            Await.pause(200);
+            reply = cluster.client().get(cluster.port(member), key);
+        }
+        return reply;
+    }
+
+    private void forEachKey(java.util.function.Consumer<String> check) {
+        Parallel.forEach(expected.keySet(), check);
+    }
+}
