@@ -38,6 +38,7 @@ import jakarta.json.JsonValue;
  */
 final class ProcessCluster implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(ProcessCluster.class.getName());
     static final String HEAP = "192m";
     static final int REPLICATION_FACTOR = 2;
     private static final Duration VIEW_DEADLINE = Duration.ofSeconds(45);
@@ -114,6 +115,7 @@ final class ProcessCluster implements AutoCloseable {
 
     /** Starts these members at once, each on its slot's port, and waits until each listens. */
     void start(int... slots) throws Exception {
+        long began = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(slots.length);
         try {
             List<Future<ChildNode>> started = new ArrayList<>();
@@ -141,6 +143,8 @@ final class ProcessCluster implements AutoCloseable {
             if (failure != null) {
                 throw failure;
             }
+            LOG.log(System.Logger.Level.INFO, "members {0} listen after {1} ms", java.util.Arrays.toString(slots),
+                    (System.nanoTime() - began) / 1_000_000);
         } finally {
             pool.shutdownNow();
         }
@@ -211,6 +215,7 @@ final class ProcessCluster implements AutoCloseable {
 
     /** Waits (bounded) until each of these members reports exactly these members up. */
     void awaitView(List<Integer> expected) {
+        long began = System.nanoTime();
         Set<Integer> wanted = expected.stream().map(i -> ports[i]).collect(Collectors.toCollection(TreeSet::new));
         Await.until(VIEW_DEADLINE, () -> {
             for (int i : expected) {
@@ -221,6 +226,8 @@ final class ProcessCluster implements AutoCloseable {
             }
             return null;
         }, "every member in " + expected + " to see exactly those up");
+        LOG.log(System.Logger.Level.INFO, "members {0} see each other after {1} ms", expected,
+                (System.nanoTime() - began) / 1_000_000);
     }
 
     /** The ring the members compute for these live members (their HTTP addresses), as the routing code builds it. */
