@@ -53,9 +53,17 @@ public final class ChildNode implements AutoCloseable {
      * variables, and waits until it listens.
      */
     public static ChildNode start(String maxHeap, int port, Map<String, String> env) throws Exception {
+        return start(List.of("-Xmx" + maxHeap, "-XX:+UseG1GC"), port, env);
+    }
+
+    /** As {@link #start(String, int, Map)}, with these JVM options (heap, collector, ...). */
+    public static ChildNode start(List<String> jvmOptions, int port, Map<String, String> env) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + maxHeap, "-XX:+UseG1GC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()).redirectErrorStream(true);
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         builder.environment().put("CACHEGRID_HOST", "127.0.0.1");
         builder.environment().put("CACHEGRID_PORT", String.valueOf(port));

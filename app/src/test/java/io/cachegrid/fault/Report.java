@@ -16,6 +16,7 @@ final class Report {
     private final String subject;
     private final Map<String, Integer> counts = new TreeMap<>();
     private final List<String> lines = new ArrayList<>();
+    private final Map<String, Integer> notes = new TreeMap<>();
     private int checked;
 
     Report(String subject) {
@@ -34,6 +35,11 @@ final class Report {
         }
     }
 
+    /** Something worth knowing that is not a failure (e.g. a copy more than R), counted and shown after problems. */
+    synchronized void note(String kind) {
+        notes.merge(kind, 1, Integer::sum);
+    }
+
     synchronized boolean clean() {
         return counts.isEmpty();
     }
@@ -49,7 +55,7 @@ final class Report {
     /** "12 stale value, 3 deleted key back of 450 reads" and the first problems, one a line. */
     synchronized String text() {
         if (counts.isEmpty()) {
-            return "no problem in " + checked + " " + subject;
+            return "no problem in " + checked + " " + subject + notes();
         }
         StringBuilder out = new StringBuilder();
         counts.forEach((kind, n) -> out.append(out.isEmpty() ? "" : ", ").append(n).append(" ").append(kind));
@@ -59,7 +65,14 @@ final class Report {
         if (total > lines.size()) {
             out.append("\n  ... and ").append(total - lines.size()).append(" more");
         }
-        return out.toString();
+        return out.append(notes()).toString();
+    }
+
+    private String notes() {
+        StringBuilder out = new StringBuilder();
+        notes.forEach((kind, n) -> out.append(out.isEmpty() ? " (not failures: " : ", ").append(n).append(" ")
+                .append(kind));
+        return out.isEmpty() ? "" : out.append(")").toString();
     }
 
     @Override
