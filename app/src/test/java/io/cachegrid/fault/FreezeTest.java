@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A member frozen with SIGSTOP (a long GC pause, a suspended VM) for longer than failure detection while its keys
  * are overwritten and deleted through the other two, then continued with SIGCONT: once the cluster has settled,
  * every key read through every member is what the history of acknowledged operations allows, no deleted key is
- * back, and no member keeps a stale copy. Three members, R=2, once with the frozen member as the keys' second
+ * back, and no member keeps a stale copy; and no read the clients made meanwhile returned a value older than one
+ * acknowledged before it. Three members, R=2, once with the frozen member as the keys' second
  * owner and once as their primary.
  */
 @ExtendWith(NoOrphanProcesses.class)
@@ -57,7 +58,7 @@ class FreezeTest {
 
             History history = new History();
             Workload load = new Workload(cluster, new NodeClient(CLIENT_TIMEOUT), history, keys, 8, true, 0.3,
-                    Workload.anyOf(() -> OTHERS));
+                    Workload.anyOf(() -> OTHERS)).withReads(0.3);
             load.preload(ALL);
             assertPlacement(cluster, ring, keys);
 
@@ -76,9 +77,11 @@ class FreezeTest {
             cluster.awaitView(ALL);
             StateCheck check = new StateCheck(cluster, Expectation.lastAcknowledged(history));
             Settle settled = Settle.await(check, ALL, false, Duration.ofSeconds(20));
-            LOG.log(System.Logger.Level.INFO, "{0}: {1}", prefix, settled.text());
-            assertTrue(settled.clean(), () -> "after member " + FROZEN + " was frozen for " + FREEZE.toSeconds()
-                    + " s and continued (" + history.summary() + "):\n" + settled.text());
+            Report live = LiveReads.check(history);
+            LOG.log(System.Logger.Level.INFO, "{0}: {1}\n{2}", prefix, live.text(), settled.text());
+            assertTrue(live.clean() && settled.clean(), () -> "member " + FROZEN + " was frozen for "
+                    + FREEZE.toSeconds() + " s and continued (" + history.summary() + "):\n" + live.text() + "\n"
+                    + settled.text());
         }
     }
 

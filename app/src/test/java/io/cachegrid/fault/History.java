@@ -9,14 +9,25 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Why: the fault tests' verdict is "the cluster ends in a state the clients' acknowledged operations allow", so
- * every operation a client thread performs is recorded here, thread-safely, in the order they end.
+ * every write or delete a client thread performs is recorded here, thread-safely, in the order they end, and so
+ * is every read that got an answer.
  */
 final class History {
 
     private final ConcurrentLinkedQueue<Op> ops = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Read> reads = new ConcurrentLinkedQueue<>();
 
     void record(Op op) {
         ops.add(op);
+    }
+
+    void record(Read read) {
+        reads.add(read);
+    }
+
+    /** The reads made during the load (those that got an answer). */
+    List<Read> reads() {
+        return List.copyOf(reads);
     }
 
     /** Each key's operations, ordered by their start. */
@@ -40,6 +51,6 @@ final class History {
     String summary() {
         return ops.size() + " operations: " + count(Op.Kind.PUT, Op.Outcome.ACK) + " puts and "
                 + count(Op.Kind.DELETE, Op.Outcome.ACK) + " deletes acknowledged, " + count(Op.Outcome.FAILED)
-                + " refused, " + count(Op.Outcome.UNKNOWN) + " of unknown outcome";
+                + " refused, " + count(Op.Outcome.UNKNOWN) + " of unknown outcome; " + reads.size() + " reads";
     }
 }

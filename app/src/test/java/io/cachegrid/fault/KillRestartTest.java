@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * One of three members (R=2) is killed with {@code kill -9} while clients write and delete, and restarted on the
  * same port past failure detection: it rejoins, catches up (it holds its share again), every key that exists has
- * R copies again, and every read through every member is what the acknowledged operations allow.
+ * R copies again, and every read through every member is what the acknowledged operations allow, as was every
+ * read the clients made meanwhile (none older than a write acknowledged before it began).
  */
 @ExtendWith(NoOrphanProcesses.class)
 class KillRestartTest {
@@ -31,7 +32,7 @@ class KillRestartTest {
             History history = new History();
             AtomicReference<List<Integer>> targets = new AtomicReference<>(ALL);
             Workload load = new Workload(cluster, new NodeClient(Duration.ofSeconds(5)), history, keys, 4, true, 0.25,
-                    Workload.anyOf(targets::get));
+                    Workload.anyOf(targets::get)).withReads(0.3);
             load.preload(ALL);
 
             load.start();
@@ -48,9 +49,10 @@ class KillRestartTest {
 
             Map<String, Expectation> expected = Expectation.lastAcknowledged(history);
             Settle settled = Settle.await(new StateCheck(cluster, expected), ALL, true, Duration.ofSeconds(30));
-            LOG.log(System.Logger.Level.INFO, "restart: {0}", settled.text());
-            assertTrue(settled.clean(), () -> "after member " + KILLED + " was killed and restarted ("
-                    + history.summary() + "):\n" + settled.text());
+            Report live = LiveReads.check(history);
+            LOG.log(System.Logger.Level.INFO, "restart: {0}\n{1}", live.text(), settled.text());
+            assertTrue(live.clean() && settled.clean(), () -> "member " + KILLED + " was killed and restarted ("
+                    + history.summary() + "):\n" + live.text() + "\n" + settled.text());
 
             Map<String, List<Integer>> holders = cluster.holders(expected.keySet(), ALL);
             long existing = holders.values().stream().filter(h -> !h.isEmpty()).count();

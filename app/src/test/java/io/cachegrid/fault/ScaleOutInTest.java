@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A cluster grows from three members to four and shrinks back to three (the 4th stopped in order) while clients
  * keep writing and deleting (R=2). After each step settles: no acknowledged write is lost, no delete is undone,
- * every key that exists has exactly R copies, and about a quarter of the copies moved: onto the new member when it
+ * every key that exists has R copies, no read made meanwhile was older than a write acknowledged before it, and
+ * about a quarter of the copies moved: onto the new member when it
  * joined (it owns a quarter of the ring), off it when it left.
  */
 @ExtendWith(NoOrphanProcesses.class)
@@ -36,7 +37,7 @@ class ScaleOutInTest {
             History history = new History();
             AtomicReference<List<Integer>> targets = new AtomicReference<>(THREE);
             Workload load = new Workload(cluster, new NodeClient(Duration.ofSeconds(10)), history, keys, 4, true,
-                    0.25, Workload.anyOf(targets::get));
+                    0.25, Workload.anyOf(targets::get)).withReads(0.3);
             load.preload(THREE);
             Map<String, List<Integer>> before = settle(cluster, history, THREE, "three members");
 
@@ -59,6 +60,8 @@ class ScaleOutInTest {
             load.stop();
             Map<String, List<Integer>> shrunk = settle(cluster, history, THREE, "the 4th member left");
 
+            Report live = LiveReads.check(history);
+            assertTrue(live.clean(), () -> "while scaling (" + history.summary() + "):\n" + live.text());
             double in = share(copies(grown), NEW);
             double out = movedShare(grown, shrunk);
             LOG.log(System.Logger.Level.INFO, "scale: {0}; share of copies on the new member {1}, share of copies"

@@ -25,6 +25,7 @@ final class Workload {
     private final int writers;
     private final boolean partitioned;
     private final double deleteShare;
+    private volatile double readShare;
     private final IntFunction<List<Integer>> targets;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
@@ -45,6 +46,15 @@ final class Workload {
         this.partitioned = partitioned;
         this.deleteShare = deleteShare;
         this.targets = targets;
+    }
+
+    /**
+     * From now on this share of the operations are reads of the writer's own keys, recorded and judged by
+     * {@link LiveReads} (0 by default).
+     */
+    Workload withReads(double share) {
+        this.readShare = share;
+        return this;
     }
 
     /** Every writer may send to whatever {@code members} says when it sends. */
@@ -87,7 +97,10 @@ final class Workload {
             String key = mine.get(random.nextInt(mine.size()));
             List<Integer> to = targets.apply(writer);
             int member = to.get(random.nextInt(to.size()));
-            if (random.nextDouble() < deleteShare) {
+            double dice = random.nextDouble();
+            if (dice < readShare) {
+                read(key, member);
+            } else if (random.nextDouble() < deleteShare) {
                 delete(key, member);
             } else {
                 put(key, member, "w" + writer + "-" + WRITES.incrementAndGet());
@@ -104,6 +117,17 @@ final class Workload {
                 reply.outcome() == Op.Outcome.ACK ? reply.version() : "", reply.toString());
         history.record(op);
         return op;
+    }
+
+    /** One read through {@code member}, recorded if it got an answer. */
+    void read(String key, int member) {
+        long start = System.nanoTime();
+        Reply reply = client.get(cluster.port(member), key);
+        long end = System.nanoTime();
+        java.util.Optional<String> seen = reply.readValue();
+        if (seen != null) {
+            history.record(new Read(key, member, start, end, seen, reply.toString()));
+        }
     }
 
     /** One recorded delete through {@code member}. */
