@@ -48,7 +48,7 @@ class KillRestartTest {
             LOG.log(System.Logger.Level.INFO, "restart: {0}", history.summary());
 
             Map<String, Expectation> expected = Expectation.lastAcknowledged(history);
-            Settle settled = Settle.await(new StateCheck(cluster, expected), ALL, true, Duration.ofSeconds(30));
+            Settle settled = Settle.await(new StateCheck(cluster, expected), ALL, true, Duration.ofSeconds(20));
             Report live = LiveReads.check(history);
             LOG.log(System.Logger.Level.INFO, "restart: {0}\n{1}", live.text(), settled.text());
             assertTrue(live.clean() && settled.clean(), () -> "member " + KILLED + " was killed and restarted ("

@@ -58,6 +58,7 @@ final class ProcessCluster implements AutoCloseable {
     private final boolean[] frozen;
     private final Map<String, String> env;
     private final NodeClient client = new NodeClient(Duration.ofSeconds(5));
+    private final List<AutoCloseable> loads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ProcessCluster(int slots, Map<String, String> extraEnv) {
         reservations = new PortReservation[slots];
@@ -268,7 +269,15 @@ final class ProcessCluster implements AutoCloseable {
         throw new IllegalArgumentException("no slot for " + address);
     }
 
-    /** Kills every member still running (frozen ones too: SIGKILL needs no SIGCONT) and frees the ports. */
+    /** Something to close with the cluster (a client load aimed at its members). */
+    void closeWith(AutoCloseable load) {
+        loads.add(load);
+    }
+
+    /**
+     * Kills every member still running (frozen ones too: SIGKILL needs no SIGCONT), frees the ports, and then stops
+     * the loads aimed at the members (whose requests now fail at once instead of waiting on a frozen member).
+     */
     @Override
     public void close() {
         for (int i = 0; i < members.length; i++) {
@@ -279,6 +288,13 @@ final class ProcessCluster implements AutoCloseable {
                 EVERY_RUNNING.remove(member);
             }
             reservations[i].close();
+        }
+        for (AutoCloseable load : loads) {
+            try {
+                load.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "stopping a load failed: {0}", e.toString());
+            }
         }
     }
 }

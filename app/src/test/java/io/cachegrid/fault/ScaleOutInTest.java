@@ -26,7 +26,7 @@ class ScaleOutInTest {
     private static final List<Integer> THREE = List.of(0, 1, 2);
     private static final List<Integer> FOUR = List.of(0, 1, 2, 3);
     private static final int NEW = 3;
-    private static final Duration SETTLE = Duration.ofSeconds(30);
+    private static final Duration SETTLE = Duration.ofSeconds(20);
 
     @Test
     void scalingOutAndInUnderLoadLosesNothingAndMovesAQuarterOfTheCopies() throws Exception {

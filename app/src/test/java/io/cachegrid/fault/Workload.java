@@ -12,9 +12,13 @@ import java.util.function.Supplier;
  * each operation recorded in a {@link History}: either each key has one writer (keys partitioned among the threads,
  * so the history of a key is sequential), or every thread writes every key (concurrent writers of the same keys).
  * The members a thread sends to are asked anew for every operation, so a test can steer the load away from a
- * member it is about to stop. Can be started and stopped repeatedly; operations keep one history.
+ * member it is about to stop. Can be started and stopped repeatedly; operations keep one history. Closing the
+ * cluster stops its loads too, so a test failing half-way leaves no writer running.
  */
-final class Workload {
+final class Workload implements AutoCloseable {
+
+    /** No writer runs longer than this, even if a failing test never stops it. */
+    private static final long MAX_RUN_NANOS = 5L * 60 * 1_000_000_000L;
 
     private static final AtomicLong WRITES = new AtomicLong();
 
@@ -46,6 +50,7 @@ final class Workload {
         this.partitioned = partitioned;
         this.deleteShare = deleteShare;
         this.targets = targets;
+        cluster.closeWith(this);
     }
 
     /**
@@ -91,9 +96,19 @@ final class Workload {
         }
     }
 
+    /** Stops the writers (if running) without failing: for the end of a test, whatever happened in it. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+    }
+
     private void loop(int writer, List<String> mine) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (running) {
+        long began = System.nanoTime();
+        while (running && System.nanoTime() - began < MAX_RUN_NANOS) {
             String key = mine.get(random.nextInt(mine.size()));
             List<Integer> to = targets.apply(writer);
             int member = to.get(random.nextInt(to.size()));
