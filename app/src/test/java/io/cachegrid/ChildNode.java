@@ -45,18 +45,13 @@ public final class ChildNode implements AutoCloseable {
 
     /** Starts {@code java -Xmx<heap> io.cachegrid.Main} with these variables (host and port are set here). */
     static ChildNode start(String maxHeap, Map<String, String> env) throws Exception {
-        return start(maxHeap, 0, env);
+        return start(List.of("-Xmx" + maxHeap, "-XX:+UseG1GC"), 0, env);
     }
 
     /**
-     * Starts {@code java -Xmx<heap> io.cachegrid.Main} on 127.0.0.1 and this port (0: the OS picks one), with these
+     * Starts {@code java <jvmOptions> io.cachegrid.Main} on 127.0.0.1 and this port (0: the OS picks one), with these
      * variables, and waits until it listens.
      */
-    public static ChildNode start(String maxHeap, int port, Map<String, String> env) throws Exception {
-        return start(List.of("-Xmx" + maxHeap, "-XX:+UseG1GC"), port, env);
-    }
-
-    /** As {@link #start(String, int, Map)}, with these JVM options (heap, collector, ...). */
     public static ChildNode start(List<String> jvmOptions, int port, Map<String, String> env) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>();
