@@ -19,6 +19,7 @@ final class StateCheck {
     static final String UNDELETED_COPY = "copy of a deleted key";
     static final String TOO_FEW_COPIES = "key with fewer than R copies";
     static final String EXTRA_COPIES = "key with more than R copies";
+    static final String NOT_LOCAL = "member read that is not local";
     static final String DISAGREE = "key the members disagree on";
 
     private final ProcessCluster cluster;
@@ -67,6 +68,8 @@ final class StateCheck {
     Report copies(List<Integer> members, boolean countCopies) {
         int r = Math.min(ProcessCluster.REPLICATION_FACTOR, members.size());
         Report report = new Report("keys' copies (" + expected.size() + " keys on " + members.size() + " members)");
+        java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger everywhere = new java.util.concurrent.atomic.AtomicInteger();
         forEachKey(key -> {
             Expectation e = expected.get(key);
             List<Integer> holders = new ArrayList<>();
@@ -94,7 +97,19 @@ final class StateCheck {
             if (holders.size() > r) {
                 report.note(EXTRA_COPIES); // a stray copy is not a lost write; it is counted, not failed
             }
+            if (!holders.isEmpty()) {
+                held.incrementAndGet();
+                if (holders.size() == members.size()) {
+                    everywhere.incrementAndGet();
+                }
+            }
         });
+        if (members.size() > r && held.get() >= 20 && everywhere.get() == held.get()) {
+            // every member "holds" every key: the member answered for the cluster, not for itself
+            report.problem(NOT_LOCAL, "all " + held.get() + " keys that exist were found on every one of "
+                    + members + " with R=" + r + ": /admin/entry/{key}?local=true is not answered from the member's"
+                    + " own copies, so copies cannot be checked");
+        }
         return report;
     }
 
