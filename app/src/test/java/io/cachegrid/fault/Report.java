@@ -65,7 +65,8 @@ final class Report {
         if (total > lines.size()) {
             out.append("\n  ... and ").append(total - lines.size()).append(" more");
         }
-        return out.append(notes()).toString();
+        String notes = notes();
+        return notes.isEmpty() ? out.toString() : out.append("\n ").append(notes).toString();
     }
 
     private String notes() {
