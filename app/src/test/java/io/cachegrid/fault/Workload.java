@@ -8,8 +8,8 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * Why: faults matter while clients write. This is a steady load of puts and deletes by several client threads,
- * each operation recorded in a {@link History}: either each key has one writer (keys partitioned among the threads,
+ * Why: faults matter while clients write. This is a steady load of puts and deletes (and, if asked, reads) by
+ * several client threads, each operation recorded in a {@link History}: either each key has one writer (keys partitioned among the threads,
  * so the history of a key is sequential), or every thread writes every key (concurrent writers of the same keys).
  * The members a thread sends to are asked anew for every operation, so a test can steer the load away from a
  * member it is about to stop. Can be started and stopped repeatedly; operations keep one history. Closing the
@@ -37,7 +37,7 @@ final class Workload implements AutoCloseable {
     /**
      * @param client      the client the writers use (its timeout decides when an answer is "unknown")
      * @param partitioned true: key i belongs to writer i % writers alone; false: every writer writes every key
-     * @param deleteShare the share of operations that are deletes (0 .. 1)
+     * @param deleteShare the share of the writes that are deletes (0 .. 1)
      * @param targets     for writer w, the members it may send to now (one is picked at random per operation)
      */
     Workload(ProcessCluster cluster, NodeClient client, History history, List<String> keys, int writers,
