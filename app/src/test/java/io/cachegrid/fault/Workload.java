@@ -9,8 +9,9 @@ import java.util.function.Supplier;
 
 /**
  * Why: faults matter while clients write. This is a steady load of puts and deletes (and, if asked, reads) by
- * several client threads, each operation recorded in a {@link History}: either each key has one writer (keys partitioned among the threads,
- * so the history of a key is sequential), or every thread writes every key (concurrent writers of the same keys).
+ * several client threads, each operation recorded in a {@link History}: either each key has one writer (keys
+ * partitioned among the threads, so the history of a key is sequential), or every thread writes every key
+ * (concurrent writers of the same keys).
  * The members a thread sends to are asked anew for every operation, so a test can steer the load away from a
  * member it is about to stop. Can be started and stopped repeatedly; operations keep one history. Closing the
  * cluster stops its loads too, so a test failing half-way leaves no writer running.
