@@ -156,7 +156,7 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
-    /** {@code kill -STOP}: the process stops dead (no thread runs, sockets stay open), as a long GC pause or VM freeze. */
+    /** {@code kill -STOP}: the process stops dead (no thread runs, sockets stay open): a long GC pause, a frozen VM. */
     void freeze(int i) {
         signal(i, "-STOP");
         frozen[i] = true;

@@ -84,7 +84,8 @@ final class StateCheck {
                     holders.add(m);
                     if (!e.allows(got)) {
                         report.problem(e.deleted() ? UNDELETED_COPY : STALE_COPY, "key " + key + " on member " + m
-                                + ": holds " + Expectation.show(got) + ", expected " + Expectation.show(e.acknowledged())
+                                + ": holds " + Expectation.show(got) + ", expected "
+                                + Expectation.show(e.acknowledged())
                                 + " (" + e.why() + ")");
                     }
                 }
