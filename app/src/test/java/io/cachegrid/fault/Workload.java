@@ -156,7 +156,7 @@ final class Workload implements AutoCloseable {
         return op;
     }
 
-    /** Writes a first value of every key through these members in turn (recorded); fails unless all are acknowledged. */
+    /** Writes a first value of every key through these members in turn (recorded); all must be acknowledged. */
     void preload(List<Integer> members) {
         for (int i = 0; i < keys.size(); i++) {
             Op op = put(keys.get(i), members.get(i % members.size()), "initial-" + WRITES.incrementAndGet());
