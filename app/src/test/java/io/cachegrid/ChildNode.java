@@ -23,8 +23,11 @@ import java.util.regex.Pattern;
  * production ({@code java -Xmx... io.cachegrid.Main} with {@code CACHEGRID_*} variables), on 127.0.0.1 and a port the
  * OS picks ({@code CACHEGRID_PORT=0}). The port is read from the start line the node logs. Every line the node
  * prints is kept, so a test can check that no {@code OutOfMemoryError} was ever logged.
+ * <p>
+ * The fault tests ({@code io.cachegrid.fault}) start cluster members on ports reserved up front (every member's
+ * {@code CACHEGRID_PEERS} lists them all) and need the process id to stop, continue and kill it.
  */
-final class ChildNode implements AutoCloseable {
+public final class ChildNode implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -42,13 +45,24 @@ final class ChildNode implements AutoCloseable {
 
     /** Starts {@code java -Xmx<heap> io.cachegrid.Main} with these variables (host and port are set here). */
     static ChildNode start(String maxHeap, Map<String, String> env) throws Exception {
+        return start(List.of("-Xmx" + maxHeap, "-XX:+UseG1GC"), 0, env);
+    }
+
+    /**
+     * Starts {@code java <jvmOptions> io.cachegrid.Main} on 127.0.0.1 and this port (0: the OS picks one), with these
+     * variables, and waits until it listens.
+     */
+    public static ChildNode start(List<String> jvmOptions, int port, Map<String, String> env) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + maxHeap, "-XX:+UseG1GC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()).redirectErrorStream(true);
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         builder.environment().put("CACHEGRID_HOST", "127.0.0.1");
-        builder.environment().put("CACHEGRID_PORT", "0");
-        builder.environment().put("CACHEGRID_LOG_LEVEL", "info");
+        builder.environment().put("CACHEGRID_PORT", String.valueOf(port));
+        builder.environment().put("CACHEGRID_LOG_LEVEL", "info"); // the start line is logged at info
         ChildNode node = new ChildNode(builder.start());
         try {
             node.port.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -75,16 +89,31 @@ final class ChildNode implements AutoCloseable {
         port.completeExceptionally(new IllegalStateException("the node exited"));
     }
 
-    int port() {
+    public int port() {
         return port.join();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
+    /** The operating system's id of the node's process (for signals such as {@code kill -STOP}). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Ends the process at once, as {@code kill -9} does (a stopped process too), and waits until it is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Everything the node printed so far. */
-    String log() {
+    public String log() {
         synchronized (log) {
             return String.join("\n", log);
         }
@@ -109,6 +138,7 @@ final class ChildNode implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** Stops the node the way an operator does (SIGTERM: it shuts down in order), killing it if that takes 10 s. */
     @Override
     public void close() {
         process.destroy();

@@ -17,9 +17,17 @@ public final class PortReservation implements AutoCloseable {
     private final Socket socket = new Socket();
 
     public PortReservation() {
+        this(0);
+    }
+
+    /**
+     * Holds this loopback port (0: one the OS picks), e.g. again while the member that listened on it is down and
+     * is to be restarted on it.
+     */
+    public PortReservation(int port) {
         try {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
