@@ -79,7 +79,8 @@ public final class CacheGridServer implements AutoCloseable {
         // node has no other copies, so it keeps none and its memory is as before
         engine = new CacheEngine(new CacheSettings(settings.maxSize(), settings.maxMemoryBytes(),
                 settings.evictionPolicy(), 0, Ticker.system(),
-                settings.cluster().enabled() ? settings.cluster().tombstoneNanos() : 0));
+                settings.cluster().enabled() ? settings.cluster().tombstoneNanos() : 0)
+                .withCompressionThreshold(settings.compressionThresholdBytes()));
         sweeper = new ExpirySweeper(engine, settings.cleanupIntervalSeconds());
         loadTester = new LoadTester(engine);
         metrics = CacheMetrics.register(Metrics.globalRegistry(), engine);
