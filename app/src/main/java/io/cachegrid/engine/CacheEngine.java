@@ -578,7 +578,7 @@ public final class CacheEngine {
             return null;
         }
         int keyEnd = Entry.keyEnd(keyLength);
-        List<String> tags = view.offset() > keyEnd ? Tags.decode(view.array(), keyEnd) : List.of();
+        List<String> tags = view.offset() > keyEnd ? Tags.decode(view.storedArray(), keyEnd) : List.of();
         long ttl = view.deadline == Entry.NO_DEADLINE ? -1 : Math.max(0, view.deadline - now);
         return new Stored(view, view.version, ttl, tags);
     }

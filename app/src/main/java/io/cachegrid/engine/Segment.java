@@ -193,16 +193,13 @@ final class Segment {
 
     /**
      * The value part of a data array read from an entry with that {@link Entry#keyLength} char: the stored bytes
-     * themselves, or, for a compressed value, a fresh array with the value decompressed (same layout, so the tags
-     * read the same). Called with no lock held: a data array never changes once stored.
+     * themselves; a compressed value is decompressed by the view when its bytes are first asked for, with no lock
+     * held (a data array never changes once stored).
      */
     private static ValueView view(byte[] data, char keyLengthChar, int keyLength, long version, long deadline) {
         boolean tagged = (keyLengthChar & Entry.TAGGED) != 0;
-        int offset = Entry.valueOffset(data, keyLength, tagged);
-        if ((keyLengthChar & Entry.COMPRESSED) != 0) {
-            data = ValueCompression.expand(data, offset);
-        }
-        return new ValueView(data, offset, version, deadline);
+        boolean compressed = (keyLengthChar & Entry.COMPRESSED) != 0;
+        return new ValueView(data, Entry.valueOffset(data, keyLength, tagged), compressed, version, deadline);
     }
 
     private static ValueView view(Entry entry) {
@@ -289,23 +286,13 @@ final class Segment {
 
     /** Like {@link #get}, counting nothing and changing nothing. */
     ValueView peek(byte[] key, long hash, long now) {
-        Entry entry;
-        byte[] data;
-        long version;
-        long deadline;
         long stamp = lock.readLock();
         try {
-            entry = table.find(key, hash);
-            if (entry == null || entry.isExpired(now)) {
-                return null;
-            }
-            data = entry.data;
-            version = entry.version;
-            deadline = entry.deadline();
+            Entry entry = table.find(key, hash);
+            return entry == null || entry.isExpired(now) ? null : view(entry);
         } finally {
             lock.unlockRead(stamp);
         }
-        return view(data, entry.keyLength, key.length, version, deadline); // a decompression holds no lock
     }
 
     /**
