@@ -52,9 +52,9 @@ public final class ValueCompression {
         }
     }
 
-    /** Which LZ4 build is in use: "JNI" or "JavaSafe". */
-    static String implementation() {
-        return LZ4.toString();
+    /** The codec and which build of it is in use, for the start-up log: "LZ4 (JNI)" or "LZ4 (JavaSafe)". */
+    public static String codecName() {
+        return "LZ4 (" + LZ4.toString().replace("LZ4Factory:", "") + ")";
     }
 
     /**

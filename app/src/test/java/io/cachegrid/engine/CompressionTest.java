@@ -232,4 +232,31 @@ class CompressionTest extends EngineTestSupport {
         assertFalse(first.array() == second.array(), "each reader gets its own decompressed copy");
         assertFalse(first.array() == cache.peekStoredForm("doc").array());
     }
+
+    @Test
+    void concurrentWritersAndReadersOnlyEverSeeWholeValues() throws Exception {
+        CacheEngine cache = compressing(100, 2L << 20, EvictionPolicy.LRU, THRESHOLD);
+        // per key, three versions that switch the entry between compressed, plain-above-threshold and small
+        byte[][] versions = {JsonSamples.document(8192, 1), JsonSamples.incompressible(3000, 2), "[1,2,3]".getBytes()};
+        int keys = 8;
+        io.cachegrid.Concurrently.run(4, thread -> {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(thread);
+            for (int i = 0; i < 3000; i++) {
+                String key = "k" + random.nextInt(keys);
+                if (thread % 2 == 0) {
+                    cache.put(key, versions[random.nextInt(versions.length)], 0, i % 7 == 0 ? List.of("t") : List.of());
+                } else {
+                    byte[] read = cache.get(key);
+                    if (read != null && !java.util.Arrays.equals(read, versions[0])
+                            && !java.util.Arrays.equals(read, versions[1]) && !java.util.Arrays.equals(read, versions[2])) {
+                        throw new AssertionError("a read of " + key + " returned " + read.length + " bytes that no"
+                                                 + " write stored");
+                    }
+                }
+            }
+        });
+        cache.checkInvariants();                      // the tally, recounted, matches what the writers left
+        assertTrue(cache.compressionStats().compressedValues() + cache.compressionStats().incompressibleValues()
+                   <= keys);
+    }
 }
