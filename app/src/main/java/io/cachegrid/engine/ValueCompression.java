@@ -13,19 +13,21 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * one LZ4 block of it.
  *
  * <p><b>Codec.</b> LZ4, chosen by measurement ({@code scripts/bench-compression.sh}; table and reasoning in
- * docs/performance.md): on JSON documents of 0.4 KB to 1 MB its JNI build decompressed at 2.8-4.6 GB/s, 4-10x
- * faster than the JDK's Deflater or Zstd, and compressed 2-8x faster, while Zstd and Deflater made the documents
- * 1.4-1.7x smaller again. A cache decompresses on every read of a value and compresses once per write, so the
- * read speed decides. The JNI build (lz4-java ships the native library for the common platforms inside its jar;
- * the server's jar manifest allows native access) is used when it loads; otherwise lz4-java's pure-Java port,
- * the same format at a few times less speed, so a platform without the library still works. Compressor and
- * decompressor are stateless and thread-safe: no pool of per-thread state is needed under virtual threads.
+ * docs/performance.md): on JSON documents of 0.4 KB to 1 MB its JNI build decompressed at 2.8-4.6 GB/s, 3.7-21x
+ * faster than the best of the JDK's Deflater and Zstd, and compressed 1.4-5.5x faster, while Zstd and Deflater
+ * made the documents 1.4-1.7x smaller again. A cache decompresses on every read of a value and compresses once per
+ * write, so the read speed decides. The JNI build (lz4-java ships the native library for the common platforms
+ * inside its jar; the server's jar manifest allows native access) is used when it loads; otherwise lz4-java's
+ * pure-Java port, the same format at 2.5-15x less speed, so a platform without the library still works.
+ * Compressor and decompressor are stateless and thread-safe: no pool of per-thread state is needed under virtual
+ * threads.
  *
  * <p><b>Margin.</b> A value is kept compressed only when that saves at least {@link #MIN_SAVING_DIVISOR 1/8} of
  * it (header included): every read of a compressed value costs a decompression into a fresh array, where a plain
- * one is written straight from the stored bytes, so compression must buy real memory. JSON documents above a few
- * hundred bytes shrink 1.9-2.8x with LZ4 in the benchmark; what misses the margin is nearly incompressible
- * content (base64, random ids, text that was already compressed), where LZ4 gains a few percent at best.
+ * one is written straight from the stored bytes, so compression must buy real memory. JSON documents of 4 KB and
+ * more shrink 1.9-2.8x with LZ4 in the benchmark and pass easily; what misses the margin is small JSON (the
+ * 425-byte document shrank 5%) and nearly incompressible content (base64, random ids, text that was already
+ * compressed), where LZ4 gains a few percent at best.
  */
 public final class ValueCompression {
     /** The original length, a big-endian int, before the LZ4 block. */
