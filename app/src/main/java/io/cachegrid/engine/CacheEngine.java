@@ -208,14 +208,60 @@ public final class CacheEngine {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(condition, "condition");
-        byte[] encoded = Keys.encode(key);
-        byte[] tagBlock = Tags.encode(tags);
-        int tagCount = tagBlock == null ? 0 : Tags.count(tagBlock, 0);
-        byte[] stored = value;
+        return write(Keys.encode(key), Tags.encode(tags), value, ttlNanos, condition);
+    }
+
+    /**
+     * {@link #putIf} of a value in the form the engine stores it, as {@link #peekStoredForm} gave it out (a
+     * persistence log keeps it so): {@code compressed}, the compressed form, stored as it is by an engine that
+     * compresses and decompressed by one that does not; else the value's own bytes, stored as they are (not
+     * compressed now even when long: the form is kept).
+     *
+     * @throws IllegalArgumentException when {@code compressed} and the bytes are not a compressed form this engine
+     *                                  wrote (they do not decompress); nothing changes then
+     */
+    public WriteResult putStoredForm(String key, byte[] stored, boolean compressed, long ttlNanos, List<String> tags,
+                                     Condition condition) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(stored, "stored");
+        Objects.requireNonNull(condition, "condition");
+        if (compressed) {
+            byte[] value;
+            try {
+                value = ValueCompression.decompress(stored, 0, stored.length);
+            } catch (IllegalStateException | IndexOutOfBoundsException e) {
+                throw new IllegalArgumentException("not a compressed value: " + e.getMessage(), e);
+            }
+            if (!ValueCompression.worthKeeping(stored.length, value.length)) {
+                return writeStored(Keys.encode(key), Tags.encode(tags), value, false, ttlNanos, condition);
+            }
+        }
+        return writeStored(Keys.encode(key), Tags.encode(tags), stored, compressed, ttlNanos, condition);
+    }
+
+    /** {@link #putIf} of a key and tags already in their stored form ({@code tagBlock} null: untagged). */
+    private WriteResult write(byte[] encoded, byte[] tagBlock, byte[] value, long ttlNanos, Condition condition) {
         if (value.length > compressAbove) {         // off: never, at the cost of this one comparison
             byte[] compressed = ValueCompression.compress(value);
-            stored = compressed == null ? value : compressed;
+            if (compressed != null) {
+                return writeStored(encoded, tagBlock, compressed, true, ttlNanos, condition);
+            }
         }
+        return writeStored(encoded, tagBlock, value, false, ttlNanos, condition);
+    }
+
+    /**
+     * {@link #write} of the value as it is to be stored: its compressed form ({@link ValueCompression}) when
+     * {@code compressed}, else its own bytes. A compressed form given to an engine that does not compress (one
+     * restored from a persistence log written with compression on) is decompressed and stored plain.
+     */
+    private WriteResult writeStored(byte[] encoded, byte[] tagBlock, byte[] stored, boolean compressed, long ttlNanos,
+                                    Condition condition) {
+        if (compressed && compression == null) {
+            stored = ValueCompression.decompress(stored, 0, stored.length);
+            compressed = false;
+        }
+        int tagCount = tagBlock == null ? 0 : Tags.count(tagBlock, 0);
         long weight = (long) encoded.length + (tagBlock == null ? 0 : tagBlock.length) + stored.length
                 + ENTRY_OVERHEAD_BYTES + (ttlNanos > 0 ? EXPIRY_OVERHEAD_BYTES : 0)
                 + (long) tagCount * TagIndex.PAIR_BYTES;
@@ -229,8 +275,8 @@ public final class CacheEngine {
         long hash = Keys.hash(encoded);
         long now = ticker.nanos();
         Segment home = segmentFor(hash);
-        Segment.Write write = new Segment.Write(data, tagBlock != null, stored != value, weight,
-                                                deadline(now, ttlNanos), condition);
+        Segment.Write write = new Segment.Write(data, tagBlock != null, compressed, weight, deadline(now, ttlNanos),
+                                                condition);
         writeMakingRoom(home, write, now, makeRoom -> home.put(encoded, hash, write, now, makeRoom));
         return new WriteResult(write.applied, write.version);
     }

@@ -747,7 +747,7 @@ final class Segment {
                                      + " compress");
                     int stored = entry.storedValueBytes();
                     int original = ValueCompression.decompress(entry.data, entry.valueOffset(), stored).length;
-                    Invariants.check(stored <= original - original / ValueCompression.MIN_SAVING_DIVISOR,
+                    Invariants.check(ValueCompression.worthKeeping(stored, original),
                                      "compressed " + entry + " saves less than the margin");
                 }
                 if (recount != null) {

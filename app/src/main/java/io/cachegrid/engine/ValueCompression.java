@@ -1,6 +1,7 @@
 package io.cachegrid.engine;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
@@ -34,6 +35,8 @@ public final class ValueCompression {
     public static final int HEADER_BYTES = Integer.BYTES;
     /** A compressed form is kept only when it is at most {@code length - length / MIN_SAVING_DIVISOR} bytes. */
     static final int MIN_SAVING_DIVISOR = 8;
+    /** LZ4's largest expansion of a block: a match token of 255-length steps gives at most about 255 bytes each. */
+    private static final int MAX_EXPANSION = 256;
 
     private static final System.Logger LOG = System.getLogger(ValueCompression.class.getName());
     private static final LZ4Factory LZ4 = factory();
@@ -65,7 +68,7 @@ public final class ValueCompression {
      */
     static byte[] compress(byte[] value) {
         int length = value.length;
-        int limit = length - length / MIN_SAVING_DIVISOR - HEADER_BYTES;
+        int limit = length - length / MIN_SAVING_DIVISOR - HEADER_BYTES;       // worthKeeping, for the block
         if (limit <= 0) {
             return null;
         }
@@ -81,6 +84,11 @@ public final class ValueCompression {
         return Arrays.copyOf(buffer, HEADER_BYTES + block);
     }
 
+    /** Whether a compressed form of {@code storedBytes} saves enough of a value of {@code length} bytes. */
+    static boolean worthKeeping(int storedBytes, int length) {
+        return storedBytes <= length - length / MIN_SAVING_DIVISOR;
+    }
+
     /** The original length of the compressed form that starts at {@code offset}. */
     public static int originalLength(byte[] stored, int offset) {
         return (stored[offset] & 0xFF) << 24 | (stored[offset + 1] & 0xFF) << 16 | (stored[offset + 2] & 0xFF) << 8
@@ -94,9 +102,25 @@ public final class ValueCompression {
      * @throws IllegalStateException when the bytes are not a compressed form this class wrote
      */
     public static byte[] decompress(byte[] stored, int offset, int length) {
-        byte[] value = new byte[originalLength(stored, offset)];
+        byte[] value = new byte[checkedOriginalLength(stored, offset, length)];
         decompressInto(stored, offset, length, value, 0);
         return value;
+    }
+
+    /**
+     * The original length in a header, checked against what {@code length} bytes can hold (LZ4 expands a block at
+     * most {@link #MAX_EXPANSION} times), so bytes that are not a compressed form cannot ask for a huge array.
+     */
+    private static int checkedOriginalLength(byte[] stored, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, stored.length);
+        if (length < HEADER_BYTES) {
+            throw new IllegalStateException("a compressed value of " + length + " bytes has no header");
+        }
+        int original = originalLength(stored, offset);
+        if (original < 0 || original > (long) (length - HEADER_BYTES) * MAX_EXPANSION) {
+            throw new IllegalStateException("a compressed value of " + length + " bytes cannot hold " + original);
+        }
+        return original;
     }
 
     /**
@@ -112,10 +136,7 @@ public final class ValueCompression {
     }
 
     private static void decompressInto(byte[] stored, int offset, int length, byte[] into, int at) {
-        if (length < HEADER_BYTES) {
-            throw new IllegalStateException("a compressed value of " + length + " bytes has no header");
-        }
-        int original = originalLength(stored, offset);
+        int original = checkedOriginalLength(stored, offset, length);
         int written;
         try {
             written = DECOMPRESSOR.decompress(stored, offset + HEADER_BYTES, length - HEADER_BYTES, into, at,

@@ -259,4 +259,49 @@ class CompressionTest extends EngineTestSupport {
         assertTrue(cache.compressionStats().compressedValues() + cache.compressionStats().incompressibleValues()
                    <= keys);
     }
+
+    @Test
+    void aStoredFormMovesBetweenEnginesAsItIs() {
+        CacheEngine source = compressing(100, LARGE_MEMORY_BYTES, EvictionPolicy.LRU, THRESHOLD);
+        CacheEngine compressingTarget = compressing(100, LARGE_MEMORY_BYTES, EvictionPolicy.LRU, 100_000);
+        CacheEngine plainTarget = engine(100, LARGE_MEMORY_BYTES, EvictionPolicy.LRU, 0);
+        byte[] document = JsonSamples.document(20_000, 4);
+        source.put("doc", document, 0, List.of("t"));
+        StoredForm form = source.peekStoredForm("doc");
+        assertTrue(form.compressed());
+        byte[] stored = java.util.Arrays.copyOfRange(form.array(), form.offset(), form.offset() + form.length());
+
+        compressingTarget.putStoredForm("doc", stored, true, HOUR, List.of("t"), Condition.ANY);
+        StoredForm kept = compressingTarget.peekStoredForm("doc");
+        assertTrue(kept.compressed(), "kept compressed although this engine's own threshold is higher");
+        assertArrayEquals(stored, java.util.Arrays.copyOfRange(kept.array(), kept.offset(),
+                                                               kept.offset() + kept.length()), "the very bytes");
+        assertArrayEquals(document, compressingTarget.get("doc"));
+        assertEquals(List.of("t"), compressingTarget.getStored("doc").tags());
+
+        plainTarget.putStoredForm("doc", stored, true, 0, List.of(), Condition.ANY);
+        assertFalse(plainTarget.peekStoredForm("doc").compressed(), "an engine that does not compress stores it plain");
+        assertArrayEquals(document, plainTarget.get("doc"));
+        assertEquals(CacheEngine.weigh("doc", document), plainTarget.memoryBytes());
+
+        plainTarget.putStoredForm("raw", document, false, 0, List.of(), Condition.ANY);
+        compressingTarget.putStoredForm("raw", document, false, 0, List.of(), Condition.ANY);
+        assertFalse(compressingTarget.peekStoredForm("raw").compressed(), "a plain form stays plain");
+        assertArrayEquals(document, compressingTarget.get("raw"));
+    }
+
+    @Test
+    void bytesThatAreNotACompressedFormAreRefusedAndChangeNothing() {
+        CacheEngine cache = compressing(100, LARGE_MEMORY_BYTES, EvictionPolicy.LRU, THRESHOLD);
+        byte[][] bad = {{}, {0, 0}, {0x7f, 0, 0, 0, 1, 2, 3}, {(byte) 0xff, 0, 0, 0, 1}, {0, 0, 0, 50, 1, 2, 3, 4}};
+        for (byte[] bytes : bad) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> cache.putStoredForm("k", bytes, true, 0, List.of(), Condition.ANY),
+                    java.util.Arrays.toString(bytes));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> ValueCompression.decompress(bytes, 0, bytes.length));
+        }
+        assertEquals(0, cache.size());
+        assertEquals(0, cache.stats().sets());
+    }
 }
