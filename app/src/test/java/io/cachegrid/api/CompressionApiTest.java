@@ -24,10 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CompressionApiTest {
     private static final int THRESHOLD = 256;
+    private static final int RESPONSE_BUDGET = 3_000_000;
 
     @RegisterExtension
     static final TestNode node = TestNode.forEachClass(Map.of("CACHEGRID_COMPRESSION_THRESHOLD_BYTES",
-            String.valueOf(THRESHOLD), "CACHEGRID_MAX_VALUE_BYTES", "2000000"));
+            String.valueOf(THRESHOLD), "CACHEGRID_MAX_VALUE_BYTES", "2000000",
+            "CACHEGRID_MAX_RESPONSE_BYTES", String.valueOf(RESPONSE_BUDGET)));
 
     private static String text(byte[] json) {
         return new String(json, StandardCharsets.UTF_8);
@@ -106,5 +108,24 @@ class CompressionApiTest {
         }
         assertTrue(metrics.lines().anyMatch(line -> line.startsWith("cachegrid_compression_original_bytes{")
                                                     && line.endsWith(" " + (double) original)), metrics);
+    }
+
+    @Test
+    void theResponseBudgetCountsTheValuesDecompressed() {
+        String first = text(JsonSamples.document(1_200_000, 91));
+        long stored = 0;
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(200, node.put("/cache/budget-" + i, text(JsonSamples.document(1_200_000, 90 + i))).status());
+            stored += node.server().engine().peekStoredForm("budget-" + i).length();
+        }
+        assertTrue(stored < RESPONSE_BUDGET / 2, "held compressed in " + stored + " bytes");
+        Reply two = node.post("/cache/batch/get", "{\"keys\":[\"budget-1\",\"budget-2\"]}");
+        assertEquals(200, two.status());
+        assertTrue(two.body().contains("\"value\":" + first + ","));
+        // 2.4 MB of values fit the 3 MB budget; 3.6 MB do not, though compressed they would: the answer is refused
+        // for its real size, before anything is decompressed
+        Reply three = node.post("/cache/batch/get", "{\"keys\":[\"budget-1\",\"budget-2\",\"budget-3\"]}");
+        String detail = three.error(413).getString("detail");
+        assertTrue(detail.contains("CACHEGRID_MAX_RESPONSE_BYTES"), detail);
     }
 }
