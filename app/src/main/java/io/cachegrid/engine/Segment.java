@@ -198,8 +198,9 @@ final class Segment {
      */
     private static ValueView view(byte[] data, char keyLengthChar, int keyLength, long version, long deadline) {
         boolean tagged = (keyLengthChar & Entry.TAGGED) != 0;
-        boolean compressed = (keyLengthChar & Entry.COMPRESSED) != 0;
-        return new ValueView(data, Entry.valueOffset(data, keyLength, tagged), compressed, version, deadline);
+        int offset = Entry.valueOffset(data, keyLength, tagged);
+        return (keyLengthChar & Entry.COMPRESSED) == 0 ? new ValueView(data, offset, version, deadline)
+                                                       : new CompressedValueView(data, offset, version, deadline);
     }
 
     private static ValueView view(Entry entry) {

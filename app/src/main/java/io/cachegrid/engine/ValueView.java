@@ -11,21 +11,16 @@ import java.util.Arrays;
  * lives on only as long as this view is referenced. Holders must never write into {@link #array()}: it is the
  * cache's own copy.
  *
- * <p>A value stored compressed ({@link ValueCompression}) is decompressed only when its bytes are first asked for
- * ({@link #array()}, {@link #writeTo}, {@link #toByteArray}), into a fresh array of the same layout that this view
- * then keeps; its {@link #length()} is known before (the compressed form's header). So an answer can reserve its
+ * <p>A value stored compressed is read through the one subclass, {@link CompressedValueView}, which decompresses
+ * it only when its bytes are first asked for. Its {@link #length()} is known before, so an answer can reserve its
  * size in the response budget before the decompressed bytes exist ({@link #compressed()} tells the writer to ask
- * late), and a compressed value that is never written out is never decompressed.
+ * late). An engine that does not compress never makes one: its reads stay as small and monomorphic as before.
  */
-public final class ValueView {
+public sealed class ValueView permits CompressedValueView {
 
-    /** The entry's data array as stored; its value part is compressed when {@link #compressed} is. */
-    private final byte[] stored;
+    private final byte[] array;
     private final int offset;
     private final int length;
-    private final boolean compressed;
-    /** The data array with the value decompressed, once asked for; null before (and always when not compressed). */
-    private volatile byte[] expanded;
     /** The version of the write that stored it, read with it ({@link Stored}); 0 when unknown. */
     final long version;
     /** Its entry's deadline when read ({@link Entry#deadline}). */
@@ -36,33 +31,20 @@ public final class ValueView {
     }
 
     ValueView(byte[] array, int offset, long version, long deadline) {
-        this(array, offset, false, version, deadline);
+        this(array, offset, array.length - offset, version, deadline);
     }
 
-    /** A view of {@code array}'s value part from {@code offset} on, compressed or not. */
-    ValueView(byte[] array, int offset, boolean compressed, long version, long deadline) {
-        this.stored = array;
+    ValueView(byte[] array, int offset, int length, long version, long deadline) {
+        this.array = array;
         this.offset = offset;
-        this.compressed = compressed;
-        this.length = compressed ? ValueCompression.originalLength(array, offset) : array.length - offset;
+        this.length = length;
         this.version = version;
         this.deadline = deadline;
     }
 
-    /**
-     * The array holding the value; read-only by contract. For a compressed value the first call decompresses it
-     * into a fresh array (kept for later calls), so ask as late as possible.
-     */
+    /** The array holding the value; read-only by contract. */
     public byte[] array() {
-        if (!compressed) {
-            return stored;
-        }
-        byte[] value = expanded;
-        if (value == null) {
-            value = ValueCompression.expand(stored, offset);
-            expanded = value;
-        }
-        return value;
+        return array;
     }
 
     /** Where the value starts in {@link #array()}. */
@@ -70,22 +52,22 @@ public final class ValueView {
         return offset;
     }
 
-    /** The value's length in bytes (the original length of a compressed value, known without decompressing it). */
+    /** The value's length in bytes. */
     public int length() {
         return length;
     }
 
     /** Whether the value is stored compressed, so that {@link #array()} decompresses it (once). */
     public boolean compressed() {
-        return compressed;
+        return false;
     }
 
     /** The entry's data array as stored, for the key and tag bytes before {@link #offset()}. */
-    byte[] storedArray() {
-        return stored;
+    final byte[] storedArray() {
+        return array;
     }
 
-    /** Writes the value's bytes, straight from the stored array (decompressed first if it is compressed). */
+    /** Writes the value's bytes, straight from the stored array. */
     public void writeTo(OutputStream out) throws IOException {
         out.write(array(), offset, length);
     }

@@ -41,7 +41,7 @@
  *       {@link io.cachegrid.engine.CacheSettings#compressionThresholdBytes()} is stored as an LZ4 block
  *       ({@link io.cachegrid.engine.ValueCompression}) when that saves 1/8, flagged by a spare bit of the entry's
  *       key-length char ({@code Entry#COMPRESSED}); the weights and limits count the stored bytes, a read
- *       decompresses lazily ({@link io.cachegrid.engine.ValueView#array()}), and {@code CompressionTally} keeps
+ *       decompresses lazily ({@code CompressedValueView}), and {@code CompressionTally} keeps
  *       the figures of {@link io.cachegrid.engine.CacheEngine#compressionStats()}.</li>
  *   <li>{@link io.cachegrid.engine.CacheEngine#checkInvariants()} cross-checks every segment's table, weights,
  *       expiry heap and policy bookkeeping, and the cache's totals against the segments and the limits; the
