@@ -30,6 +30,7 @@ import io.cachegrid.config.CacheGridSettings;
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.CacheSettings;
 import io.cachegrid.engine.Ticker;
+import io.cachegrid.engine.ValueCompression;
 import io.cachegrid.loadtest.LoadTester;
 import io.cachegrid.security.Security;
 import io.helidon.common.socket.SocketOptions;
@@ -79,7 +80,8 @@ public final class CacheGridServer implements AutoCloseable {
         // node has no other copies, so it keeps none and its memory is as before
         engine = new CacheEngine(new CacheSettings(settings.maxSize(), settings.maxMemoryBytes(),
                 settings.evictionPolicy(), 0, Ticker.system(),
-                settings.cluster().enabled() ? settings.cluster().tombstoneNanos() : 0));
+                settings.cluster().enabled() ? settings.cluster().tombstoneNanos() : 0)
+                .withCompressionThreshold(settings.compressionThresholdBytes()));
         sweeper = new ExpirySweeper(engine, settings.cleanupIntervalSeconds());
         loadTester = new LoadTester(engine);
         metrics = CacheMetrics.register(Metrics.globalRegistry(), engine);
@@ -94,6 +96,10 @@ public final class CacheGridServer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "CACHEGRID_MAX_CONNECTIONS={0} does not fit the file-descriptor limit "
                     + "of this process; using {1} (raise ulimit -n to allow more)", String.valueOf(settings.maxConnections()),
                     String.valueOf(cap));
+        }
+        if (settings.compressionThresholdBytes() > 0) {
+            LOG.log(System.Logger.Level.INFO, "Values over {0} bytes are stored compressed when that saves 1/8 or more;"
+                    + " codec {1}", String.valueOf(settings.compressionThresholdBytes()), ValueCompression.codecName());
         }
         guard = new ConnectionGuard(cap, settings.readTimeout(), settings.idleTimeout(), settings.requestTimeout());
         probeAddress = probeAddress(settings.host());

@@ -2,10 +2,12 @@ package io.cachegrid.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.CacheStats;
+import io.cachegrid.engine.CompressionStats;
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
@@ -40,6 +42,16 @@ public final class CacheMetrics implements AutoCloseable {
         metrics.gauge("cachegrid.memory.bytes", "Bytes of cache memory accounted to entries", CacheStats::memoryBytes);
         metrics.gauge("cachegrid.max.entries", "Configured item limit", CacheStats::maxSize);
         metrics.gauge("cachegrid.max.memory.bytes", "Configured memory limit in bytes", CacheStats::maxMemoryBytes);
+        metrics.compressionGauge("cachegrid.compression.ratio", "Original over stored bytes of the values above"
+                + " the compression threshold (1 when none or off)", CompressionStats::ratio);
+        metrics.compressionGauge("cachegrid.compressed.values", "Values held compressed",
+                c -> c.compressedValues());
+        metrics.compressionGauge("cachegrid.incompressible.values", "Values above the compression threshold held"
+                + " as they are (they did not shrink enough)", c -> c.incompressibleValues());
+        metrics.compressionGauge("cachegrid.compression.original.bytes", "Bytes of the values above the compression"
+                + " threshold, uncompressed", c -> c.originalBytes() + c.incompressibleBytes());
+        metrics.compressionGauge("cachegrid.compression.stored.bytes", "Bytes those values take as stored",
+                c -> c.storedBytes() + c.incompressibleBytes());
         return metrics;
     }
 
@@ -51,6 +63,11 @@ public final class CacheMetrics implements AutoCloseable {
 
     private void counter(String name, String help, ToLongFunction<CacheStats> read) {
         meters.add(registry.getOrCreate(FunctionalCounter.builder(name, engine, e -> read.applyAsLong(e.stats()))
+                .description(help)));
+    }
+
+    private void compressionGauge(String name, String help, ToDoubleFunction<CompressionStats> read) {
+        meters.add(registry.getOrCreate(Gauge.builder(name, engine, e -> read.applyAsDouble(e.compressionStats()))
                 .description(help)));
     }
 

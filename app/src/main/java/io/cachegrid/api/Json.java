@@ -36,7 +36,12 @@ final class Json {
 
     /** Writes a stored value by reference to the cache's bytes (no copy), or null for a miss. */
     static JsonWriter storedValue(JsonWriter out, ValueView value) {
-        return value == null ? out.nullValue() : out.rawValueShared(value.array(), value.offset(), value.length());
+        if (value == null) {
+            return out.nullValue();
+        }
+        // a compressed value is decompressed only when the answer is written, inside the response budget
+        return value.compressed() ? out.rawValueShared(value::array, value.offset(), value.length())
+                                  : out.rawValueShared(value.array(), value.offset(), value.length());
     }
 
     /** Writes a ttl back as seconds ({@code 3600}, {@code 1.5}), or null when there is none. */

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.CacheStats;
+import io.cachegrid.engine.CompressionStats;
 import io.cachegrid.json.JsonWriter;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
@@ -87,7 +88,7 @@ public final class StatusService implements HttpService {
     private void stats(ServerRequest req, ServerResponse res) {
         RequestReader.booleanParam(req, "local"); // accepted and checked: statistics are this node's either way
         CacheStats s = engine.stats();
-        Json.send(res, new JsonWriter().beginObject()
+        JsonWriter out = new JsonWriter().beginObject()
                 .name("hits").value(s.hits()).name("misses").value(s.misses())
                 .name("sets").value(s.sets()).name("deletes").value(s.deletes())
                 .name("evictions").value(s.evictions()).name("expired_items").value(s.expirations())
@@ -95,8 +96,23 @@ public final class StatusService implements HttpService {
                 .name("memory_usage_bytes").value(s.memoryBytes()).name("memory_usage_mb").value(mib(s.memoryBytes()))
                 .name("max_memory_mb").value(Math.round(s.maxMemoryBytes() / MIB))
                 .name("hit_ratio").value(round(s.hitRatio(), 4)).name("uptime_seconds").value(uptimeSeconds())
-                .name("eviction_policy").value(s.policy().configName()).name("node_id").value(nodeId)
-                .endObject());
+                .name("eviction_policy").value(s.policy().configName()).name("node_id").value(nodeId);
+        compression(out, engine.compressionStats());
+        Json.send(res, out.endObject());
+    }
+
+    /**
+     * The compression fields of {@code /stats}, over the values above the threshold held now: original bytes over
+     * stored bytes (1.0 when there is none, or compression is off), how many are held compressed and how many as
+     * they were (they did not shrink enough), and both byte sums.
+     */
+    private static void compression(JsonWriter out, CompressionStats c) {
+        out.name("compression_threshold_bytes").value(c.thresholdBytes())
+                .name("compression_ratio").value(round(c.ratio(), 4))
+                .name("compressed_values").value(c.compressedValues())
+                .name("incompressible_values").value(c.incompressibleValues())
+                .name("compression_original_bytes").value(c.originalBytes() + c.incompressibleBytes())
+                .name("compression_stored_bytes").value(c.storedBytes() + c.incompressibleBytes());
     }
 
     /** 200 while the node can serve; 503 when the JVM heap is nearly exhausted, so orchestrators stop routing. */

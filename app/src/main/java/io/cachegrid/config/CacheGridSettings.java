@@ -46,7 +46,8 @@ public record CacheGridSettings(
         double readTimeoutSeconds,
         double requestTimeoutSeconds,
         ClusterSettings cluster,
-        SecuritySettings security) {
+        SecuritySettings security,
+        int compressionThresholdBytes) {
 
     static final Setting<String> NODE_ID = new Setting<>("CACHEGRID_NODE_ID", "cachegrid.node-id",
             "a non-empty name", CacheGridSettings::nonEmpty);
@@ -125,6 +126,10 @@ public record CacheGridSettings(
     static final Setting<String> CLUSTER_SECRET = new Setting<>("CACHEGRID_CLUSTER_SECRET",
             "cachegrid.cluster-secret", "empty (loopback-only clusters), or a secret of at least "
             + ClusterSecret.MIN_LENGTH + " characters shared by all members", text -> text);
+    static final Setting<Integer> COMPRESSION_THRESHOLD_BYTES = new Setting<>("CACHEGRID_COMPRESSION_THRESHOLD_BYTES",
+            "cachegrid.compression-threshold-bytes",
+            "0 (off), or a whole number of bytes 1..2147483647: longer values are stored compressed",
+            text -> (int) range(text, 0, Integer.MAX_VALUE));
 
     // Security (io.cachegrid.security). Secrets are never echoed: their parsers accept any text, and AuthTokens
     // refuses a bad list without showing it.
@@ -167,7 +172,7 @@ public record CacheGridSettings(
     /** The table an operator can set; documented in the README, kept in sync by a test. */
     public static final List<Setting<?>> ALL = List.of(NODE_ID, HOST, PORT, MAX_SIZE, MAX_MEMORY_MB, CLEANUP_INTERVAL,
             EVICTION_POLICY, MAX_VALUE_BYTES, MAX_KEY_LENGTH, MAX_BATCH_SIZE, MAX_TAGS_PER_KEY, MAX_TAG_LENGTH,
-            MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
+            MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, COMPRESSION_THRESHOLD_BYTES,
             LOG_LEVEL, MAX_CONNECTIONS, IDLE_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT,
             PEERS, DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR,
             MEMBERSHIP_INTERVAL, TOMBSTONE_SECONDS, WRITE_ACKS, REPLICATION_TIMEOUT, CLUSTER_PORT, FAILURE_TIMEOUT,
@@ -206,7 +211,8 @@ public record CacheGridSettings(
                 r.get(NODE_ID), r.get(HOST), r.get(PORT), r.get(MAX_SIZE), r.get(MAX_MEMORY_MB),
                 r.get(CLEANUP_INTERVAL), r.get(EVICTION_POLICY), r.get(MAX_VALUE_BYTES), r.get(MAX_KEY_LENGTH),
                 r.get(MAX_BATCH_SIZE), r.get(MAX_TAGS_PER_KEY), r.get(MAX_TAG_LENGTH), r.get(MAX_REQUEST_BYTES), 0, r.get(LOG_LEVEL), r.get(MAX_CONNECTIONS),
-                r.get(IDLE_TIMEOUT), r.get(READ_TIMEOUT), r.get(REQUEST_TIMEOUT), cluster(r), security(r));
+                r.get(IDLE_TIMEOUT), r.get(READ_TIMEOUT), r.get(REQUEST_TIMEOUT), cluster(r), security(r),
+                r.get(COMPRESSION_THRESHOLD_BYTES));
         settings = settings.withMaxResponseBytes(responseBytes(r.get(MAX_RESPONSE_BYTES), settings, maxHeapBytes));
         if (settings.maxValueBytes() > settings.maxMemoryBytes()) {
             throw new ConfigurationException(MAX_VALUE_BYTES.env() + "=" + settings.maxValueBytes()
@@ -250,7 +256,8 @@ public record CacheGridSettings(
     private CacheGridSettings withMaxResponseBytes(long bytes) {
         return new CacheGridSettings(nodeId, host, port, maxSize, maxMemoryMb, cleanupIntervalSeconds, evictionPolicy,
                 maxValueBytes, maxKeyLength, maxBatchSize, maxTagsPerKey, maxTagLength, maxRequestBytes, bytes, logLevel, maxConnections,
-                idleTimeoutSeconds, readTimeoutSeconds, requestTimeoutSeconds, cluster, security);
+                idleTimeoutSeconds, readTimeoutSeconds, requestTimeoutSeconds, cluster, security,
+                compressionThresholdBytes);
     }
 
     private static SecuritySettings security(Resolver r) {

@@ -64,6 +64,10 @@ public final class CacheEngine {
     private final ExpiryCycle expiry;
     private final long maxEntryWeight;
     private final VersionClock clock;
+    /** Values longer than this are tried compressed; {@code Integer.MAX_VALUE} when compression is off. */
+    private final int compressAbove;
+    /** What compression saves now; null when it is off. */
+    private final CompressionTally compression;
 
     public CacheEngine(CacheSettings settings) {
         this(settings, new VersionClock());
@@ -82,9 +86,13 @@ public final class CacheEngine {
         this.maxEntryWeight = Math.min(settings.maxMemoryBytes(), Entry.MAX_PAYLOAD_BYTES + ENTRY_OVERHEAD_BYTES);
         this.occupancy = new Occupancy(settings.maxSize(), settings.maxMemoryBytes());
         SegmentLimits share = SegmentLimits.share(settings, count);
+        int threshold = settings.compressionThresholdBytes();
+        this.compressAbove = threshold > 0 ? threshold : Integer.MAX_VALUE;
+        this.compression = threshold > 0 ? new CompressionTally(threshold) : null;
         this.segments = new Segment[count];
         for (int i = 0; i < count; i++) {
-            segments[i] = new Segment(settings.policy(), share, occupancy, stats, clock, settings.tombstoneNanos());
+            segments[i] = new Segment(settings.policy(), share, occupancy, stats, clock, settings.tombstoneNanos(),
+                                      compression);
         }
         this.evictor = new Evictor(segments, occupancy);
         this.expiry = new ExpiryCycle(segments, ticker);
@@ -149,6 +157,17 @@ public final class CacheEngine {
         return stored(segmentFor(hash).peek(encoded, hash, now), encoded.length, now);
     }
 
+    /**
+     * The key's live value as stored, compressed or not, with its version; null when absent or expired. Counts
+     * nothing. For the persistence log, which keeps a compressed value as it is
+     * ({@link ValueCompression#decompress} gives it back).
+     */
+    public StoredForm peekStoredForm(String key) {
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return segmentFor(hash).peekStoredForm(encoded, hash, ticker.nanos());
+    }
+
     /** Remaining time to live in nanoseconds; -1 for a live entry without TTL; -2 when absent or expired. */
     public long ttlRemainingNanos(String key) {
         byte[] encoded = Keys.encode(key);
@@ -189,10 +208,61 @@ public final class CacheEngine {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(condition, "condition");
-        byte[] encoded = Keys.encode(key);
-        byte[] tagBlock = Tags.encode(tags);
+        return write(Keys.encode(key), Tags.encode(tags), value, ttlNanos, condition);
+    }
+
+    /**
+     * {@link #putIf} of a value in the form the engine stores it, as {@link #peekStoredForm} gave it out (a
+     * persistence log keeps it so): {@code compressed}, the compressed form, stored as it is by an engine that
+     * compresses and decompressed by one that does not; else the value's own bytes, stored as they are (not
+     * compressed now even when long: the form is kept).
+     *
+     * @throws IllegalArgumentException when {@code compressed} and the bytes are not a compressed form this engine
+     *                                  wrote (they do not decompress); nothing changes then
+     */
+    public WriteResult putStoredForm(String key, byte[] stored, boolean compressed, long ttlNanos, List<String> tags,
+                                     Condition condition) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(stored, "stored");
+        Objects.requireNonNull(condition, "condition");
+        if (compressed) {
+            byte[] value;
+            try {
+                value = ValueCompression.decompress(stored, 0, stored.length);
+            } catch (IllegalStateException | IndexOutOfBoundsException e) {
+                throw new IllegalArgumentException("not a compressed value: " + e.getMessage(), e);
+            }
+            if (!ValueCompression.worthKeeping(stored.length, value.length)) {
+                return writeStored(Keys.encode(key), Tags.encode(tags), value, false, ttlNanos, condition);
+            }
+        }
+        return writeStored(Keys.encode(key), Tags.encode(tags), stored, compressed, ttlNanos, condition);
+    }
+
+    /** {@link #putIf} of a key and tags already in their stored form ({@code tagBlock} null: untagged). */
+    private WriteResult write(byte[] encoded, byte[] tagBlock, byte[] value, long ttlNanos, Condition condition) {
+        if (value.length > compressAbove) {         // off: never, at the cost of this one comparison
+            byte[] compressed = ValueCompression.compress(value);
+            if (compressed != null) {
+                return writeStored(encoded, tagBlock, compressed, true, ttlNanos, condition);
+            }
+        }
+        return writeStored(encoded, tagBlock, value, false, ttlNanos, condition);
+    }
+
+    /**
+     * {@link #write} of the value as it is to be stored: its compressed form ({@link ValueCompression}) when
+     * {@code compressed}, else its own bytes. A compressed form given to an engine that does not compress (one
+     * restored from a persistence log written with compression on) is decompressed and stored plain.
+     */
+    private WriteResult writeStored(byte[] encoded, byte[] tagBlock, byte[] stored, boolean compressed, long ttlNanos,
+                                    Condition condition) {
+        if (compressed && compression == null) {
+            stored = ValueCompression.decompress(stored, 0, stored.length);
+            compressed = false;
+        }
         int tagCount = tagBlock == null ? 0 : Tags.count(tagBlock, 0);
-        long weight = (long) encoded.length + (tagBlock == null ? 0 : tagBlock.length) + value.length
+        long weight = (long) encoded.length + (tagBlock == null ? 0 : tagBlock.length) + stored.length
                 + ENTRY_OVERHEAD_BYTES + (ttlNanos > 0 ? EXPIRY_OVERHEAD_BYTES : 0)
                 + (long) tagCount * TagIndex.PAIR_BYTES;
         // the entry must fit together with what its tags may add to its segment's index (their bytes once more and
@@ -201,11 +271,12 @@ public final class CacheEngine {
         if (bound > maxEntryWeight) {
             throw new EntryTooLargeException(bound, maxEntryWeight);
         }
-        byte[] data = Entry.newData(encoded, tagBlock, value, 0, value.length);     // outside the lock
+        byte[] data = Entry.newData(encoded, tagBlock, stored, 0, stored.length);   // outside the lock
         long hash = Keys.hash(encoded);
         long now = ticker.nanos();
         Segment home = segmentFor(hash);
-        Segment.Write write = new Segment.Write(data, tagBlock != null, weight, deadline(now, ttlNanos), condition);
+        Segment.Write write = new Segment.Write(data, tagBlock != null, compressed, weight, deadline(now, ttlNanos),
+                                                condition);
         writeMakingRoom(home, write, now, makeRoom -> home.put(encoded, hash, write, now, makeRoom));
         return new WriteResult(write.applied, write.version);
     }
@@ -419,6 +490,11 @@ public final class CacheEngine {
         return stats.snapshot(size(), memoryBytes(), settings);
     }
 
+    /** What compression saves over the values held now; all zeros (threshold 0) when it is off. */
+    public CompressionStats compressionStats() {
+        return compression == null ? new CompressionStats(0, 0, 0, 0, 0, 0) : compression.snapshot();
+    }
+
     /**
      * Entries held now (expired ones not yet removed included); at most maxSize once the puts in flight have
      * made room ({@link Evictor}).
@@ -497,8 +573,13 @@ public final class CacheEngine {
      * checked at quiescence, if the cache's totals are not the sum of its segments' or exceed a limit.
      */
     public void checkInvariants() {
+        CompressionTally recount = compression == null ? null : compression.empty();
         for (Segment segment : segments) {
-            segment.checkInvariants();
+            segment.checkInvariants(recount);
+        }
+        if (recount != null) {
+            Invariants.check(recount.snapshot().equals(compression.snapshot()), "compression totals "
+                             + compression.snapshot() + " but the entries hold " + recount.snapshot());
         }
         long items = sumOverSegments(Segment::size);
         long weight = sumOverSegments(Segment::weight);
@@ -543,7 +624,7 @@ public final class CacheEngine {
             return null;
         }
         int keyEnd = Entry.keyEnd(keyLength);
-        List<String> tags = view.offset() > keyEnd ? Tags.decode(view.array(), keyEnd) : List.of();
+        List<String> tags = view.offset() > keyEnd ? Tags.decode(view.storedArray(), keyEnd) : List.of();
         long ttl = view.deadline == Entry.NO_DEADLINE ? -1 : Math.max(0, view.deadline - now);
         return new Stored(view, view.version, ttl, tags);
     }

@@ -12,9 +12,17 @@ import java.util.Objects;
  * @param ticker         clock for TTL deadlines
  * @param tombstoneNanos how long a delete's tombstone is kept ({@link CacheEngine#deleteVersioned}); 0 keeps none
  *                       (a single node: nothing else holds a copy that a tombstone would have to outrank)
+ * @param compressionThresholdBytes values longer than this are stored compressed when that saves enough
+ *                       ({@link ValueCompression}); 0 turns compression off
  */
 public record CacheSettings(long maxSize, long maxMemoryBytes, EvictionPolicy policy, int segments, Ticker ticker,
-                            long tombstoneNanos) {
+                            long tombstoneNanos, int compressionThresholdBytes) {
+
+    /** Settings without compression. */
+    public CacheSettings(long maxSize, long maxMemoryBytes, EvictionPolicy policy, int segments, Ticker ticker,
+                         long tombstoneNanos) {
+        this(maxSize, maxMemoryBytes, policy, segments, ticker, tombstoneNanos, 0);
+    }
 
     /** Settings without tombstones (a single node). */
     public CacheSettings(long maxSize, long maxMemoryBytes, EvictionPolicy policy, int segments, Ticker ticker) {
@@ -36,11 +44,20 @@ public record CacheSettings(long maxSize, long maxMemoryBytes, EvictionPolicy po
         if (tombstoneNanos < 0) {
             throw new IllegalArgumentException("tombstoneNanos must be >= 0, was " + tombstoneNanos);
         }
+        if (compressionThresholdBytes < 0) {
+            throw new IllegalArgumentException("compressionThresholdBytes must be >= 0 (0: off), was "
+                                               + compressionThresholdBytes);
+        }
     }
 
     /** These settings with deletes leaving tombstones for {@code nanos} (0: none). */
     public CacheSettings withTombstones(long nanos) {
-        return new CacheSettings(maxSize, maxMemoryBytes, policy, segments, ticker, nanos);
+        return new CacheSettings(maxSize, maxMemoryBytes, policy, segments, ticker, nanos, compressionThresholdBytes);
+    }
+
+    /** These settings with values longer than {@code thresholdBytes} stored compressed (0: off). */
+    public CacheSettings withCompressionThreshold(int thresholdBytes) {
+        return new CacheSettings(maxSize, maxMemoryBytes, policy, segments, ticker, tombstoneNanos, thresholdBytes);
     }
 
     /** Automatic segment count and the system clock. */

@@ -20,6 +20,11 @@ import java.util.List;
  * a rewrite that adds or drops tags replaces the entry object (as one that adds or drops a TTL does), so a
  * reader that has the entry knows how to read any data array it ever holds.
  *
+ * <p>The remaining bit of that char, {@link #COMPRESSED}, says that the value part of {@code data} is not the
+ * value's bytes but its compressed form ({@link ValueCompression}: the original length, then an LZ4 block), so
+ * compression ({@code CACHEGRID_COMPRESSION_THRESHOLD_BYTES}) costs no byte per entry either. It is final like
+ * {@link #TAGGED}: a rewrite from a compressed value to a plain one, or back, replaces the entry object.
+ *
  * <p>Only what every policy needs is here: the array, the two links of an {@link EntryList} (lru order, an lfu
  * bucket, a tinylfu region), one int of policy state (a heap index, an lfu bucket id or a tinylfu region) and the
  * {@link #version} (a {@link VersionClock} value, new on every write). What only some policies need lives in
@@ -43,6 +48,8 @@ class Entry {
     static final char LONG_KEY = LENGTH_MASK;
     /** The bit of {@link #keyLength} saying that a tag block follows the key in {@code data}. */
     static final char TAGGED = 0x8000;
+    /** The bit of {@link #keyLength} saying that the value part of {@code data} is compressed. */
+    static final char COMPRESSED = 0x4000;
     private static final int LONG_KEY_PREFIX_BYTES = Integer.BYTES;
 
     /** Key bytes, tag block (if {@link #TAGGED}), value bytes; never changed once stored. */
@@ -54,7 +61,10 @@ class Entry {
     long version;
     /** The policy's per-entry int: heap index (ttl, size), bucket id (lfu), region (tinylfu). */
     int state = NOT_IN_HEAP;
-    /** Bytes of the key, or {@link #LONG_KEY}, in the low 14 bits; {@link #TAGGED} when {@code data} has tags. */
+    /**
+     * Bytes of the key, or {@link #LONG_KEY}, in the low 14 bits; {@link #TAGGED} when {@code data} has tags,
+     * {@link #COMPRESSED} when its value part is compressed.
+     */
     final char keyLength;
     /** Bits 32-47 of the key's hash (the hash tag): a probe compares it before the key bytes. */
     final short tag;
@@ -64,8 +74,13 @@ class Entry {
     }
 
     Entry(byte[] data, int keyLength, boolean tagged, long hash) {
+        this(data, keyLength, tagged, false, hash);
+    }
+
+    Entry(byte[] data, int keyLength, boolean tagged, boolean compressed, long hash) {
         this.data = data;
-        this.keyLength = (char) ((keyLength >= LONG_KEY ? LONG_KEY : keyLength) | (tagged ? TAGGED : 0));
+        this.keyLength = (char) ((keyLength >= LONG_KEY ? LONG_KEY : keyLength) | (tagged ? TAGGED : 0)
+                                 | (compressed ? COMPRESSED : 0));
         this.tag = tagOf(hash);
     }
 
@@ -76,8 +91,13 @@ class Entry {
 
     /** A new entry: an {@link ExpiringEntry} when there is a deadline. */
     static Entry create(byte[] data, int keyLength, boolean tagged, long hash, long deadline) {
-        return deadline == NO_DEADLINE ? new Entry(data, keyLength, tagged, hash)
-                                       : new ExpiringEntry(data, keyLength, tagged, hash, deadline);
+        return create(data, keyLength, tagged, false, hash, deadline);
+    }
+
+    /** A new entry whose value part may be compressed: an {@link ExpiringEntry} when there is a deadline. */
+    static Entry create(byte[] data, int keyLength, boolean tagged, boolean compressed, long hash, long deadline) {
+        return deadline == NO_DEADLINE ? new Entry(data, keyLength, tagged, compressed, hash)
+                                       : new ExpiringEntry(data, keyLength, tagged, compressed, hash, deadline);
     }
 
     /**
@@ -160,6 +180,22 @@ class Entry {
 
     final boolean tagged() {
         return (keyLength & TAGGED) != 0;
+    }
+
+    /** Whether the value part of {@code data} is compressed ({@link ValueCompression}). */
+    final boolean compressed() {
+        return (keyLength & COMPRESSED) != 0;
+    }
+
+    /** The bytes the value takes in {@code data}: compressed, its compressed form's, else its own. */
+    int storedValueBytes() {
+        return data.length - valueOffset();
+    }
+
+    /** The value's own length: its original length when compressed. */
+    int valueBytes() {
+        int offset = valueOffset();
+        return compressed() ? ValueCompression.originalLength(data, offset) : data.length - offset;
     }
 
     int keyOffset() {

@@ -15,7 +15,11 @@ final class ExpiringEntry extends Entry {
     }
 
     ExpiringEntry(byte[] data, int keyLength, boolean tagged, long hash, long deadline) {
-        super(data, keyLength, tagged, hash);
+        this(data, keyLength, tagged, false, hash, deadline);
+    }
+
+    ExpiringEntry(byte[] data, int keyLength, boolean tagged, boolean compressed, long hash, long deadline) {
+        super(data, keyLength, tagged, compressed, hash);
         this.deadline = deadline;
     }
 

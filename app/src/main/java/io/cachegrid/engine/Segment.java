@@ -94,6 +94,8 @@ final class Segment {
     private final VersionClock clock;
     /** Deleted keys and their delete's version, for a grace period; null when the engine keeps none (one node). */
     private final Tombstones tombstones;
+    /** What compression saves, counted as entries come and go; null when the engine does not compress. */
+    private final CompressionTally compression;
     /** The summed weight of the entries; the segment holds this plus {@link TagIndex#weight()} ({@link #held}). */
     private long weight;
     private volatile int publishedCount;
@@ -108,6 +110,13 @@ final class Segment {
     /** As above, leaving tombstones for {@code tombstoneNanos} when that is > 0 ({@link Tombstones}). */
     Segment(EvictionPolicy policy, SegmentLimits share, Occupancy occupancy, StatsCounter stats,
             VersionClock clock, long tombstoneNanos) {
+        this(policy, share, occupancy, stats, clock, tombstoneNanos, null);
+    }
+
+    /** As above, counting compressed and incompressible values in {@code compression} (null: none). */
+    Segment(EvictionPolicy policy, SegmentLimits share, Occupancy occupancy, StatsCounter stats,
+            VersionClock clock, long tombstoneNanos, CompressionTally compression) {
+        this.compression = compression;
         this.policy = ReplacementPolicy.create(policy, share);
         this.clock = clock;
         this.tombstones = tombstoneNanos > 0 ? new Tombstones(tombstoneNanos) : null;
@@ -182,14 +191,20 @@ final class Segment {
         return view(data, entry.keyLength, key.length, version, deadline);
     }
 
-    /** The value part of a data array read from an entry with that {@link Entry#keyLength} char. */
+    /**
+     * The value part of a data array read from an entry with that {@link Entry#keyLength} char: the stored bytes
+     * themselves; a compressed value is decompressed by the view when its bytes are first asked for, with no lock
+     * held (a data array never changes once stored).
+     */
     private static ValueView view(byte[] data, char keyLengthChar, int keyLength, long version, long deadline) {
         boolean tagged = (keyLengthChar & Entry.TAGGED) != 0;
-        return new ValueView(data, Entry.valueOffset(data, keyLength, tagged), version, deadline);
+        int offset = Entry.valueOffset(data, keyLength, tagged);
+        return (keyLengthChar & Entry.COMPRESSED) == 0 ? new ValueView(data, offset, version, deadline)
+                                                       : new CompressedValueView(data, offset, version, deadline);
     }
 
     private static ValueView view(Entry entry) {
-        return new ValueView(entry.data, entry.valueOffset(), entry.version, entry.deadline());
+        return view(entry.data, entry.keyLength, entry.keyBytes(), entry.version, entry.deadline());
     }
 
     /** {@link #get} under both locks, for a read that found its entry expired (and so must remove it). */
@@ -281,6 +296,24 @@ final class Segment {
         }
     }
 
+    /**
+     * The live entry's value as stored (compressed or not) and its version, counting nothing; null when absent
+     * or expired. What the persistence log writes, so a compressed value is logged as it is.
+     */
+    StoredForm peekStoredForm(byte[] key, long hash, long now) {
+        long stamp = lock.readLock();
+        try {
+            Entry entry = table.find(key, hash);
+            if (entry == null || entry.isExpired(now)) {
+                return null;
+            }
+            int offset = entry.valueOffset();
+            return new StoredForm(entry.data, offset, entry.data.length - offset, entry.compressed(), entry.version);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
     long ttlRemainingNanos(byte[] key, long hash, long now) {
         long stamp = lock.readLock();
         try {
@@ -318,8 +351,8 @@ final class Segment {
                     return true;
                 }
             }
-            Entry written = store(key, hash, existing, write.data, write.tagged, write.weight, write.deadline, now,
-                                  makeRoom);
+            Entry written = store(key, hash, existing, write.data, write.tagged, write.compressed, write.weight,
+                                  write.deadline, now, makeRoom);
             if (written == null) {
                 return false;
             }
@@ -348,6 +381,9 @@ final class Segment {
             if (existing != null) {
                 byte[] data = existing.data;
                 int from = existing.valueOffset();
+                if (existing.compressed()) {    // not for a number's few bytes, but a threshold of 1 allows it
+                    data = ValueCompression.expand(data, from);
+                }
                 if (!Integers.isInteger(data, from, data.length)) {
                     increment.result = IncrResult.NOT_AN_INTEGER;
                     return true;
@@ -369,7 +405,7 @@ final class Segment {
             if (entryWeight > increment.maxEntryWeight) {
                 throw new EntryTooLargeException(entryWeight, increment.maxEntryWeight);
             }
-            Entry written = store(key, hash, existing, data, tagged, entryWeight, deadline, now, makeRoom);
+            Entry written = store(key, hash, existing, data, tagged, false, entryWeight, deadline, now, makeRoom);
             if (written == null) {
                 return false;
             }
@@ -386,15 +422,15 @@ final class Segment {
      * key's live entry, or null) or inserts, with a new version; null when there is no room and not
      * {@code makeRoom}.
      */
-    private Entry store(byte[] key, long hash, Entry existing, byte[] data, boolean tagged, long entryWeight,
-                        long deadline, long now, boolean makeRoom) {
+    private Entry store(byte[] key, long hash, Entry existing, byte[] data, boolean tagged, boolean compressed,
+                        long entryWeight, long deadline, long now, boolean makeRoom) {
         if (!makeRoom && overLimitsWith(existing == null ? 1 : 0,
                                         entryWeight - (existing == null ? 0 : existing.weight()))) {
             return null;
         }
         Entry written;     // without makeRoom nothing is evicted: only the Evictor's lock holder may evict
         if (existing != null && (!makeRoom || makeRoom(0, entryWeight - existing.weight(), existing, now))) {
-            written = replace(existing, data, tagged, deadline, hash);
+            written = replace(existing, data, tagged, compressed, deadline, hash);
         } else {
             if (existing != null) {
                 remove(existing);   // the policy would evict it first anyway: the new value starts afresh
@@ -402,7 +438,7 @@ final class Segment {
             if (makeRoom) {
                 makeRoom(1, entryWeight, null, now);
             }
-            written = Entry.create(data, key.length, tagged, hash, deadline);
+            written = Entry.create(data, key.length, tagged, compressed, hash, deadline);
             written.version = clock.next();
             insert(written, hash);
             if (tombstones != null) {
@@ -615,6 +651,9 @@ final class Segment {
             List<Entry> entries = table.entries();
             long live = entries.stream().filter(entry -> !entry.isExpired(now)).count();
             stats.expirations.add(entries.size() - live);
+            if (compression != null) {
+                entries.forEach(compression::removed);
+            }
             table.clear();
             expiry.clear();
             policy.clear();
@@ -675,6 +714,14 @@ final class Segment {
     }
 
     void checkInvariants() {
+        checkInvariants(null);
+    }
+
+    /**
+     * The checks, also recounting the entries into {@code recount} (a fresh {@link CompressionTally}; null for
+     * none) for the engine to compare with its running tally.
+     */
+    void checkInvariants(CompressionTally recount) {
         long stamp = lockForWrite();
         try {
             table.checkInvariants();
@@ -696,6 +743,17 @@ final class Segment {
                         "tag block of " + entry + " round-trips");
                 Invariants.check(entry.version > 0 && entry.version <= clock.current(), "version of " + entry);
                 Invariants.check(entry.hasDeadline() == entry instanceof ExpiringEntry, "class of " + entry);
+                if (entry.compressed()) {
+                    Invariants.check(compression != null, "compressed " + entry + " in an engine that does not"
+                                     + " compress");
+                    int stored = entry.storedValueBytes();
+                    int original = ValueCompression.decompress(entry.data, entry.valueOffset(), stored).length;
+                    Invariants.check(ValueCompression.worthKeeping(stored, original),
+                                     "compressed " + entry + " saves less than the margin");
+                }
+                if (recount != null) {
+                    recount.added(entry);
+                }
                 Invariants.check(entry.hasDeadline() == expiry.contains(entry), "expiry heap membership of " + entry);
                 summedWeight += entry.weight();
                 withDeadline += entry.hasDeadline() ? 1 : 0;
@@ -735,6 +793,9 @@ final class Segment {
     private void insert(Entry entry, long hash) {
         table.add(entry, hash);
         weight += entry.weight();
+        if (compression != null) {
+            compression.added(entry);
+        }
         if (entry.tagged()) {
             tagIndex.add(entry);
         }
@@ -749,8 +810,12 @@ final class Segment {
      * is updated in place unless the rewrite adds or drops a TTL or tags: then a new entry of the other class (or
      * flag) takes its place in the table and the policy. The new tags replace the old in the tag index.
      */
-    private Entry replace(Entry existing, byte[] data, boolean tagged, long deadline, long hash) {
+    private Entry replace(Entry existing, byte[] data, boolean tagged, boolean compressed, long deadline,
+                          long hash) {
         long oldWeight = existing.weight();
+        if (compression != null) {
+            compression.removed(existing);
+        }
         if (existing.hasDeadline()) {
             expiry.remove(existing);
         }
@@ -758,18 +823,22 @@ final class Segment {
             tagIndex.remove(existing);
         }
         Entry entry = existing;
-        if (existing.hasDeadline() == (deadline != Entry.NO_DEADLINE) && existing.tagged() == tagged) {
+        if (existing.hasDeadline() == (deadline != Entry.NO_DEADLINE) && existing.tagged() == tagged
+                && existing.compressed() == compressed) {
             existing.data = data;
             if (existing instanceof ExpiringEntry expiring) {
                 expiring.deadline = deadline;
             }
         } else {
-            entry = Entry.create(data, existing.keyBytes(), tagged, hash, deadline);
+            entry = Entry.create(data, existing.keyBytes(), tagged, compressed, hash, deadline);
             table.swap(existing, entry);
             policy.onSwap(existing, entry);
         }
         entry.version = clock.next();
         weight += entry.weight() - oldWeight;
+        if (compression != null) {
+            compression.added(entry);
+        }
         if (entry.hasDeadline()) {
             expiry.add(entry);
         }
@@ -826,6 +895,9 @@ final class Segment {
     private void remove(Entry entry) {
         table.remove(entry);
         weight -= entry.weight();
+        if (compression != null) {
+            compression.removed(entry);
+        }
         if (entry.tagged()) {
             tagIndex.remove(entry);
         }
@@ -851,6 +923,8 @@ final class Segment {
     static final class Write extends Outcome {
         final byte[] data;
         final boolean tagged;
+        /** Whether {@code data}'s value part is compressed ({@link ValueCompression}). */
+        final boolean compressed;
         final long weight;
         final long deadline;
         final Condition condition;
@@ -858,8 +932,13 @@ final class Segment {
         long version;
 
         Write(byte[] data, boolean tagged, long weight, long deadline, Condition condition) {
+            this(data, tagged, false, weight, deadline, condition);
+        }
+
+        Write(byte[] data, boolean tagged, boolean compressed, long weight, long deadline, Condition condition) {
             this.data = data;
             this.tagged = tagged;
+            this.compressed = compressed;
             this.weight = weight;
             this.deadline = deadline;
             this.condition = condition;

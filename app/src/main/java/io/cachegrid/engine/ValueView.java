@@ -10,8 +10,13 @@ import java.util.Arrays;
  * stays exactly the value that was read, even if the key is replaced, deleted or evicted meanwhile; the array then
  * lives on only as long as this view is referenced. Holders must never write into {@link #array()}: it is the
  * cache's own copy.
+ *
+ * <p>A value stored compressed is read through the one subclass, {@link CompressedValueView}, which decompresses
+ * it only when its bytes are first asked for. Its {@link #length()} is known before, so an answer can reserve its
+ * size in the response budget before the decompressed bytes exist ({@link #compressed()} tells the writer to ask
+ * late). An engine that does not compress never makes one: its reads stay as small and monomorphic as before.
  */
-public final class ValueView {
+public sealed class ValueView permits CompressedValueView {
 
     private final byte[] array;
     private final int offset;
@@ -26,9 +31,13 @@ public final class ValueView {
     }
 
     ValueView(byte[] array, int offset, long version, long deadline) {
+        this(array, offset, array.length - offset, version, deadline);
+    }
+
+    ValueView(byte[] array, int offset, int length, long version, long deadline) {
         this.array = array;
         this.offset = offset;
-        this.length = array.length - offset;
+        this.length = length;
         this.version = version;
         this.deadline = deadline;
     }
@@ -48,13 +57,23 @@ public final class ValueView {
         return length;
     }
 
+    /** Whether the value is stored compressed, so that {@link #array()} decompresses it (once). */
+    public boolean compressed() {
+        return false;
+    }
+
+    /** The entry's data array as stored, for the key and tag bytes before {@link #offset()}. */
+    final byte[] storedArray() {
+        return array;
+    }
+
     /** Writes the value's bytes, straight from the stored array. */
     public void writeTo(OutputStream out) throws IOException {
-        out.write(array, offset, length);
+        out.write(array(), offset, length);
     }
 
     /** A copy of the value, for callers that keep or change it. */
     public byte[] toByteArray() {
-        return Arrays.copyOfRange(array, offset, offset + length);
+        return Arrays.copyOfRange(array(), offset, offset + length);
     }
 }

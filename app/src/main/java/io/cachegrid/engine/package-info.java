@@ -37,6 +37,12 @@
  *       from tag to its entries, exact under every change and accounted in the memory. Conditional writes
  *       ({@link io.cachegrid.engine.Condition}), increments and tag invalidation decide and write under the
  *       segment's locks, in one hold: no read-then-write window.</li>
+ *   <li>Compression (issue 12, off by default): a value longer than
+ *       {@link io.cachegrid.engine.CacheSettings#compressionThresholdBytes()} is stored as an LZ4 block
+ *       ({@link io.cachegrid.engine.ValueCompression}) when that saves 1/8, flagged by a spare bit of the entry's
+ *       key-length char ({@code Entry#COMPRESSED}); the weights and limits count the stored bytes, a read
+ *       decompresses lazily ({@code CompressedValueView}), and {@code CompressionTally} keeps
+ *       the figures of {@link io.cachegrid.engine.CacheEngine#compressionStats()}.</li>
  *   <li>{@link io.cachegrid.engine.CacheEngine#checkInvariants()} cross-checks every segment's table, weights,
  *       expiry heap and policy bookkeeping, and the cache's totals against the segments and the limits; the
  *       engine tests run it after every test.</li>

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Writes a JSON document straight into a byte buffer.
@@ -40,6 +41,8 @@ public final class JsonWriter {
     private byte[][] spliceArray;
     private int[] spliceOffset;
     private int[] spliceLength;
+    /** For a splice whose array is made late ({@link #rawValueShared(Supplier, int, int)}): what makes it. */
+    private Supplier<byte[]>[] spliceSource;
     private long splicedBytes;
 
     public JsonWriter() {
@@ -183,6 +186,31 @@ public final class JsonWriter {
             size += length;
             return this;
         }
+        splice(array, null, offset, length);
+        return this;
+    }
+
+    /**
+     * Embeds {@code length} bytes of already-valid JSON text from {@code offset} in an array that {@code array}
+     * makes only when the document is written out (or copied): a compressed stored value, decompressed only once
+     * its answer holds its place in the response budget. {@link #length()} counts it from the start. Short ones
+     * are made and copied at once. The array made must hold the value at {@code offset} and never change.
+     */
+    @SuppressWarnings("unchecked")
+    public JsonWriter rawValueShared(Supplier<byte[]> array, int offset, int length) {
+        Objects.requireNonNull(array, "array");
+        if (length < MIN_SPLICE_BYTES) {
+            return rawValueShared(array.get(), offset, length);
+        }
+        separate();
+        if (spliceSource == null) {
+            spliceSource = new Supplier[spliceAt == null ? 4 : spliceAt.length];
+        }
+        splice(null, array, offset, length);
+        return this;
+    }
+
+    private void splice(byte[] array, Supplier<byte[]> source, int offset, int length) {
         if (spliceAt == null || splices == spliceAt.length) {
             int capacity = splices == 0 ? 4 : splices * 2;
             spliceAt = spliceAt == null ? new int[capacity] : Arrays.copyOf(spliceAt, capacity);
@@ -190,13 +218,29 @@ public final class JsonWriter {
             spliceOffset = spliceOffset == null ? new int[capacity] : Arrays.copyOf(spliceOffset, capacity);
             spliceLength = spliceLength == null ? new int[capacity] : Arrays.copyOf(spliceLength, capacity);
         }
+        if (spliceSource != null && spliceSource.length < spliceAt.length) {
+            spliceSource = Arrays.copyOf(spliceSource, spliceAt.length);
+        }
         spliceAt[splices] = size;
         spliceArray[splices] = array;
+        if (spliceSource != null) {
+            spliceSource[splices] = source;
+        }
         spliceOffset[splices] = offset;
         spliceLength[splices] = length;
         splices++;
         splicedBytes += length;
-        return this;
+    }
+
+    /** The array of splice {@code i}, made now if it is made late (and kept, should the document be written twice). */
+    private byte[] splicedArray(int i) {
+        byte[] array = spliceArray[i];
+        if (array == null) {
+            array = spliceSource[i].get();
+            Objects.checkFromIndexSize(spliceOffset[i], spliceLength[i], array.length);
+            spliceArray[i] = array;
+        }
+        return array;
     }
 
     /** Embeds a parsed JSON value by reference to the text it was parsed from (see {@link #rawValueShared}). */
@@ -214,7 +258,7 @@ public final class JsonWriter {
         int from = 0;
         for (int i = 0; i < splices; i++) {
             out.write(buf, from, spliceAt[i] - from);
-            out.write(spliceArray[i], spliceOffset[i], spliceLength[i]);
+            out.write(splicedArray(i), spliceOffset[i], spliceLength[i]);
             from = spliceAt[i];
         }
         out.write(buf, from, size - from);
@@ -244,7 +288,7 @@ public final class JsonWriter {
             int part = spliceAt[i] - from;
             System.arraycopy(buf, from, all, to, part);
             to += part;
-            System.arraycopy(spliceArray[i], spliceOffset[i], all, to, spliceLength[i]);
+            System.arraycopy(splicedArray(i), spliceOffset[i], all, to, spliceLength[i]);
             to += spliceLength[i];
             from = spliceAt[i];
         }

@@ -93,7 +93,8 @@ public final class LoadTester implements AutoCloseable {
     /** The live engine's settings with its segment count spelled out, so a scratch engine matches it exactly. */
     static CacheSettings sameShape(CacheEngine live) {
         CacheSettings s = live.settings();
-        return new CacheSettings(s.maxSize(), s.maxMemoryBytes(), s.policy(), live.segmentCount(), s.ticker());
+        return new CacheSettings(s.maxSize(), s.maxMemoryBytes(), s.policy(), live.segmentCount(), s.ticker())
+                .withCompressionThreshold(s.compressionThresholdBytes());
     }
 
     @Override

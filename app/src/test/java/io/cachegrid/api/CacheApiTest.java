@@ -168,9 +168,14 @@ class CacheApiTest {
         assertEquals(3, stats.getInt("current_size"));
         for (String field : new String[] {"hits", "misses", "sets", "deletes", "evictions", "expired_items",
                 "current_size", "max_size", "memory_usage_bytes", "memory_usage_mb", "max_memory_mb", "hit_ratio",
-                "uptime_seconds", "eviction_policy", "node_id"}) {
+                "uptime_seconds", "eviction_policy", "node_id", "compression_threshold_bytes", "compression_ratio",
+                "compressed_values", "incompressible_values", "compression_original_bytes",
+                "compression_stored_bytes"}) {
             assertTrue(stats.containsKey(field), field);
         }
+        assertEquals(0, stats.getInt("compression_threshold_bytes"), "compression is off by default");
+        assertEquals(0, stats.getInt("compressed_values"));
+        assertEquals(1.0, stats.getJsonNumber("compression_ratio").doubleValue());
         double expectedRatio = (double) stats.getJsonNumber("hits").longValue()
                 / (stats.getJsonNumber("hits").longValue() + stats.getJsonNumber("misses").longValue());
         assertEquals(expectedRatio, stats.getJsonNumber("hit_ratio").doubleValue(), 1e-4);

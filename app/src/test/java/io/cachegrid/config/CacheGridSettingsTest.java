@@ -77,6 +77,15 @@ class CacheGridSettingsTest {
     }
 
     @Test
+    void compressionIsOffByDefaultAndSetByItsVariable() {
+        assertEquals(0, resolve(Map.of(), Map.of()).compressionThresholdBytes());
+        assertEquals(1024, resolve(Map.of("CACHEGRID_COMPRESSION_THRESHOLD_BYTES", "1024"), Map.of())
+                .compressionThresholdBytes());
+        assertEquals(0, resolve(Map.of("CACHEGRID_COMPRESSION_THRESHOLD_BYTES", "0"), Map.of())
+                .compressionThresholdBytes());
+    }
+
+    @Test
     void systemPropertyBeatsEnvironmentAndHerokuPortIsAnAlias() {
         assertEquals(7000, resolve(Map.of("CACHEGRID_PORT", "9090"), Map.of("cachegrid.port", "7000")).port());
         assertEquals(5000, resolve(Map.of("PORT", "5000"), Map.of()).port());
@@ -97,7 +106,10 @@ class CacheGridSettingsTest {
             "CACHEGRID_MAX_TAGS_PER_KEY|256|0..255",
             "CACHEGRID_MAX_TAGS_PER_KEY|-1|0..255",
             "CACHEGRID_MAX_TAG_LENGTH|0|1..255",
-            "CACHEGRID_MAX_TAG_LENGTH|many|1..255"})
+            "CACHEGRID_MAX_TAG_LENGTH|many|1..255",
+            "CACHEGRID_COMPRESSION_THRESHOLD_BYTES|-1|0 (off)",
+            "CACHEGRID_COMPRESSION_THRESHOLD_BYTES|1kb|0 (off)",
+            "CACHEGRID_COMPRESSION_THRESHOLD_BYTES|2147483648|1..2147483647"})
     void badValueStopsTheStartNamingTheVariableAndTheAcceptedValues(String variable, String value, String accepted) {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> resolve(Map.of(variable, value), Map.of()));

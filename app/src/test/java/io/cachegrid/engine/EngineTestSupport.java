@@ -32,6 +32,12 @@ abstract class EngineTestSupport {
         return engine;
     }
 
+    /** Checks {@code engine}'s invariants after the test too (an engine a test made with settings of its own). */
+    CacheEngine track(CacheEngine engine) {
+        engines.add(engine);
+        return engine;
+    }
+
     /** One segment and ample memory: the policy alone decides, exactly. */
     CacheEngine singleSegment(long maxSize, EvictionPolicy policy) {
         return engine(maxSize, LARGE_MEMORY_BYTES, policy, 1);

@@ -61,4 +61,32 @@ class JsonWriterTest {
         big[10] = 'y'; // the proof that it was not copied: a change shows (callers must never do this)
         assertEquals('y', out.toByteArray()[5 + 8]); // after {"a":, big[10] is the value's 9th byte
     }
+
+    @Test
+    void lateValuesAreMadeOnlyWhenTheDocumentIsWritten() throws Exception {
+        byte[] big = ("  \"" + "z".repeat(JsonWriter.MIN_SPLICE_BYTES) + "\"").getBytes(StandardCharsets.UTF_8);
+        int[] made = new int[2];
+        JsonWriter out = new JsonWriter(8).beginArray()
+                .rawValueShared(() -> {
+                    made[0]++;
+                    return big;
+                }, 2, big.length - 2)
+                .rawValueShared(() -> {
+                    made[1]++;
+                    return "xx[7]".getBytes(StandardCharsets.UTF_8);
+                }, 2, 3)
+                .rawValueShared(big, 2, big.length - 2)
+                .endArray();
+        String inner = new String(big, 2, big.length - 2, StandardCharsets.UTF_8);
+        String expected = "[" + inner + ",[7]," + inner + "]";
+        assertEquals(0, made[0], "a large late value is not made while the document is built");
+        assertEquals(1, made[1], "a short one is made and copied at once");
+        assertEquals(expected.length(), out.length(), "its length counts from the start");
+        java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+        out.writeTo(streamed);
+        assertEquals(expected, streamed.toString(StandardCharsets.UTF_8));
+        assertEquals(1, made[0], "made when written");
+        assertEquals(expected, new String(out.toByteArray(), StandardCharsets.UTF_8));
+        assertEquals(1, made[0], "and only once");
+    }
 }
