@@ -54,6 +54,7 @@ final class ClusterNode implements Cluster {
         // first: nothing of the cluster may see a member request before it is authenticated
         routing.addFilter(new PeerAuthFilter(settings.secret().map(SignatureCheck::new), this::view));
         routing.addFilter(new ClusterRouter(this));
+        routing.register("/cluster/nodes", new MemberStatsService(this, engine, nodeId));
         routing.register("/cluster", new ClusterService(this, engine, nodeId));
     }
 
