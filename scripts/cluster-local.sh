@@ -31,7 +31,7 @@ done
 for port in "${ports[@]}"; do
   for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
 done
-for _ in $(seq 1 40); do  # until the first node has seen the others answer their health checks
+for _ in $(seq 1 40); do  # until the first node has all the others in its JGroups view
   curl -s "http://127.0.0.1:${ports[0]}/cluster" | grep -q '"down"' || break; sleep 0.5
 done
 echo "CacheGrid cluster up: ${peers} (Ctrl-C stops it)"

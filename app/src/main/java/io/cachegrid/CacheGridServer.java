@@ -153,7 +153,12 @@ public final class CacheGridServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "At most {0} client connections; idle timeout {1} s, read timeout {2} s, "
                 + "request timeout {3} s", String.valueOf(node.guard.cap()), settings.idleTimeoutSeconds(),
                 settings.readTimeoutSeconds(), settings.requestTimeoutSeconds());
-        node.cluster.start(node.server.port());
+        try {
+            node.cluster.start(node.server.port());
+        } catch (RuntimeException e) {
+            node.close(); // e.g. no cluster port free: stop listening rather than serve outside the cluster
+            throw e;
+        }
         node.watchdog.scheduleWithFixedDelay(node::watch, WATCHDOG_PERIOD.toMillis(), WATCHDOG_PERIOD.toMillis(),
                 TimeUnit.MILLISECONDS);
         return node;
@@ -239,7 +244,7 @@ public final class CacheGridServer implements AutoCloseable {
     public void close() {
         closed = true;
         watchdog.shutdownNow();
-        cluster.close(); // first: no health checks or pushes from a node that is going away
+        cluster.close(); // first: leave the view, no pushes from a node that is going away
         server.stop();
         retired.forEach(WebServer::stop);
         stopBackgroundWork();

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import org.jgroups.protocols.AUTH;
 import org.jgroups.protocols.BARRIER;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
@@ -33,7 +34,9 @@ import org.jgroups.stack.Protocol;
  *   <li>TCP bound to the node's listen address on the cluster port ({@link ClusterPort});</li>
  *   <li>SYM_ENCRYPT right above the transport when a cluster secret is set (AES-128/CBC with a key derived from
  *   it): every message, discovery included, is unreadable to a node without the secret, and such a node cannot
- *   join, since its join request cannot be read (see docs/cluster.md for what it does not cover);</li>
+ *   join, since its join request cannot be read;</li>
+ *   <li>AUTH below GMS with a {@link JoinToken} when a secret is set: joins, merges and their answers must carry
+ *   an HMAC of the sender's address made with the secret, since encryption does not cover JGroups' headers;</li>
  *   <li>TCPPING on the CACHEGRID_PEERS hosts at their cluster ports, or DNS_PING on CACHEGRID_DISCOVERY_DNS;</li>
  *   <li>MERGE3 to heal partitions; FD_SOCK2 (a crashed process: its socket closes at once) plus FD_ALL3
  *   (a frozen or unreachable one: heartbeats stop) and VERIFY_SUSPECT2, tuned from the failure timeout T:
@@ -105,6 +108,12 @@ final class ChannelStack {
         stack.add(new NAKACK2().useMcastXmit(false));
         stack.add(new UNICAST3());
         stack.add(new STABLE().setDesiredAverageGossip(50_000));
+        if (secret.isPresent()) {
+            AUTH auth = new AUTH();
+            JoinToken token = new JoinToken(secret.get());
+            token.setAuth(auth); // setAuthToken does not (only the XML path does): the token signs with its address
+            stack.add(auth.setAuthToken(token));
+        }
         GMS gms = new GMS().setJoinTimeout(JOIN_TIMEOUT_MS).printLocalAddress(false);
         gms.setViewAckCollectionTimeout(Math.max(200, failureMs / 5));
         gms.setMergeTimeout(Math.max(1_000, failureMs));

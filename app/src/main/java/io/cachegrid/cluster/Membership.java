@@ -110,14 +110,14 @@ final class Membership implements Receiver, AutoCloseable {
     public void viewAccepted(View next) {
         installed = next;
         try {
-            events.execute(() -> publish(next, true));
+            events.execute(() -> publish(next));
         } catch (RejectedExecutionException e) {
             // closing
         }
     }
 
     /** Builds the view's ClusterView and tells the listener; runs on the membership thread only. */
-    private void publish(View jgroups, boolean viewChange) {
+    private void publish(View jgroups) {
         if (jgroups != installed) {
             return; // a newer view is queued behind this one
         }
@@ -133,17 +133,15 @@ final class Membership implements Receiver, AutoCloseable {
                 ClusterSettings.RING_VNODES, jgroups.getViewId().getId());
         view = next;
         boolean changed = !previous.live().equals(next.live());
-        if (viewChange) {
-            LOG.log(System.Logger.Level.INFO, "cluster view {0}: members up {1}", next.viewId(), next.live());
-        }
+        LOG.log(System.Logger.Level.INFO, "cluster view {0}: members up {1}", next.viewId(), next.live());
         listener.refreshed(next, changed);
     }
 
+    /** The periodic call: the same view again (names are resolved on view changes only). */
     private void refreshQuietly() {
         try {
-            View current = installed;
-            if (current != null) {
-                publish(current, false);
+            if (installed != null) {
+                listener.refreshed(view, false);
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "membership refresh failed", e);

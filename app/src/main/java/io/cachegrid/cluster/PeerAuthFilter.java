@@ -16,8 +16,8 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
 /**
- * Why: a request that claims to come from a member (the internal or replica-version header, or a
- * {@code /cluster/...} route such as a push) is trusted by everything after this filter: it is applied without
+ * Why: a request that claims to come from a member (the internal or replica-version header, or the push route
+ * {@code /cluster/push}) is trusted by everything after this filter: it is applied without
  * routing, stores at the version it names, or pushes entries. So before anything else of the cluster sees it:
  * <ul>
  *   <li>with a cluster secret, its signature must verify ({@link SignatureCheck}) and its body must match the
@@ -33,7 +33,6 @@ final class PeerAuthFilter implements Filter {
 
     private static final System.Logger LOG = System.getLogger(PeerAuthFilter.class.getName());
     private static final HeaderName REPLICA_VERSION = HeaderNames.create(CacheService.REPLICA_VERSION_HEADER);
-    private static final String CLUSTER_ROUTES = "/cluster/";
 
     private final Optional<SignatureCheck> signatures;
     private final Supplier<ClusterView> views;
@@ -66,9 +65,14 @@ final class PeerAuthFilter implements Filter {
         chain.proceed();
     }
 
+    /**
+     * Every node-to-node request carries the internal header ({@link PeerClient} adds it to each), so that header,
+     * the replica version (meaningful only with it) and the member-only push route are what a member request is.
+     * Operator routes under {@code /cluster} ({@code GET /cluster}, {@code /cluster/nodes}) are not.
+     */
     static boolean claimsMember(RoutingRequest req) {
         return req.headers().contains(Internal.HEADER) || req.headers().contains(REPLICA_VERSION)
-                || req.path().absolute().path().startsWith(CLUSTER_ROUTES);
+                || req.path().absolute().path().startsWith(ClusterService.PUSH_PATH);
     }
 
     private static Optional<String> checkSignature(SignatureCheck check, RoutingRequest req) {

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Real cluster members in this JVM on 127.0.0.1, as a JUnit extension: started before the class's tests, the
  * engine invariants of every running member checked after each test, stopped after the class.
  * <p>
- * Ports: every member's CACHEGRID_PEERS must list all members, including ones started later, and members learn
- * their peers only from that list (static discovery; there is no way to tell a running member about a new peer),
- * so these are the only tests that cannot bind port 0 and read it back. Each port is still taken from the OS and
+ * Ports: every member's CACHEGRID_PEERS must list all members, including ones started later (JGroups discovery
+ * probes each listed member's cluster port, derived from its HTTP port), so these are the only tests that cannot
+ * bind port 0 and read it back. Each port is still taken from the OS and
  * never let go: it stays bound by a {@link PortReservation} (bound, not listening, so peers that probe a member not
  * started yet get "connection refused" at once) until the member listens on it, which SO_REUSEADDR allows while
  * the reservation exists. The OS hands ports that are bound to no one else, so neither another test's port 0 nor an
