@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cachegrid.api.ApiLimits;
 import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.json.JsonWriter;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
 import io.helidon.http.Method;
@@ -36,6 +37,7 @@ final class ClusterNode implements Cluster {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Membership membership;
     private Rebalancer rebalancer;
+    private final AntiEntropy antiEntropy;
 
     ClusterNode(ClusterSettings settings, String nodeId, String listenHost, CacheEngine engine, ApiLimits limits,
                 Optional<String> peerAuthorization, Optional<Tls> peerTls) {
@@ -45,13 +47,15 @@ final class ClusterNode implements Cluster {
         this.listenHost = listenHost;
         this.engine = engine;
         this.limits = limits;
-        this.handoff = new HandoffReads(this, settings.membershipIntervalSeconds());
+        this.antiEntropy = new AntiEntropy(engine, limits, client, this::view, this::reportDown,
+                settings.antiEntropyIntervalSeconds());
+        this.handoff = new HandoffReads(this, settings.membershipIntervalSeconds(), antiEntropy::repairPending);
     }
 
     @Override
     public void install(HttpRouting.Builder routing) {
         routing.addFilter(new ClusterRouter(this));
-        routing.register("/cluster", new ClusterService(this, engine, nodeId));
+        routing.register("/cluster", new ClusterService(this, engine, nodeId), new DigestService(this, engine));
     }
 
     @Override
@@ -66,11 +70,13 @@ final class ClusterNode implements Cluster {
                 settings.membershipIntervalSeconds(), (view, liveChanged) -> {
                     if (liveChanged) {
                         handoff.extend();
+                        antiEntropy.viewChanged();
                     }
                     rebalancer.refreshed(view, liveChanged);
                 });
         membership = m;
         m.start();
+        antiEntropy.start();
         LOG.log(System.Logger.Level.INFO, "cluster member {0} ({1}), R={2}, members from {3}; up: {4}",
                 self.address(), nodeId, settings.replicationFactor(), discovery.describe(), m.view().live());
     }
@@ -86,6 +92,15 @@ final class ClusterNode implements Cluster {
         if (m != null) {
             m.reportDown(peer);
         }
+    }
+
+    /** The {@code anti_entropy} object of {@code GET /cluster}. */
+    byte[] antiEntropyJson() {
+        return antiEntropy.write(new JsonWriter()).toByteArray();
+    }
+
+    AntiEntropy antiEntropy() {
+        return antiEntropy;
     }
 
     HandoffReads handoff() {
@@ -176,6 +191,7 @@ final class ClusterNode implements Cluster {
         if (rebalancer != null) {
             rebalancer.close();
         }
+        antiEntropy.close();
         client.close();
     }
 }

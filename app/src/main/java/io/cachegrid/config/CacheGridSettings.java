@@ -108,6 +108,9 @@ public record CacheGridSettings(
     static final Setting<Double> TOMBSTONE_SECONDS = new Setting<>("CACHEGRID_TOMBSTONE_SECONDS",
             "cachegrid.tombstone-seconds", "seconds > 0 and <= 86400 (fractions allowed)",
             text -> atMost(positiveSeconds(text), 86_400));
+    static final Setting<Double> ANTI_ENTROPY_INTERVAL = new Setting<>("CACHEGRID_ANTI_ENTROPY_INTERVAL",
+            "cachegrid.anti-entropy-interval", "seconds > 0 and <= 86400 (fractions allowed)",
+            text -> atMost(positiveSeconds(text), 86_400));
 
     // Security (io.cachegrid.security). Secrets are never echoed: their parsers accept any text, and AuthTokens
     // refuses a bad list without showing it.
@@ -153,7 +156,7 @@ public record CacheGridSettings(
             MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES,
             LOG_LEVEL, MAX_CONNECTIONS, IDLE_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT,
             PEERS, DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR,
-            MEMBERSHIP_INTERVAL, TOMBSTONE_SECONDS,
+            MEMBERSHIP_INTERVAL, TOMBSTONE_SECONDS, ANTI_ENTROPY_INTERVAL,
             AUTH_TOKENS, AUTH_TOKEN, AUTH_FAILURE_LIMIT, TLS_CERT, TLS_KEY, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
             TLS_TRUST, CORS_ORIGINS);
 
@@ -249,7 +252,7 @@ public record CacheGridSettings(
                     + " one of them (a static member list or DNS discovery), not both");
         }
         return new ClusterSettings(peers, dns, r.get(ADVERTISE), r.get(REPLICATION_FACTOR),
-                r.get(MEMBERSHIP_INTERVAL), r.get(TOMBSTONE_SECONDS));
+                r.get(MEMBERSHIP_INTERVAL), r.get(TOMBSTONE_SECONDS), r.get(ANTI_ENTROPY_INTERVAL));
     }
 
     public long maxMemoryBytes() {

@@ -115,6 +115,9 @@ final class Tombstones {
             lastDeadline = tombstone.deadline;
         } else {
             tombstone.deadline = deadline;
+            if (lastDeadline == Long.MIN_VALUE || deadline - lastDeadline > 0) {
+                lastDeadline = deadline;
+            }
         }
         byKey.put(tombstone, tombstone);
     }

@@ -33,6 +33,7 @@ class ClusterSettingsTest {
         assertEquals(2, s.replicationFactor());
         assertEquals(2.0, s.membershipIntervalSeconds());
         assertEquals(300.0, s.tombstoneSeconds());
+        assertEquals(30.0, s.antiEntropyIntervalSeconds());
     }
 
     @Test
@@ -42,7 +43,8 @@ class ClusterSettingsTest {
                 "CACHEGRID_ADVERTISE", "cachegrid-1:8080",
                 "CACHEGRID_REPLICATION_FACTOR", "3",
                 "CACHEGRID_MEMBERSHIP_INTERVAL", "0.5",
-                "CACHEGRID_TOMBSTONE_SECONDS", "60.5"));
+                "CACHEGRID_TOMBSTONE_SECONDS", "60.5",
+                "CACHEGRID_ANTI_ENTROPY_INTERVAL", "2.5"));
         assertTrue(s.enabled());
         assertEquals(List.of(new NodeAddress("cachegrid-1", 8080), new NodeAddress("cachegrid-2", 8080),
                 new NodeAddress("10.0.0.3", 9000), new NodeAddress("::1", 8080)), s.peers());
@@ -51,6 +53,7 @@ class ClusterSettingsTest {
         assertEquals(3, s.replicationFactor());
         assertEquals(0.5, s.membershipIntervalSeconds());
         assertEquals(60_500_000_000L, s.tombstoneNanos());
+        assertEquals(2.5, s.antiEntropyIntervalSeconds());
     }
 
     @Test
@@ -85,7 +88,9 @@ class ClusterSettingsTest {
             "CACHEGRID_MEMBERSHIP_INTERVAL|0|seconds > 0",
             "CACHEGRID_MEMBERSHIP_INTERVAL|7200|<= 3600",
             "CACHEGRID_TOMBSTONE_SECONDS|0|seconds > 0",
-            "CACHEGRID_TOMBSTONE_SECONDS|100000|<= 86400"})
+            "CACHEGRID_TOMBSTONE_SECONDS|100000|<= 86400",
+            "CACHEGRID_ANTI_ENTROPY_INTERVAL|0|seconds > 0",
+            "CACHEGRID_ANTI_ENTROPY_INTERVAL|90000|<= 86400"})
     void badValueStopsTheStartNamingTheVariableAndTheAcceptedValues(String variable, String value, String accepted) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> cluster(Map.of(variable, value)));
         assertTrue(e.getMessage().contains(variable), e.getMessage());
