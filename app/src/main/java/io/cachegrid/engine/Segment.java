@@ -683,10 +683,16 @@ final class Segment {
     /**
      * One bounded step of {@link CacheEngine#scan}: adds to {@code into} the live entries from table slot
      * {@code position} on, then (positions from {@link #TOMBSTONE_PHASE}) the tombstones still in their grace
-     * period, until {@code into} holds {@code maxItems} or {@code maxKeyBytes} of keys; at most
+     * period, until {@code into} holds {@code maxItems} or {@code maxKeyBytes} of keys; at most about
      * {@code maxSlots} table slots are looked at, so a sparse table does not hold the read lock long. Returns the
      * position to continue from, or -1 when this segment is done. Under the read lock: writers wait for one step
-     * only. A table that grows between steps moves entries; the walk may then repeat or miss a few (see scan).
+     * only.
+     *
+     * <p>A step ends only at an empty slot (or the table's end): removing a key the walk has passed shifts later
+     * members of its probe run back ({@link EntryTable#remove}), which would move a key not yet walked behind the
+     * cursor; a probe run never spans an empty slot, so a caller that drops keys of the page it was given (as
+     * rebalancing does) misses none. So a step that fills its page in the middle of a run gives that run back and
+     * ends before it; only a run longer than a whole page makes a page larger than {@code maxItems}.
      */
     int scan(int position, int maxItems, long maxKeyBytes, int maxSlots, long now, List<KeyVersion> into) {
         long stamp = lock.readLock();
@@ -694,20 +700,31 @@ final class Segment {
             long bytes = 0;
             if (position < TOMBSTONE_PHASE) {
                 int capacity = table.capacity();
-                int slot = position;
-                for (int looked = 0; slot < capacity && looked < maxSlots; slot++, looked++) {
+                int runFrom = into.size();        // items in the page before the current probe run
+                int runSlot = position;           // its first slot
+                for (int slot = position, looked = 0; slot < capacity; slot++, looked++) {
                     Entry entry = table.at(slot);
-                    if (entry != null && !entry.isExpired(now)) {
-                        into.add(new KeyVersion(entry.key(), entry.version, false,
-                                                entry.hasDeadline() ? entry.deadline() - now : -1));
-                        bytes += entry.keyBytes();
-                        if (into.size() >= maxItems || bytes >= maxKeyBytes) {
+                    if (entry == null) {
+                        runFrom = into.size();
+                        runSlot = slot + 1;
+                        if (looked >= maxSlots || into.size() >= maxItems || bytes >= maxKeyBytes) {
                             return slot + 1 < capacity ? slot + 1 : TOMBSTONE_PHASE;
                         }
+                        continue;
                     }
+                    if (entry.isExpired(now)) {
+                        continue;
+                    }
+                    if ((into.size() >= maxItems || bytes >= maxKeyBytes) && runFrom > 0) {
+                        into.subList(runFrom, into.size()).clear(); // give the run back: the next step starts it
+                        return runSlot;
+                    }
+                    into.add(new KeyVersion(entry.key(), entry.version, false,
+                                            entry.hasDeadline() ? entry.deadline() - now : -1));
+                    bytes += entry.keyBytes();
                 }
-                if (slot < capacity) {
-                    return slot;
+                if (into.size() >= maxItems || bytes >= maxKeyBytes) {
+                    return TOMBSTONE_PHASE;
                 }
                 position = TOMBSTONE_PHASE;
             }
