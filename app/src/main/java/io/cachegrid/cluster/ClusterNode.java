@@ -47,8 +47,7 @@ final class ClusterNode implements Cluster {
         this.listenHost = listenHost;
         this.engine = engine;
         this.limits = limits;
-        this.antiEntropy = new AntiEntropy(engine, limits, client, this::view, this::reportDown,
-                settings.antiEntropyIntervalSeconds());
+        this.antiEntropy = new AntiEntropy(engine, limits, client, this::view, settings.antiEntropyIntervalSeconds());
         this.handoff = new HandoffReads(this, settings.membershipIntervalSeconds(), antiEntropy::repairPending);
     }
 
