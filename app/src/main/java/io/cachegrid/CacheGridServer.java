@@ -258,7 +258,7 @@ public final class CacheGridServer implements AutoCloseable {
         routing.register("/cache/batch", new BatchService(engine, limits))
                 .register("/cache", new CacheService(engine, limits))
                 .register("/tags", new TagService(engine, limits))
-                .register("/", new StatusService(engine, settings.nodeId(), VERSION))
+                .register("/", new StatusService(engine, settings.nodeId(), VERSION, settings.cluster().enabled()))
                 .register("/admin", new AdminService(engine, limits))
                 .register("/auth", security.roleService())
                 .register("/test/load", new LoadTestService(loadTester, limits))

@@ -31,14 +31,21 @@ public final class StatusService implements HttpService {
     private final CacheEngine engine;
     private final String nodeId;
     private final String version;
+    private final boolean clustered;
     private final long startedAtNanos = System.nanoTime();
     private final io.helidon.health.HealthCheck heapCheck = HealthChecks.heapMemoryCheck();
     private final byte[] favicon = resource("favicon.ico");
 
     public StatusService(CacheEngine engine, String nodeId, String version) {
+        this(engine, nodeId, version, false);
+    }
+
+    /** @param clustered whether this node is a cluster member: the index then links {@code /cluster} */
+    public StatusService(CacheEngine engine, String nodeId, String version, boolean clustered) {
         this.engine = engine;
         this.nodeId = nodeId;
         this.version = version;
+        this.clustered = clustered;
     }
 
     @Override
@@ -66,12 +73,15 @@ public final class StatusService implements HttpService {
     }
 
     private void index(ServerRequest req, ServerResponse res) {
-        Json.send(res, new JsonWriter().beginObject()
+        JsonWriter out = new JsonWriter().beginObject()
                 .name("service").value("CacheGrid").name("version").value(version).name("status").value("running")
                 .name("node_id").value(nodeId)
                 .name("docs").value("/docs").name("openapi").value("/openapi").name("health").value("/health")
-                .name("stats").value("/stats").name("metrics").value("/metrics").name("console").value("/console/")
-                .endObject());
+                .name("stats").value("/stats").name("metrics").value("/metrics").name("console").value("/console/");
+        if (clustered) {
+            out.name("cluster").value("/cluster"); // the console shows its cluster panel only then
+        }
+        Json.send(res, out.endObject());
     }
 
     private void stats(ServerRequest req, ServerResponse res) {
