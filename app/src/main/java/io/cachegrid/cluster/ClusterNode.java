@@ -1,5 +1,6 @@
 package io.cachegrid.cluster;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,7 @@ final class ClusterNode implements Cluster {
     private volatile Membership membership;
     private Rebalancer rebalancer;
     private final AntiEntropy antiEntropy;
+    private final PauseDetector pauses;
 
     ClusterNode(ClusterSettings settings, String nodeId, String listenHost, CacheEngine engine, ApiLimits limits,
                 Optional<String> peerAuthorization, Optional<Tls> peerTls) {
@@ -49,6 +51,12 @@ final class ClusterNode implements Cluster {
         this.limits = limits;
         this.antiEntropy = new AntiEntropy(engine, limits, client, this::view, settings.antiEntropyIntervalSeconds());
         this.handoff = new HandoffReads(this, settings.membershipIntervalSeconds(), antiEntropy::repairPending);
+        // a pause longer than a membership check is a freeze the others have noticed: like a change of members
+        this.pauses = new PauseDetector(Duration.ofNanos((long) (Math.max(1, settings.membershipIntervalSeconds())
+                * 1e9)), () -> {
+                    handoff.extend();
+                    antiEntropy.viewChanged();
+                });
     }
 
     @Override
@@ -77,6 +85,7 @@ final class ClusterNode implements Cluster {
         membership = m;
         m.start();
         antiEntropy.start();
+        pauses.start();
         LOG.log(System.Logger.Level.INFO, "cluster member {0} ({1}), R={2}, members from {3}; up: {4}",
                 self.address(), nodeId, settings.replicationFactor(), discovery.describe(), m.view().live());
     }
@@ -192,6 +201,7 @@ final class ClusterNode implements Cluster {
             rebalancer.close();
         }
         antiEntropy.close();
+        pauses.close();
         client.close();
     }
 }
