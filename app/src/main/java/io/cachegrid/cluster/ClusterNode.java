@@ -50,13 +50,11 @@ final class ClusterNode implements Cluster {
         this.engine = engine;
         this.limits = limits;
         this.antiEntropy = new AntiEntropy(engine, limits, client, this::view, settings.antiEntropyIntervalSeconds());
-        this.handoff = new HandoffReads(this, settings.membershipIntervalSeconds(), antiEntropy::repairPending);
         // a pause longer than a membership check is a freeze the others have noticed: like a change of members
         this.pauses = new PauseDetector(Duration.ofNanos((long) (Math.max(1, settings.membershipIntervalSeconds())
-                * 1e9)), () -> {
-                    handoff.extend();
-                    antiEntropy.viewChanged();
-                });
+                * 1e9)), this::paused);
+        this.handoff = new HandoffReads(this, settings.membershipIntervalSeconds(),
+                () -> antiEntropy.repairPending() || pauses.overdue());
     }
 
     @Override
@@ -101,6 +99,12 @@ final class ClusterNode implements Cluster {
         if (m != null) {
             m.reportDown(peer);
         }
+    }
+
+    /** This process was frozen (or paused) for a while: compare copies as after a change of members. */
+    private void paused() {
+        handoff.extend();
+        antiEntropy.viewChanged();
     }
 
     /** The {@code anti_entropy} object of {@code GET /cluster}. */

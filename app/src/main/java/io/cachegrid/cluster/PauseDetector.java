@@ -26,7 +26,7 @@ final class PauseDetector implements AutoCloseable {
     private final LongSupplier clock;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("cachegrid-pause-detector").factory());
-    private long last;
+    private volatile long last;
 
     /** @param threshold a gap between ticks longer than this is a pause; {@code onPause} runs on the ticker */
     PauseDetector(Duration threshold, Runnable onPause) {
@@ -44,6 +44,15 @@ final class PauseDetector implements AutoCloseable {
     void start() {
         last = clock.getAsLong();
         ticker.scheduleWithFixedDelay(this::tick, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Whether the ticker is overdue by more than the threshold right now: the process has just woken from a pause
+     * and the ticker has not run yet (it will report the pause within a tick). A read asks this so that even the
+     * requests served in the first moments after a freeze see it; a volatile read and a clock read.
+     */
+    boolean overdue() {
+        return clock.getAsLong() - last > thresholdNanos;
     }
 
     /** One look at the clock (the ticker's, every {@link #TICK}). */

@@ -21,12 +21,15 @@ class PauseDetectorTest {
                 detector.tick();
             }
             assertEquals(0, pauses.get());
+            assertEquals(false, detector.overdue());
             now.addAndGet(Duration.ofSeconds(12).toNanos());     // SIGSTOP for 12 s, then SIGCONT
+            assertEquals(true, detector.overdue(), "a read served before the ticker ran sees the pause");
             detector.tick();
             assertEquals(1, pauses.get());
             now.addAndGet(Duration.ofMillis(100).toNanos());
             detector.tick();
             assertEquals(1, pauses.get(), "reported once");
+            assertEquals(false, detector.overdue());
         }
     }
 }
