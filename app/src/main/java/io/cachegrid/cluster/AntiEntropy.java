@@ -65,8 +65,9 @@ final class AntiEntropy implements AutoCloseable {
                 Duration.ofNanos((long) (intervalSeconds * 1e9)));
     }
 
-    /** Starts the periodic passes (the first change of members starts the first one). */
+    /** Runs a first pass now and then one every interval. */
     void start() {
+        task.request();
         task.every(Duration.ofNanos((long) (intervalSeconds * 1e9)));
     }
 

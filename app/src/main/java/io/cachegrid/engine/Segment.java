@@ -655,13 +655,17 @@ final class Segment {
     /**
      * A clear as of {@code epoch} (already raised in {@link #clearEpoch}): removes the entries older than it, in one
      * hold of the locks, and keeps newer ones (written after the clear, in version order, on every member alike).
-     * Tombstones stay (they expire on their own). Returns how many live entries went.
+     * Tombstones older than it go too (the epoch refuses what they refused, and members that compare copies would
+     * otherwise list them as differing until they expire). Returns how many live entries went.
      */
     long clear(long epoch, long now) {
         long stamp = lockForWrite();
         try {
             long live = 0;
             clock.observe(epoch);
+            if (tombstones != null) {
+                tombstones.removeOlderThan(epoch);
+            }
             for (Entry entry : table.entries()) {
                 if (entry.isExpired(now)) {
                     expire(entry);

@@ -159,6 +159,18 @@ final class Tombstones {
         return removed != null;
     }
 
+    /** Drops every tombstone older than {@code version} (a clear at that version covers those deletes). */
+    void removeOlderThan(long version) {
+        Iterator<Tombstone> all = byKey.keySet().iterator();
+        while (all.hasNext()) {
+            Tombstone tombstone = all.next();
+            if (Long.compareUnsigned(tombstone.version, version) < 0) {
+                all.remove();
+                weight -= tombstone.weight();
+            }
+        }
+    }
+
     /** Drops up to {@code max} tombstones whose grace period is over, oldest first; returns how many. */
     int expireDue(long now, int max) {
         int expired = 0;

@@ -127,11 +127,15 @@ class ScanAndClearEpochTest extends EngineTestSupport {
             cache.putIf("old-" + i, bytes("1"), 0, List.of(), Condition.newer(base + i));
         }
         cache.putIf("newer", bytes("2"), 0, List.of(), Condition.newer(base + 500));
+        cache.deleteVersioned("deleted-before", base + 150);
+        cache.deleteVersioned("deleted-after", base + 250);
         long epoch = base + 200;
         assertEquals(100, cache.clear(epoch));
         assertEquals(epoch, cache.clearEpoch());
         assertEquals(1, cache.size());
         assertEquals("2", text(cache.peek("newer")), "written after the clear in version order");
+        assertEquals(0, cache.tombstoneVersion("deleted-before"), "the clear covers an older delete");
+        assertEquals(base + 250, cache.tombstoneVersion("deleted-after"), "a newer delete stays");
         WriteResult late = cache.putIf("old-5", bytes("1"), 0, List.of(), Condition.newer(base + 5));
         assertFalse(late.applied(), "a late copy of a write before the clear");
         assertEquals(epoch, late.version());
