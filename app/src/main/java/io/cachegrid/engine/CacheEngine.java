@@ -385,10 +385,13 @@ public final class CacheEngine {
      * One page of a walk over everything this engine holds, live entries and tombstones still in their grace
      * period, as (key, version) without values: start at {@link VersionPage#START} and pass each page's cursor to
      * the next call until it is {@link VersionPage#DONE}. A page holds at most {@code maxItems} keys and stops once
-     * their UTF-8 bytes reach {@code maxKeyBytes} (so its memory is bounded whatever the engine holds), and each call
-     * holds one segment's read lock for one step at a time. The walk goes segment by segment, slot by slot, then
-     * over the segment's tombstones. It is not a snapshot: a key written, deleted or moved (a table that grew)
-     * during the walk may be missed or seen twice, so its users (rebalancing, anti-entropy) repeat their walks.
+     * their UTF-8 bytes reach {@code maxKeyBytes} (so its memory is bounded whatever the engine holds; only a probe
+     * run of a segment's table longer than a whole page makes a page larger), and each call holds one segment's read
+     * lock for one step at a time. The walk goes segment by segment, slot by slot, then over the segment's
+     * tombstones; a page ends between probe runs, so the caller may remove the keys of a page it was given (as
+     * rebalancing does) without the walk missing others ({@link Segment#scan}). It is not a snapshot: a key written
+     * by others, deleted or moved (a table that grew) during the walk may be missed or seen twice, so its users
+     * (rebalancing, anti-entropy) repeat their walks.
      */
     public VersionPage scan(long cursor, int maxItems, long maxKeyBytes) {
         if (cursor < 0 || maxItems < 1 || maxKeyBytes < 1) {
