@@ -308,7 +308,13 @@ public final class CacheService implements HttpService {
             throw ApiException.badRequest("confirmation required",
                     "clearing removes every key; repeat with ?confirm=true");
         }
-        long removed = writes.engine().clear();
+        // in a cluster the member that received the clear chose one version (the epoch) and sent it to all members
+        // (with the member header): each removes the entries older than it and refuses older copies from then on
+        OptionalLong epoch = replicaVersion(req);
+        if (epoch.isPresent() && epoch.getAsLong() == 0) {
+            throw ApiException.badRequest("invalid " + REPLICA_VERSION_HEADER, "a version is never 0");
+        }
+        long removed = epoch.isPresent() ? writes.engine().clear(epoch.getAsLong()) : writes.engine().clear();
         Json.send(res, Status.OK_200, new JsonWriter().beginObject().name("success").value(true)
                 .name("items_removed").value(removed).name("timestamp").value(Json.timestamp()).endObject());
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.cachegrid.api.ApiLimits;
 import io.cachegrid.api.WriteReplication;
 import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.json.JsonWriter;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
 import io.helidon.http.Method;
@@ -48,6 +49,8 @@ final class ClusterNode implements Cluster {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Membership membership;
     private Rebalancer rebalancer;
+    private final AntiEntropy antiEntropy;
+    private final PauseDetector pauses;
 
     ClusterNode(ClusterSettings settings, String nodeId, String listenHost, CacheEngine engine, ApiLimits limits,
                 Optional<String> peerAuthorization, Optional<Tls> peerTls) {
@@ -58,7 +61,12 @@ final class ClusterNode implements Cluster {
         this.listenHost = listenHost;
         this.engine = engine;
         this.limits = limits;
-        this.handoff = new HandoffReads(this, settings.membershipIntervalSeconds());
+        this.antiEntropy = new AntiEntropy(engine, limits, client, this::view, settings.antiEntropyIntervalSeconds());
+        // a pause longer than a membership check is a freeze the others have noticed: like a change of members
+        this.pauses = new PauseDetector(Duration.ofNanos((long) (Math.max(1, settings.membershipIntervalSeconds())
+                * 1e9)), this::paused);
+        this.handoff = new HandoffReads(this, settings.membershipIntervalSeconds(),
+                () -> antiEntropy.repairPending() || pauses.overdue());
         this.replicator = new Replicator(this, settings.writeAcks(), settings.replicationTimeout());
     }
 
@@ -73,7 +81,7 @@ final class ClusterNode implements Cluster {
         routing.addFilter(new PeerAuthFilter(settings.secret().map(SignatureCheck::new), this::view));
         routing.addFilter(new ClusterRouter(this));
         routing.register("/cluster/nodes", new MemberStatsService(this, engine, nodeId));
-        routing.register("/cluster", new ClusterService(this, engine, nodeId));
+        routing.register("/cluster", new ClusterService(this, engine, nodeId), new DigestService(this, engine));
     }
 
     @Override
@@ -84,11 +92,14 @@ final class ClusterNode implements Cluster {
         Membership m = new Membership(self, settings, nodeId, listenHost, listenPort, (view, liveChanged) -> {
             if (liveChanged) {
                 handoff.extend();
+                antiEntropy.viewChanged();
             }
             rebalancer.refreshed(view, liveChanged);
         });
         membership = m;
         m.start();
+        antiEntropy.start();
+        pauses.start();
         LOG.log(System.Logger.Level.INFO, "cluster member {0} ({1}), R={2}, {3}; up: {4}",
                 self.address(), nodeId, settings.replicationFactor(), m.describe(), m.view().live());
     }
@@ -125,6 +136,21 @@ final class ClusterNode implements Cluster {
 
     WriteAcks writeAcks() {
         return settings.writeAcks();
+    }
+
+    /** This process was frozen (or paused) for a while: compare copies as after a change of members. */
+    private void paused() {
+        handoff.extend();
+        antiEntropy.viewChanged();
+    }
+
+    /** The {@code anti_entropy} object of {@code GET /cluster}. */
+    byte[] antiEntropyJson() {
+        return antiEntropy.write(new JsonWriter()).toByteArray();
+    }
+
+    AntiEntropy antiEntropy() {
+        return antiEntropy;
     }
 
     HandoffReads handoff() {
@@ -276,6 +302,8 @@ final class ClusterNode implements Cluster {
         if (rebalancer != null) {
             rebalancer.close();
         }
+        antiEntropy.close();
+        pauses.close();
         client.close();
     }
 }

@@ -21,11 +21,13 @@ import java.util.Optional;
  * @param clusterPort               the JGroups port; 0 to derive it from the HTTP port ({@link ClusterPort})
  * @param failureTimeoutSeconds     how long a frozen or unreachable member stays in the view
  * @param secret                    the members' shared secret; empty on a loopback-only cluster
+ * @param antiEntropyIntervalSeconds seconds between anti-entropy passes (one also runs after each membership change)
  */
 public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
                               int replicationFactor, double membershipIntervalSeconds, double tombstoneSeconds,
                               WriteAcks writeAcks, double replicationTimeoutSeconds,
-                              int clusterPort, double failureTimeoutSeconds, Optional<ClusterSecret> secret) {
+                              int clusterPort, double failureTimeoutSeconds, Optional<ClusterSecret> secret,
+                              double antiEntropyIntervalSeconds) {
 
     /** The default of {@code CACHEGRID_FAILURE_TIMEOUT}: a frozen member is out of the view within about 5 s. */
     public static final double DEFAULT_FAILURE_TIMEOUT_SECONDS = 5;
@@ -45,6 +47,15 @@ public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Opti
      */
     static final Duration FORWARD_MARGIN = Duration.ofSeconds(3);
 
+    /**
+     * The default {@code CACHEGRID_ANTI_ENTROPY_INTERVAL}: a pass after every view change repairs what a change left
+     * behind at once; the periodic pass only catches what slipped past replication while the view stood still (a
+     * replica write that failed, a copy older than a tombstone that expired). Each pass walks every key held once
+     * for the digests and once per asking peer, so 30 s keeps that a small share of a core even with millions of
+     * keys, while a silent divergence lives at most half a minute.
+     */
+    public static final double DEFAULT_ANTI_ENTROPY_INTERVAL_SECONDS = 30;
+
 
     /** Settings with the default tombstone grace period. */
     public ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
@@ -54,13 +65,13 @@ public record ClusterSettings(List<NodeAddress> peers, String discoveryDns, Opti
 
     /**
      * Settings with the default write acknowledgements and replication timeout, a derived cluster port, the default
-     * failure timeout and no secret.
+     * failure timeout, no secret and the default anti-entropy interval.
      */
     public ClusterSettings(List<NodeAddress> peers, String discoveryDns, Optional<NodeAddress> advertise,
                            int replicationFactor, double membershipIntervalSeconds, double tombstoneSeconds) {
         this(peers, discoveryDns, advertise, replicationFactor, membershipIntervalSeconds, tombstoneSeconds,
                 DEFAULT_WRITE_ACKS, DEFAULT_REPLICATION_TIMEOUT_SECONDS, 0, DEFAULT_FAILURE_TIMEOUT_SECONDS,
-                Optional.empty());
+                Optional.empty(), DEFAULT_ANTI_ENTROPY_INTERVAL_SECONDS);
     }
 
     /**

@@ -24,7 +24,8 @@ import io.helidon.webserver.http.RoutingResponse;
  * Why: clearing the cache and listing keys concern every key, so they go to every live member (concurrently,
  * marked {@link Internal#REPLICA}) and the answers are merged into the single-node shape:
  * <ul>
- *   <li>{@code DELETE /cache?confirm=true}: {@code items_removed} summed over members (copies included);</li>
+ *   <li>{@code DELETE /cache?confirm=true}: one clear epoch for all members; {@code items_removed} summed over
+ *   members (copies included);</li>
  *   <li>{@code GET /admin/keys}: each member lists up to {@link #MEMBER_PAGE} of its matches, the lists are merged
  *   without duplicates (each key lives on R members) and cut to {@code limit}; {@code total_found} counts distinct
  *   keys, not copies: exactly when every member listed all its matches, else the members' summed counts divided by
@@ -50,8 +51,18 @@ final class FanOutRoute {
         this.node = node;
     }
 
+    /**
+     * Like an invalidation, a clear is one version (its epoch), taken here from this member's clock and sent to
+     * every member: each removes its entries older than it and from then on refuses any copy at or below it (a late
+     * replica write, a push, a repair, anti-entropy), so a clear is not undone by an old copy; a member that missed
+     * it takes the epoch from the others in its next anti-entropy pass.
+     */
     void clear(RoutingRequest req, RoutingResponse res, ClusterView view) {
-        List<Map<String, JsonSlice>> answers = allOk(askAll(view, Method.DELETE, Bodies.rawPathAndQuery(req)), res);
+        Map<HeaderName, String> epoch = Map.of(Replicator.REPLICA_VERSION,
+                Long.toUnsignedString(node.engine().versionClock().next()));
+        String rawPath = Bodies.rawPathAndQuery(req);
+        List<Map<String, JsonSlice>> answers = allOk(node.askEach(view.live(), member -> node.client().send(member,
+                Method.DELETE, rawPath, Internal.REPLICA, null, null, PeerClient.REQUEST_TIMEOUT, epoch)), res);
         if (answers == null) {
             return;
         }

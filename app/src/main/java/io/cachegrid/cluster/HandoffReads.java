@@ -1,32 +1,33 @@
 package io.cachegrid.cluster;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 
 import io.cachegrid.engine.CacheEngine;
-import io.cachegrid.engine.Condition;
-import io.cachegrid.engine.EntryTooLargeException;
+import io.cachegrid.engine.KeyVersion;
 import io.cachegrid.json.JsonSlice;
+import io.cachegrid.json.JsonWriter;
 import io.helidon.http.Method;
 
 /**
- * Why: right after the live members change, a key can have an owner that does not hold it yet: the members that
- * do hold it push it only once they have noticed the change and walked their keys ({@link Rebalancer}). Without
- * help, a read served by such an owner in that window would be a miss although the key survives elsewhere.
+ * Why: right after the live members change, the copy a key's primary holds may not be the newest one yet. Two
+ * cases: a new owner may lack the key until the members that hold it have pushed it ({@link Rebalancer}); and a
+ * member that comes back from a freeze, a partition or a restart holds old copies (or old deletes) until its
+ * anti-entropy pass has compared them with the other owners' ({@link AntiEntropy}). A read served from such a copy
+ * would return a value older than one already acknowledged, or bring back a deleted key.
  * <p>
- * So for a while after each change (and after each of our own rebalancing runs) an owner that misses a key asks
- * every other live member for it ({@code GET /admin/entry/{key}}, concurrently, first hit wins), stores the copy
- * at its version if it is newer than what this node holds, live or deleted (read repair, keeping the remaining ttl
- * and the tags; a copy older than a tombstone here stays out), and then serves the read normally. Outside the
- * window a miss is a miss, with no extra hop.
+ * So until this node's anti-entropy pass for the current members has completed, every single-key read it serves
+ * as primary first asks the other live members for their copy ({@code POST /cluster/fetch}, concurrently, live
+ * or tombstone, with its version), stores the newest if it is newer than its own ({@code Condition.newer} or a
+ * versioned delete, decided under the key's lock: read repair), and then serves the read normally. After that, for
+ * a window after each change (and after each of our own rebalancing runs), only a miss asks. Outside both a read
+ * costs no extra hop.
  */
 final class HandoffReads {
 
@@ -35,16 +36,19 @@ final class HandoffReads {
 
     private final ClusterNode node;
     private final long windowNanos;
+    private final BooleanSupplier repairPending;
     private volatile long until = System.nanoTime();
 
     /**
      * @param intervalSeconds the membership interval: peers notice a change within about one interval plus a health
      *                        check, so the window is two intervals and two seconds, restarted by every change and
      *                        by every rebalancing run of this node
+     * @param repairPending   whether this node's anti-entropy has not yet completed a pass since the last change
      */
-    HandoffReads(ClusterNode node, double intervalSeconds) {
+    HandoffReads(ClusterNode node, double intervalSeconds, BooleanSupplier repairPending) {
         this.node = node;
         this.windowNanos = (long) ((2 * intervalSeconds + 2) * 1e9);
+        this.repairPending = repairPending;
     }
 
     /** The members changed, or this node finished pushing: keep asking for a while. */
@@ -56,10 +60,14 @@ final class HandoffReads {
         return System.nanoTime() - until < 0;
     }
 
-    /** During the window, fetches a key this owner lacks from the other live members. */
+    /**
+     * Before this node serves a read of a key it owns: while repair is pending, brings in the newest copy among the
+     * live members; during the handoff window, a copy this node lacks.
+     */
     void repairIfMissing(String key, ClusterView view) {
         CacheEngine engine = node.engine();
-        if (!active() || engine.peek(key) != null) {
+        boolean pending = repairPending.getAsBoolean();
+        if (!pending && (!active() || engine.peekStored(key) != null)) {
             return;
         }
         List<NodeAddress> others = new ArrayList<>(view.live());
@@ -67,58 +75,54 @@ final class HandoffReads {
         if (others.isEmpty()) {
             return;
         }
-        String path = "/admin/entry/" + KeyPaths.encode(key);
+        byte[] request = new JsonWriter().beginObject().name("keys").beginArray().value(key).endArray().endObject()
+                .toByteArray();
+        List<Future<PeerResponse>> answers = new ArrayList<>(others.size());
         ExecutorService askers = Executors.newVirtualThreadPerTaskExecutor();
         try {
-            CompletionService<PeerResponse> answers = new ExecutorCompletionService<>(askers);
             for (NodeAddress other : others) {
-                answers.submit(() -> {
+                answers.add(askers.submit(() -> {
                     try {
-                        return node.client().send(other, Method.GET, path, Internal.REPLICA, null, null, TIMEOUT);
+                        return node.client().send(other, Method.POST, DigestService.FETCH_PATH, Internal.REPLICA,
+                                null, request, TIMEOUT);
                     } catch (PeerUnavailableException e) {
-                        return null; // the health checks will tell; a read does not mark members down here
+                        return null; // membership will tell; a read does not mark members down here
                     }
-                });
+                }));
             }
-            for (int i = 0; i < others.size(); i++) {
-                PeerResponse answer = answers.take().get();
-                if (answer != null && answer.ok() && store(engine, key, answer.body())) {
-                    return;
+            byte[] newest = null;
+            long newestVersion = 0;
+            for (Future<PeerResponse> future : answers) {
+                PeerResponse answer = future.get();
+                if (answer == null || !answer.ok()) {
+                    continue;
                 }
+                long version = versionIn(answer.body());
+                if (version != 0 && (newest == null || Long.compareUnsigned(version, newestVersion) > 0)) {
+                    newest = answer.body();
+                    newestVersion = version;
+                }
+            }
+            KeyVersion held = engine.versionOf(key);
+            if (newest != null && (held == null || Long.compareUnsigned(held.version(), newestVersion) < 0)) {
+                PushItems.apply(engine, node.limits(), newest); // stored only over an older copy, under the lock
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+        } catch (ExecutionException | PushItems.InvalidItem e) {
+            // a broken answer: serve what this node holds
         } finally {
-            askers.shutdown(); // the slower answers finish on their own; nobody waits for them
+            askers.shutdown(); // every task ends within the timeout; nobody waits for them
         }
     }
 
-    /**
-     * Stores the entry of an {@code /admin/entry} answer at its version unless this node holds that version or a
-     * newer one (live or as a tombstone); true if it exists there.
-     */
-    private static boolean store(CacheEngine engine, String key, byte[] entry) {
-        Map<String, JsonSlice> fields = JsonSlice.parse(entry).members();
-        if (fields.get("exists").kind() != JsonSlice.Kind.TRUE) {
-            return false;
-        }
-        JsonSlice ttl = fields.get("ttl_remaining_seconds");
-        long ttlNanos = ttl.kind() == JsonSlice.Kind.NULL ? 0
-                : Math.max(1, ttl.asNumber().multiply(BigDecimal.valueOf(1_000_000_000L)).longValue());
-        JsonSlice tags = fields.get("tags");
-        List<String> tagged = tags == null ? List.of() : tags.elements().stream().map(JsonSlice::asString).toList();
-        JsonSlice version = fields.get("version");
-        if (version == null) {
-            return false; // a member that does not say the version: its copy cannot be ordered against ours
-        }
+    /** The version of the one item of a fetch answer, or 0 when the member holds nothing for the key. */
+    private static long versionIn(byte[] answer) {
         try {
-            engine.putIf(key, fields.get("value").bytes(), ttlNanos, tagged,
-                         Condition.newer(Long.parseUnsignedLong(version.asString())));
-        } catch (EntryTooLargeException e) {
-            return false;
+            List<JsonSlice> items = JsonSlice.parse(answer).members().get("items").elements();
+            return items.isEmpty() ? 0 : Long.parseUnsignedLong(items.getFirst().members().get("version").asString());
+        } catch (RuntimeException e) {
+            return 0;
         }
-        return true;
     }
 }

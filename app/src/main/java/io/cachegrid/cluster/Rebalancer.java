@@ -1,132 +1,114 @@
 package io.cachegrid.cluster;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.engine.KeyVersion;
 import io.cachegrid.engine.Stored;
-import io.cachegrid.json.JsonWriter;
+import io.cachegrid.engine.VersionPage;
 import io.helidon.http.Method;
 
 /**
  * Why: when the live members change, some keys get owners that do not hold them (a new member, or the next member
- * taking over a dead one's share). Anti-entropy push: this node walks the keys it holds and pushes each (value and
- * remaining ttl, tags and version) to every other owner under the new ring, in bounded batches; the receiver stores
- * a copy only if it is newer than what it holds, live or deleted ({@code Condition.newer}: so an old copy never
- * overwrites a newer write nor brings back a key deleted since). A key this node no longer owns is dropped once every
- * owner confirmed the push. So a member that dies loses no key that had a live replica, and a joining member
- * receives its share from the others.
+ * taking over a dead one's share). This node walks what it holds, live entries and tombstones, and pushes each
+ * (value and remaining ttl, tags and version; a tombstone with what is left of its grace period, so a new owner
+ * learns of deletes too) to every other owner under the new ring. The receiver stores a copy only if it is newer
+ * than what it holds, live or deleted ({@code Condition.newer}: an old copy never overwrites a newer write nor
+ * brings back a key deleted since). A live key this node no longer owns is dropped once every owner confirmed the
+ * push. So a member that dies loses no key that had a live replica, and a joining member receives its share.
  * <p>
- * One run at a time on its own thread; a change during a run queues one more run; a run in which a push failed is
- * repeated after the next membership refresh.
+ * Memory stays bounded whatever the node holds: the walk goes in pages of {@link #PAGE_KEYS} keys
+ * ({@link CacheEngine#scan}), each page's copies are read one at a time ({@link CacheEngine#peekStored}, value,
+ * ttl, tags and version of one write), sent in requests of at most {@link PushItems#MAX_BATCH_ITEMS} entries /
+ * {@link PushItems#MAX_BATCH_BYTES}, and the page's hand-overs are dropped before the next page is read. (It once
+ * listed every key at once: 2.3M keys ended in an OutOfMemoryError that killed the thread for good.)
+ * <p>
+ * One run at a time on its own thread ({@link RetryingTask}); a change during a run queues one more; a run that
+ * fails in any way (a push refused or unreachable, any throwable) is retried with backoff until one completes.
  */
 final class Rebalancer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Rebalancer.class.getName());
 
-    /** Most entries per push request. */
-    static final int MAX_BATCH_ITEMS = 500;
-    /** Most value bytes per push request, unless one entry alone is larger (it is then sent on its own). */
-    static final long MAX_BATCH_BYTES = 4L << 20;
+    /** Keys per page of the walk. */
+    static final int PAGE_KEYS = 500;
+    /** Key bytes per page of the walk. */
+    static final long PAGE_KEY_BYTES = 256 * 1024;
 
     private final CacheEngine engine;
     private final PeerClient client;
     private final Supplier<ClusterView> views;
     private final Consumer<NodeAddress> reportDown;
-    private final Runnable afterRun;
-    private final long maxBatchBytes;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().daemon().name("cachegrid-rebalance").factory());
-    private final AtomicBoolean queued = new AtomicBoolean();
-    private volatile boolean lastRunFailed;
+    private final long batchBytes;
+    private final RetryingTask task;
 
     /**
-     * @param afterRun        called after each completed run
+     * @param afterRun        called after each run
      * @param maxRequestBytes the request body limit of the members; a push batch stays well below it
      */
     Rebalancer(CacheEngine engine, PeerClient client, Supplier<ClusterView> views, Consumer<NodeAddress> reportDown,
                Runnable afterRun, long maxRequestBytes) {
+        this(engine, client, views, reportDown, afterRun, maxRequestBytes, Duration.ofSeconds(1),
+             Duration.ofSeconds(30));
+    }
+
+    /** As above, retrying a failed run after {@code firstBackoff}, doubling up to {@code maxBackoff}. */
+    Rebalancer(CacheEngine engine, PeerClient client, Supplier<ClusterView> views, Consumer<NodeAddress> reportDown,
+               Runnable afterRun, long maxRequestBytes, Duration firstBackoff, Duration maxBackoff) {
+        this.batchBytes = Math.min(PushItems.MAX_BATCH_BYTES, maxRequestBytes / 2);
         this.engine = engine;
         this.client = client;
         this.views = views;
         this.reportDown = reportDown;
-        this.afterRun = afterRun;
-        this.maxBatchBytes = Math.min(MAX_BATCH_BYTES, maxRequestBytes / 2);
+        this.task = new RetryingTask("rebalance", () -> {
+            boolean done = run(views.get());
+            afterRun.run();
+            return done;
+        }, firstBackoff, maxBackoff);
     }
 
     /** Membership listener: run after a change, or again after a failed run. */
     void refreshed(ClusterView view, boolean liveChanged) {
-        if (liveChanged || lastRunFailed) {
+        if (liveChanged || task.lastFailed()) {
             request();
         }
     }
 
     void request() {
-        if (!queued.compareAndSet(false, true)) {
-            return; // a run is queued already and will see the newest view
-        }
-        try {
-            worker.execute(() -> {
-                queued.set(false);
-                try {
-                    lastRunFailed = !run(views.get());
-                    afterRun.run();
-                } catch (RuntimeException e) {
-                    lastRunFailed = true;
-                    LOG.log(System.Logger.Level.WARNING, "rebalancing failed", e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            queued.set(false); // closing
-        }
+        task.request();
     }
 
-    /** One pass over the local keys; true when every push was confirmed. */
+    /** One pass over what this node holds; true when every push was confirmed. */
     boolean run(ClusterView view) {
-        if (view.live().size() == 1) {
+        if (view == null || view.live().size() == 1) {
             return true; // alone: this node owns everything it holds and has nobody to push to
         }
-        Map<NodeAddress, PushBatch> batches = new HashMap<>();
         Set<NodeAddress> failed = new HashSet<>();
-        Map<String, List<NodeAddress>> toDrop = new LinkedHashMap<>();
-        Map<String, Long> pushedVersions = new HashMap<>();
         long pushed = 0;
-        for (String key : engine.keys("", Integer.MAX_VALUE).keys()) {
-            Stored stored = engine.peekStored(key);
-            if (stored == null) {
-                continue; // expired or evicted since it was listed
-            }
-            byte[] value = stored.value().toByteArray();
-            long ttlNanos = stored.ttlRemainingNanos();
-            List<NodeAddress> owners = view.owners(key);
-            for (NodeAddress owner : owners) {
-                if (owner.equals(view.self()) || failed.contains(owner)) {
-                    continue;
-                }
-                PushBatch batch = batches.computeIfAbsent(owner, o -> new PushBatch());
-                batch.add(key, value, ttlNanos, stored.tags(), stored.version());
-                pushed++;
-                if (batch.size() >= MAX_BATCH_ITEMS || batch.bytes() >= maxBatchBytes) {
-                    send(owner, batches.remove(owner), failed);
+        long dropped = 0;
+        long cursor = VersionPage.START;
+        do {
+            VersionPage page = engine.scan(cursor, PAGE_KEYS, PAGE_KEY_BYTES);
+            Page work = new Page();
+            for (KeyVersion item : page.items()) {
+                pushed += work.add(view, item, failed);
+                for (Map.Entry<NodeAddress, PushItems.Batch> full : work.fullBatches()) {
+                    send(full.getKey(), full.getValue(), failed);
+                    work.batches.remove(full.getKey());
                 }
             }
-            if (!owners.contains(view.self())) {
-                toDrop.put(key, owners);
-                pushedVersions.put(key, stored.version());
-            }
-        }
-        batches.forEach((owner, batch) -> send(owner, batch, failed));
-        int dropped = drop(toDrop, pushedVersions, failed);
+            work.batches.forEach((owner, batch) -> send(owner, batch, failed));
+            dropped += drop(work.toDrop, failed);
+            cursor = page.cursor();
+        } while (cursor != VersionPage.DONE);
         if (pushed > 0 || dropped > 0) {
             LOG.log(System.Logger.Level.INFO, "rebalanced: {0} copies pushed, {1} keys handed over and dropped{2}",
                     pushed, dropped, failed.isEmpty() ? "" : "; unreachable: " + failed);
@@ -134,8 +116,50 @@ final class Rebalancer implements AutoCloseable {
         return failed.isEmpty();
     }
 
-    private void send(NodeAddress owner, PushBatch batch, Set<NodeAddress> failed) {
-        if (failed.contains(owner)) {
+    /** One page's pushes, per owner, and its live keys to hand over (key, version pushed, owners). */
+    private final class Page {
+        final Map<NodeAddress, PushItems.Batch> batches = new HashMap<>();
+        final List<HandOver> toDrop = new ArrayList<>();
+
+        /** Adds the key's copy to its other owners' batches; returns how many copies that is. */
+        int add(ClusterView view, KeyVersion item, Set<NodeAddress> failed) {
+            List<NodeAddress> owners = view.owners(item.key());
+            Stored stored = item.tombstone() ? null : engine.peekStored(item.key());
+            if (!item.tombstone() && stored == null) {
+                return 0; // expired or deleted since the page was read
+            }
+            int copies = 0;
+            for (NodeAddress owner : owners) {
+                if (owner.equals(view.self()) || failed.contains(owner)) {
+                    continue;
+                }
+                PushItems.Batch batch = batches.computeIfAbsent(owner, o -> new PushItems.Batch(batchBytes));
+                if (stored != null) {
+                    batch.add(item.key(), stored);
+                } else {
+                    batch.addTombstone(item.key(), item.version(), item.remainingNanos());
+                }
+                copies++;
+            }
+            if (stored != null && !owners.contains(view.self())) {
+                toDrop.add(new HandOver(item.key(), stored.version(), owners));
+            }
+            return copies;
+        }
+
+        List<Map.Entry<NodeAddress, PushItems.Batch>> fullBatches() {
+            List<Map.Entry<NodeAddress, PushItems.Batch>> full = new ArrayList<>(1);
+            batches.entrySet().stream().filter(e -> e.getValue().full()).forEach(full::add);
+            return full;
+        }
+    }
+
+    /** A live key pushed to its owners, to be dropped here at the version pushed once they all confirmed. */
+    private record HandOver(String key, long version, List<NodeAddress> owners) {
+    }
+
+    private void send(NodeAddress owner, PushItems.Batch batch, Set<NodeAddress> failed) {
+        if (failed.contains(owner) || batch.size() == 0) {
             return;
         }
         try {
@@ -155,12 +179,16 @@ final class Rebalancer implements AutoCloseable {
      * Drops keys whose every owner confirmed, unless the view changed meanwhile and this node owns them again; only
      * the version pushed (a newer write since is kept), and without a tombstone (nothing was deleted).
      */
-    private int drop(Map<String, List<NodeAddress>> toDrop, Map<String, Long> versions, Set<NodeAddress> failed) {
+    private int drop(List<HandOver> handOvers, Set<NodeAddress> failed) {
+        if (handOvers.isEmpty()) {
+            return 0;
+        }
         ClusterView now = views.get();
         int dropped = 0;
-        for (Map.Entry<String, List<NodeAddress>> entry : toDrop.entrySet()) {
-            boolean confirmed = entry.getValue().stream().noneMatch(failed::contains);
-            if (confirmed && !now.owners(entry.getKey()).contains(now.self()) && engine.discard(entry.getKey(), versions.get(entry.getKey()))) {
+        for (HandOver handOver : handOvers) {
+            boolean confirmed = handOver.owners().stream().noneMatch(failed::contains);
+            if (confirmed && !now.owners(handOver.key()).contains(now.self())
+                    && engine.discard(handOver.key(), handOver.version())) {
                 dropped++;
             }
         }
@@ -169,44 +197,6 @@ final class Rebalancer implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
-    }
-
-    /** One push request being filled: {@code {"items":[{"key","value","ttl","tags"?,"version"}...]}}. */
-    private static final class PushBatch {
-        private int count;
-        private final JsonWriter out = new JsonWriter(4096)
-                .beginObject().name("items").beginArray();
-        private long bytes;
-
-        void add(String key, byte[] value, long ttlNanos, List<String> tags, long version) {
-            out.beginObject().name("key").value(key).name("value").rawValue(value).name("ttl");
-            if (ttlNanos > 0) {
-                out.value(ttlNanos / 1e9);
-            } else {
-                out.nullValue();
-            }
-            if (!tags.isEmpty()) {
-                out.name("tags").beginArray();
-                tags.forEach(out::value);
-                out.endArray();
-            }
-            out.name("version").value(Long.toUnsignedString(version));
-            out.endObject();
-            count++;
-            bytes += key.length() + value.length;
-        }
-
-        int size() {
-            return count;
-        }
-
-        long bytes() {
-            return bytes;
-        }
-
-        byte[] body() {
-            return out.endArray().endObject().toByteArray();
-        }
+        task.close();
     }
 }

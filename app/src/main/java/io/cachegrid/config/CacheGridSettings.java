@@ -130,6 +130,9 @@ public record CacheGridSettings(
             "cachegrid.compression-threshold-bytes",
             "0 (off), or a whole number of bytes 1..2147483647: longer values are stored compressed",
             text -> (int) range(text, 0, Integer.MAX_VALUE));
+    static final Setting<Double> ANTI_ENTROPY_INTERVAL = new Setting<>("CACHEGRID_ANTI_ENTROPY_INTERVAL",
+            "cachegrid.anti-entropy-interval", "seconds > 0 and <= 86400 (fractions allowed)",
+            text -> atMost(positiveSeconds(text), 86_400));
 
     // Security (io.cachegrid.security). Secrets are never echoed: their parsers accept any text, and AuthTokens
     // refuses a bad list without showing it.
@@ -176,7 +179,7 @@ public record CacheGridSettings(
             LOG_LEVEL, MAX_CONNECTIONS, IDLE_TIMEOUT, READ_TIMEOUT, REQUEST_TIMEOUT,
             PEERS, DISCOVERY_DNS, ADVERTISE, REPLICATION_FACTOR,
             MEMBERSHIP_INTERVAL, TOMBSTONE_SECONDS, WRITE_ACKS, REPLICATION_TIMEOUT, CLUSTER_PORT, FAILURE_TIMEOUT,
-            CLUSTER_SECRET,
+            CLUSTER_SECRET, ANTI_ENTROPY_INTERVAL,
             AUTH_TOKENS, AUTH_TOKEN, AUTH_FAILURE_LIMIT, TLS_CERT, TLS_KEY, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
             TLS_TRUST, CORS_ORIGINS);
 
@@ -282,7 +285,7 @@ public record CacheGridSettings(
                 : Optional.of(ClusterSecret.of(secretText));
         ClusterSettings settings = new ClusterSettings(peers, dns, r.get(ADVERTISE), r.get(REPLICATION_FACTOR),
                 r.get(MEMBERSHIP_INTERVAL), r.get(TOMBSTONE_SECONDS), r.get(WRITE_ACKS), r.get(REPLICATION_TIMEOUT),
-                r.get(CLUSTER_PORT), r.get(FAILURE_TIMEOUT), secret);
+                r.get(CLUSTER_PORT), r.get(FAILURE_TIMEOUT), secret, r.get(ANTI_ENTROPY_INTERVAL));
         if (settings.enabled() && !settings.loopbackOnly() && settings.secret().isEmpty()) {
             throw new ConfigurationException(CLUSTER_SECRET.env() + " is not set, and members are reached over the"
                     + " network (" + (dns.isEmpty() ? PEERS.env() + " or " + ADVERTISE.env() + " names a host that is"

@@ -68,6 +68,7 @@ public final class CacheEngine {
     private final int compressAbove;
     /** What compression saves now; null when it is off. */
     private final CompressionTally compression;
+    private final ClearEpoch clearEpoch = new ClearEpoch();
 
     public CacheEngine(CacheSettings settings) {
         this(settings, new VersionClock());
@@ -92,7 +93,7 @@ public final class CacheEngine {
         this.segments = new Segment[count];
         for (int i = 0; i < count; i++) {
             segments[i] = new Segment(settings.policy(), share, occupancy, stats, clock, settings.tombstoneNanos(),
-                                      compression);
+                                      compression, clearEpoch);
         }
         this.evictor = new Evictor(segments, occupancy);
         this.expiry = new ExpiryCycle(segments, ticker);
@@ -426,6 +427,73 @@ public final class CacheEngine {
         return segmentFor(hash).deleteVersioned(encoded, hash, version, ticker.nanos());
     }
 
+    /**
+     * {@link #deleteVersioned(String, long)} for a tombstone pushed by another member: it lasts what was left of its
+     * grace period there ({@code remainingNanos}, capped at this engine's), so tombstones handed back and forth
+     * never outlive the delete's grace period.
+     */
+    public WriteResult deleteVersioned(String key, long version, long remainingNanos) {
+        if (version == 0) {
+            throw new IllegalArgumentException("a delete version must not be 0");
+        }
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return segmentFor(hash).deleteVersioned(encoded, hash, version, ticker.nanos(), remainingNanos);
+    }
+
+    /**
+     * What this engine holds for the key, read in one hold of its segment's read lock: the live entry's version (and
+     * remaining ttl), or its tombstone's version (and remaining grace), or null for neither. Counts nothing.
+     */
+    public KeyVersion versionOf(String key) {
+        byte[] encoded = Keys.encode(key);
+        long hash = Keys.hash(encoded);
+        return segmentFor(hash).state(encoded, hash, key, ticker.nanos());
+    }
+
+    /**
+     * One page of a walk over everything this engine holds, live entries and tombstones still in their grace
+     * period, as (key, version) without values: start at {@link VersionPage#START} and pass each page's cursor to
+     * the next call until it is {@link VersionPage#DONE}. A page holds at most {@code maxItems} keys and stops once
+     * their UTF-8 bytes reach {@code maxKeyBytes} (so its memory is bounded whatever the engine holds; only a probe
+     * run of a segment's table longer than a whole page makes a page larger), and each call holds one segment's read
+     * lock for one step at a time. The walk goes segment by segment, slot by slot, then over the segment's
+     * tombstones; a page ends between probe runs, so the caller may remove the keys of a page it was given (as
+     * rebalancing does) without the walk missing others ({@link Segment#scan}). It is not a snapshot: a key written
+     * by others, deleted or moved (a table that grew) during the walk may be missed or seen twice, so its users
+     * (rebalancing, anti-entropy) repeat their walks.
+     */
+    public VersionPage scan(long cursor, int maxItems, long maxKeyBytes) {
+        if (cursor < 0 || maxItems < 1 || maxKeyBytes < 1) {
+            throw new IllegalArgumentException("cursor " + cursor + ", maxItems " + maxItems + ", maxKeyBytes "
+                                               + maxKeyBytes);
+        }
+        int segment = (int) (cursor >>> 32);
+        int position = (int) cursor;
+        long now = ticker.nanos();
+        List<KeyVersion> items = new ArrayList<>(Math.min(maxItems, 1024));
+        int maxSlots = Math.max(1024, maxItems * 8);
+        long keyBytes = 0;
+        while (segment < segments.length) {
+            int before = items.size();
+            int next = segments[segment].scan(position, maxItems, maxKeyBytes - keyBytes, maxSlots, now, items);
+            for (int i = before; i < items.size(); i++) {
+                keyBytes += Keys.encodedLength(items.get(i).key());
+            }
+            if (next < 0) {
+                segment++;
+                position = 0;
+            } else {
+                position = next;
+            }
+            if (items.size() >= maxItems || keyBytes >= maxKeyBytes || next >= 0) {
+                break; // a full page, or the step's budget of slots used up: the caller asks again
+            }
+        }
+        long following = segment >= segments.length ? VersionPage.DONE : ((long) segment << 32) | position;
+        return new VersionPage(items, following);
+    }
+
     /** The version of the key's tombstone still in its grace period, or 0 (none, live, or tombstones off). */
     public long tombstoneVersion(String key) {
         byte[] encoded = Keys.encode(key);
@@ -451,6 +519,27 @@ public final class CacheEngine {
     /** Tombstones held now, expired ones not yet swept included; never counted in {@link #size()}. */
     public long tombstoneCount() {
         return sumOverSegments(Segment::tombstoneCount);
+    }
+
+    /**
+     * A cluster's clear as of {@code epoch} (one version, chosen by the member that received the clear and sent to
+     * all): removes every live entry older than it, segment by segment, keeps newer ones, and from then on refuses
+     * any copy at that version or older (a late replica write, a push, a repair), so nothing written before the
+     * clear comes back. Returns how many live entries were removed; counts no deletes (like {@link #clear()}).
+     */
+    public long clear(long epoch) {
+        if (epoch == 0) {
+            throw new IllegalArgumentException("a clear version must not be 0");
+        }
+        clock.observe(epoch);
+        clearEpoch.raise(epoch);
+        long now = ticker.nanos();
+        return sumOverSegments(segment -> segment.clear(epoch, now));
+    }
+
+    /** The last versioned clear's epoch ({@link #clear(long)}), or 0 when there was none. */
+    public long clearEpoch() {
+        return clearEpoch.get();
     }
 
     /** Removes everything, segment by segment; returns how many live entries were removed. */

@@ -130,6 +130,16 @@ final class EntryTable {
         size--;
     }
 
+    /** Slots in the table (a power of two); a walk over {@link #at} covers every entry. */
+    int capacity() {
+        return slots.length;
+    }
+
+    /** The entry in that slot, or null. */
+    Entry at(int slot) {
+        return slots[slot];
+    }
+
     void clear() {
         slots = new Entry[MIN_CAPACITY];
         size = 0;

@@ -96,6 +96,8 @@ final class Segment {
     private final Tombstones tombstones;
     /** What compression saves, counted as entries come and go; null when the engine does not compress. */
     private final CompressionTally compression;
+    /** The engine's last versioned clear: copies at or below it are refused ({@link ClearEpoch}). */
+    private final ClearEpoch clearEpoch;
     /** The summed weight of the entries; the segment holds this plus {@link TagIndex#weight()} ({@link #held}). */
     private long weight;
     private volatile int publishedCount;
@@ -110,13 +112,17 @@ final class Segment {
     /** As above, leaving tombstones for {@code tombstoneNanos} when that is > 0 ({@link Tombstones}). */
     Segment(EvictionPolicy policy, SegmentLimits share, Occupancy occupancy, StatsCounter stats,
             VersionClock clock, long tombstoneNanos) {
-        this(policy, share, occupancy, stats, clock, tombstoneNanos, null);
+        this(policy, share, occupancy, stats, clock, tombstoneNanos, null, new ClearEpoch());
     }
 
-    /** As above, counting compressed and incompressible values in {@code compression} (null: none). */
+    /**
+     * As above, counting compressed and incompressible values in {@code compression} (null: none) and refusing
+     * copies older than the engine's versioned clears ({@link ClearEpoch}, shared by all segments).
+     */
     Segment(EvictionPolicy policy, SegmentLimits share, Occupancy occupancy, StatsCounter stats,
-            VersionClock clock, long tombstoneNanos, CompressionTally compression) {
+            VersionClock clock, long tombstoneNanos, CompressionTally compression, ClearEpoch clearEpoch) {
         this.compression = compression;
+        this.clearEpoch = clearEpoch;
         this.policy = ReplacementPolicy.create(policy, share);
         this.clock = clock;
         this.tombstones = tombstoneNanos > 0 ? new Tombstones(tombstoneNanos) : null;
@@ -344,6 +350,10 @@ final class Segment {
                 write.refused(existing);
                 return true;
             }
+            if (write.condition instanceof Condition.Newer copy && clearEpoch.covers(copy.version())) {
+                write.refusedByTombstone(clearEpoch.get()); // a copy written before a clear: it stays cleared
+                return true;
+            }
             if (existing == null && tombstones != null && write.condition instanceof Condition.Newer replica) {
                 long deleted = tombstones.version(key, hash, now);
                 if (deleted != 0 && Long.compareUnsigned(deleted, replica.version()) >= 0) {
@@ -477,8 +487,20 @@ final class Segment {
      * @return applied and {@code version}; or refused and the newer version held (live or tombstone)
      */
     WriteResult deleteVersioned(byte[] key, long hash, long version, long now) {
+        return deleteVersioned(key, hash, version, now, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #deleteVersioned(byte[], long, long, long)} whose tombstone lasts at most {@code remainingNanos} (what
+     * was left of it on the member that pushed it). Refused as well when a clear at that version or a newer one
+     * happened here (nothing older can be left to delete).
+     */
+    WriteResult deleteVersioned(byte[] key, long hash, long version, long now, long remainingNanos) {
         long stamp = lockForWrite();
         try {
+            if (clearEpoch.covers(version)) {
+                return new WriteResult(false, clearEpoch.get());
+            }
             Entry entry = liveEntry(key, hash, now);
             if (entry != null && Long.compareUnsigned(entry.version, version) >= 0) {
                 return new WriteResult(false, entry.version);
@@ -493,7 +515,7 @@ final class Segment {
             }
             if (tombstones != null) {
                 clock.observe(version);
-                tombstones.put(key, hash, version, now);
+                tombstones.put(key, hash, version, now, remainingNanos);
             }
             publish();
             return new WriteResult(true, version);
@@ -663,6 +685,111 @@ final class Segment {
             return live;
         } finally {
             unlockForWrite(stamp);
+        }
+    }
+
+    /**
+     * A clear as of {@code epoch} (already raised in {@link #clearEpoch}): removes the entries older than it, in one
+     * hold of the locks, and keeps newer ones (written after the clear, in version order, on every member alike).
+     * Tombstones older than it go too (the epoch refuses what they refused, and members that compare copies would
+     * otherwise list them as differing until they expire). Returns how many live entries went.
+     */
+    long clear(long epoch, long now) {
+        long stamp = lockForWrite();
+        try {
+            long live = 0;
+            clock.observe(epoch);
+            if (tombstones != null) {
+                tombstones.removeOlderThan(epoch);
+            }
+            for (Entry entry : table.entries()) {
+                if (entry.isExpired(now)) {
+                    expire(entry);
+                } else if (Long.compareUnsigned(entry.version, epoch) < 0) {
+                    remove(entry);
+                    live++;
+                }
+            }
+            publish();
+            return live;
+        } finally {
+            unlockForWrite(stamp);
+        }
+    }
+
+    /** Where a scan of the tombstones starts: positions below are table slots, from here on tombstone indexes. */
+    static final int TOMBSTONE_PHASE = 1 << 30;
+
+    /**
+     * One bounded step of {@link CacheEngine#scan}: adds to {@code into} the live entries from table slot
+     * {@code position} on, then (positions from {@link #TOMBSTONE_PHASE}) the tombstones still in their grace
+     * period, until {@code into} holds {@code maxItems} or {@code maxKeyBytes} of keys; at most about
+     * {@code maxSlots} table slots are looked at, so a sparse table does not hold the read lock long. Returns the
+     * position to continue from, or -1 when this segment is done. Under the read lock: writers wait for one step
+     * only.
+     *
+     * <p>A step ends only at an empty slot (or the table's end): removing a key the walk has passed shifts later
+     * members of its probe run back ({@link EntryTable#remove}), which would move a key not yet walked behind the
+     * cursor; a probe run never spans an empty slot, so a caller that drops keys of the page it was given (as
+     * rebalancing does) misses none. So a step that fills its page in the middle of a run gives that run back and
+     * ends before it; only a run longer than a whole page makes a page larger than {@code maxItems}.
+     */
+    int scan(int position, int maxItems, long maxKeyBytes, int maxSlots, long now, List<KeyVersion> into) {
+        long stamp = lock.readLock();
+        try {
+            long bytes = 0;
+            if (position < TOMBSTONE_PHASE) {
+                int capacity = table.capacity();
+                int runFrom = into.size();        // items in the page before the current probe run
+                int runSlot = position;           // its first slot
+                for (int slot = position, looked = 0; slot < capacity; slot++, looked++) {
+                    Entry entry = table.at(slot);
+                    if (entry == null) {
+                        runFrom = into.size();
+                        runSlot = slot + 1;
+                        if (looked >= maxSlots || into.size() >= maxItems || bytes >= maxKeyBytes) {
+                            return slot + 1 < capacity ? slot + 1 : TOMBSTONE_PHASE;
+                        }
+                        continue;
+                    }
+                    if (entry.isExpired(now)) {
+                        continue;
+                    }
+                    if ((into.size() >= maxItems || bytes >= maxKeyBytes) && runFrom > 0) {
+                        into.subList(runFrom, into.size()).clear(); // give the run back: the next step starts it
+                        return runSlot;
+                    }
+                    into.add(new KeyVersion(entry.key(), entry.version, false,
+                                            entry.hasDeadline() ? entry.deadline() - now : -1));
+                    bytes += entry.keyBytes();
+                }
+                if (into.size() >= maxItems || bytes >= maxKeyBytes) {
+                    return TOMBSTONE_PHASE;
+                }
+                position = TOMBSTONE_PHASE;
+            }
+            if (tombstones == null) {
+                return -1;
+            }
+            int next = tombstones.collect(position - TOMBSTONE_PHASE, maxItems, maxKeyBytes - bytes, now, into);
+            return next < 0 ? -1 : TOMBSTONE_PHASE + next;
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /** The key's live version or tombstone, read in one hold of the read lock; null when it has neither. */
+    KeyVersion state(byte[] key, long hash, String name, long now) {
+        long stamp = lock.readLock();
+        try {
+            Entry entry = table.find(key, hash);
+            if (entry != null && !entry.isExpired(now)) {
+                return new KeyVersion(name, entry.version, false, entry.hasDeadline() ? entry.deadline() - now : -1);
+            }
+            long deleted = tombstones == null ? 0 : tombstones.version(key, hash, now);
+            return deleted == 0 ? null : new KeyVersion(name, deleted, true, tombstones.remaining(key, hash, now));
+        } finally {
+            lock.unlockRead(stamp);
         }
     }
 

@@ -3,6 +3,7 @@ package io.cachegrid.engine;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,8 +22,10 @@ import java.util.Set;
  * order. A {@link LinkedHashMap} in insertion order, a renewed tombstone re-inserted at the tail, and a deadline
  * never earlier than the previous one (the callers' clock readings are taken outside the lock, so two can arrive
  * out of order by a hair: the later-inserted one is then clamped up) keep that exact; the sweep takes from the
- * head while due. Tombstones are accounted in the cache's memory ({@link #OVERHEAD_BYTES} plus the key bytes each)
- * and never evicted: only their grace period ends them.
+ * head while due (a tombstone pushed by another member keeps only what was left of its grace period there, so it
+ * may sit behind longer ones: it is dead from its own deadline on and swept after them). Tombstones are accounted
+ * in the cache's memory ({@link #OVERHEAD_BYTES} plus the key bytes each) and never evicted: only their grace
+ * period ends them.
  */
 final class Tombstones {
 
@@ -80,18 +83,68 @@ final class Tombstones {
         return found == null || now - found.deadline >= 0 ? 0 : found.version;
     }
 
+    /** Nanoseconds left of the key's tombstone's grace period; 0 when it has none in its grace period. */
+    long remaining(byte[] key, long hash, long now) {
+        Tombstone found = byKey.get(new Tombstone(key, hash));
+        return found == null || now - found.deadline >= 0 ? 0 : found.deadline - now;
+    }
+
     /** Leaves (or renews) the key's tombstone at {@code version}, for the grace period from {@code now}. */
     void put(byte[] key, long hash, long version, long now) {
+        put(key, hash, version, now, graceNanos);
+    }
+
+    /**
+     * Leaves (or renews) the key's tombstone at {@code version} for at most {@code remainingNanos} (capped at the
+     * grace period): a tombstone another member pushed keeps what was left of its grace there, so tombstones
+     * passed back and forth between members never outlive the delete's own grace period. Such a shorter deadline
+     * may sit behind longer ones in the insertion order: it is dead from its deadline on ({@link #version}, the
+     * scan), and swept once the ones before it are (at most one grace period later).
+     */
+    void put(byte[] key, long hash, long version, long now, long remainingNanos) {
         Tombstone tombstone = byKey.remove(new Tombstone(key, hash));
         if (tombstone == null) {
             tombstone = new Tombstone(key, hash);
             weight += tombstone.weight();
         }
         tombstone.version = version;
-        long deadline = now + graceNanos;
-        tombstone.deadline = lastDeadline != Long.MIN_VALUE && deadline - lastDeadline < 0 ? lastDeadline : deadline;
-        lastDeadline = tombstone.deadline;
+        long deadline = now + Math.min(graceNanos, Math.max(0, remainingNanos));
+        if (remainingNanos >= graceNanos) {
+            tombstone.deadline = lastDeadline != Long.MIN_VALUE && deadline - lastDeadline < 0 ? lastDeadline
+                    : deadline;
+            lastDeadline = tombstone.deadline;
+        } else {
+            tombstone.deadline = deadline;
+            if (lastDeadline == Long.MIN_VALUE || deadline - lastDeadline > 0) {
+                lastDeadline = deadline;
+            }
+        }
         byKey.put(tombstone, tombstone);
+    }
+
+    /**
+     * Adds to {@code into} the tombstones still in their grace period from the {@code from}-th (in insertion order)
+     * on, until {@code into} holds {@code maxItems} or their keys {@code maxKeyBytes} (at least one is added);
+     * returns the index to continue from, or -1 when none is left. Positions shift as the sweep drops the oldest:
+     * a resumed walk may skip or repeat a few (callers repeat their walks anyway).
+     */
+    int collect(int from, int maxItems, long maxKeyBytes, long now, List<KeyVersion> into) {
+        int index = 0;
+        long bytes = 0;
+        for (Tombstone tombstone : byKey.keySet()) {
+            if (index++ < from) {
+                continue;
+            }
+            if (now - tombstone.deadline < 0) {
+                into.add(new KeyVersion(Keys.decode(tombstone.key, 0, tombstone.key.length), tombstone.version, true,
+                                        tombstone.deadline - now));
+                bytes += tombstone.key.length;
+                if (into.size() >= maxItems || bytes >= maxKeyBytes) {
+                    return index < byKey.size() ? index : -1;
+                }
+            }
+        }
+        return -1;
     }
 
     /** Drops the key's tombstone (a newer write replaced it); true if it had one. */
@@ -104,6 +157,18 @@ final class Tombstones {
             weight -= removed.weight();
         }
         return removed != null;
+    }
+
+    /** Drops every tombstone older than {@code version} (a clear at that version covers those deletes). */
+    void removeOlderThan(long version) {
+        Iterator<Tombstone> all = byKey.keySet().iterator();
+        while (all.hasNext()) {
+            Tombstone tombstone = all.next();
+            if (Long.compareUnsigned(tombstone.version, version) < 0) {
+                all.remove();
+                weight -= tombstone.weight();
+            }
+        }
     }
 
     /** Drops up to {@code max} tombstones whose grace period is over, oldest first; returns how many. */
@@ -137,15 +202,13 @@ final class Tombstones {
      */
     void checkInvariants(long clockCurrent, Set<Tombstone> liveKeys) {
         long summed = 0;
-        long previous = Long.MIN_VALUE;
         for (Tombstone tombstone : byKey.keySet()) {
             Invariants.check(byKey.get(tombstone) == tombstone, "tombstone map consistent for " + tombstone);
             Invariants.check(tombstone.version != 0 && Long.compareUnsigned(tombstone.version, clockCurrent) <= 0,
                              "tombstone version " + tombstone.version + " not after the clock " + clockCurrent);
-            Invariants.check(previous == Long.MIN_VALUE || tombstone.deadline - previous >= 0,
-                             "tombstones in deadline order");
+            Invariants.check(lastDeadline == Long.MIN_VALUE || tombstone.deadline - lastDeadline <= 0,
+                             "no tombstone deadline after the last full grace period given");
             Invariants.check(!liveKeys.contains(tombstone), "a key both live and tombstoned");
-            previous = tombstone.deadline;
             summed += tombstone.weight();
         }
         Invariants.check(summed == weight, "tombstone weight " + weight + " but they sum to " + summed);

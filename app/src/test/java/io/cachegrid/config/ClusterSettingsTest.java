@@ -40,6 +40,7 @@ class ClusterSettingsTest {
         assertEquals(0, s.clusterPort());
         assertEquals(5.0, s.failureTimeoutSeconds());
         assertEquals(Optional.empty(), s.secret());
+        assertEquals(30.0, s.antiEntropyIntervalSeconds());
     }
 
     @Test
@@ -52,7 +53,8 @@ class ClusterSettingsTest {
                 "CACHEGRID_TOMBSTONE_SECONDS", "60.5",
                 "CACHEGRID_CLUSTER_SECRET", SECRET,
                 "CACHEGRID_CLUSTER_PORT", "7800",
-                "CACHEGRID_FAILURE_TIMEOUT", "2.5"));
+                "CACHEGRID_FAILURE_TIMEOUT", "2.5",
+                "CACHEGRID_ANTI_ENTROPY_INTERVAL", "2.5"));
         assertTrue(s.enabled());
         assertFalse(s.loopbackOnly());
         assertTrue(s.secret().isPresent());
@@ -66,6 +68,7 @@ class ClusterSettingsTest {
         assertEquals(3, s.replicationFactor());
         assertEquals(0.5, s.membershipIntervalSeconds());
         assertEquals(60_500_000_000L, s.tombstoneNanos());
+        assertEquals(2.5, s.antiEntropyIntervalSeconds());
     }
 
     @Test
@@ -111,7 +114,9 @@ class ClusterSettingsTest {
             "CACHEGRID_CLUSTER_PORT|-1|0 (derived",
             "CACHEGRID_FAILURE_TIMEOUT|0.5|1..300",
             "CACHEGRID_FAILURE_TIMEOUT|301|1..300",
-            "CACHEGRID_FAILURE_TIMEOUT|soon|1..300"})
+            "CACHEGRID_FAILURE_TIMEOUT|soon|1..300",
+            "CACHEGRID_ANTI_ENTROPY_INTERVAL|0|seconds > 0",
+            "CACHEGRID_ANTI_ENTROPY_INTERVAL|90000|<= 86400"})
     void badValueStopsTheStartNamingTheVariableAndTheAcceptedValues(String variable, String value, String accepted) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> cluster(Map.of(variable, value)));
         assertTrue(e.getMessage().contains(variable), e.getMessage());
