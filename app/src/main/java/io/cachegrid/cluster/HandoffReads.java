@@ -116,6 +116,16 @@ final class HandoffReads {
         }
     }
 
+    /**
+     * Before this node decides a write of a key it owns (a counter, a compare-and-set, set-if-absent decide on the
+     * copy held here): while repair is pending, brings in the newest copy first, as for a read.
+     */
+    void repairBeforeWrite(String key, ClusterView view) {
+        if (repairPending.getAsBoolean()) {
+            repairIfMissing(key, view);
+        }
+    }
+
     /** The version of the one item of a fetch answer, or 0 when the member holds nothing for the key. */
     private static long versionIn(byte[] answer) {
         try {

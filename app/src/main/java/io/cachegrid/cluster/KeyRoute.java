@@ -53,6 +53,7 @@ final class KeyRoute {
             if (method == Method.GET) {
                 node.handoff().repairIfMissing(key, view);
             } else if (method == Method.PUT || method == Method.DELETE || method == Method.POST) {
+                node.handoff().repairBeforeWrite(key, view); // conditions and counters decide on the newest copy
                 // POST here is a counter (incr/decr): its outcome is copied like a PUT
                 res.beforeSend(() -> replicator.afterLocalWrite(method, key, res.status().code()));
             }
