@@ -25,7 +25,8 @@ import io.helidon.http.Method;
  * So until this node's anti-entropy pass for the current members has completed, every single-key read it serves
  * as primary first asks the other live members for their copy ({@code POST /cluster/fetch}, concurrently, live
  * or tombstone, with its version), stores the newest if it is newer than its own ({@code Condition.newer} or a
- * versioned delete, decided under the key's lock: read repair), and then serves the read normally. After that, for
+ * versioned delete, decided under the key's lock: read repair), and then serves the read normally (a write it
+ * decides as primary, a counter or a condition, does the same first: {@link #repairBeforeWrite}). After that, for
  * a window after each change (and after each of our own rebalancing runs), only a miss asks. Outside both a read
  * costs no extra hop.
  */
@@ -113,6 +114,16 @@ final class HandoffReads {
             // a broken answer: serve what this node holds
         } finally {
             askers.shutdown(); // every task ends within the timeout; nobody waits for them
+        }
+    }
+
+    /**
+     * Before this node decides a write of a key it owns (a counter, a compare-and-set, set-if-absent decide on the
+     * copy held here): while repair is pending, brings in the newest copy first, as for a read.
+     */
+    void repairBeforeWrite(String key, ClusterView view) {
+        if (repairPending.getAsBoolean()) {
+            repairIfMissing(key, view);
         }
     }
 

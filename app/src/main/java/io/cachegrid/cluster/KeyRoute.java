@@ -51,6 +51,8 @@ final class KeyRoute {
         if (asOwner || owners.getFirst().equals(view.self())) {
             if (method == Method.GET) {
                 node.handoff().repairIfMissing(key, view);
+            } else if (method == Method.PUT || method == Method.DELETE || method == Method.POST) {
+                node.handoff().repairBeforeWrite(key, view); // conditions and counters decide on the newest copy
             } // a write is copied to the other owners by the service, before it answers (Replicator)
             chain.proceed();
             return;

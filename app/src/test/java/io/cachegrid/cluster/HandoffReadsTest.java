@@ -111,6 +111,14 @@ class HandoffReadsTest {
             assertEquals(base + 4, local.tombstoneVersion("deleted"));
             assertEquals("\"mine\"", value(local, "newest"));
             assertEquals("\"here\"", value(local, "missing"));
+
+            put(ea, "counter", "41", base + 7);            // a counter this node missed: incr must see 41
+            pending.set(false);
+            reads.repairBeforeWrite("counter", view);
+            assertNull(local.peek("counter"), "writes ask only while repair is pending");
+            pending.set(true);
+            reads.repairBeforeWrite("counter", view);
+            assertEquals("41", value(local, "counter"));
             local.checkInvariants();
         }
     }

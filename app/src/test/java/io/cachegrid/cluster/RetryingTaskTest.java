@@ -1,6 +1,7 @@
 package io.cachegrid.cluster;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -33,21 +34,25 @@ class RetryingTaskTest {
     }
 
     @Test
-    void requestsWhileOneIsQueuedMergeIntoIt() {
+    void requestsWhileAPassRunsMergeIntoOneMore() throws InterruptedException {
         AtomicInteger runs = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         try (RetryingTask task = new RetryingTask("test", () -> {
-            runs.incrementAndGet();
-            sleep(200);
+            if (runs.incrementAndGet() == 1) {
+                started.countDown();
+                release.await();
+            }
             return true;
         }, Duration.ofMillis(10), Duration.ofMillis(10))) {
+            task.request();
+            started.await();
             for (int i = 0; i < 50; i++) {
-                task.request();
+                task.request(); // a pass is under way: these queue exactly one more
             }
-            LocalCluster.await(() -> runs.get() >= 1, () -> "a run");
-            for (int i = 0; i < 50; i++) {
-                task.request(); // one run is under way: these queue exactly one more
-            }
-            sleep(700);
+            release.countDown();
+            LocalCluster.await(() -> runs.get() >= 2, () -> "the queued run");
+            sleep(300);
             assertEquals(2, runs.get());
         }
     }

@@ -63,7 +63,11 @@ class AuthRoutesTest {
             Map.entry("GET /observe/metrics", Role.READ),
             Map.entry("GET /console/", Role.PUBLIC),
             Map.entry("GET /cluster", Role.ADMIN),
-            Map.entry("POST /cluster/push", Role.ADMIN));
+            Map.entry("POST /cluster/push", Role.ADMIN),
+            Map.entry("POST /cluster/digest", Role.ADMIN),
+            Map.entry("POST /cluster/versions", Role.ADMIN),
+            Map.entry("POST /cluster/fetch", Role.ADMIN),
+            Map.entry("POST /cluster/compare", Role.ADMIN));
 
     /** Request bodies and queries that make each operation do its work when it is allowed. */
     private static final Map<String, String> BODIES = Map.of(
@@ -71,7 +75,11 @@ class AuthRoutesTest {
             "POST /cache", "{\"key\":\"walk\",\"value\":1}",
             "POST /cache/batch/get", "{\"keys\":[\"walk\"]}",
             "POST /cache/batch/set", "{\"items\":{\"walk\":2}}",
-            "POST /cluster/push", "{\"items\":[]}");
+            "POST /cluster/push", "{\"items\":[]}",
+            "POST /cluster/digest", "{\"peer\":\"127.0.0.1:1\",\"epoch\":\"0\"}",
+            "POST /cluster/versions", "{\"peer\":\"127.0.0.1:1\",\"buckets\":[0],\"cursor\":\"0\",\"limit\":10}",
+            "POST /cluster/fetch", "{\"keys\":[\"walk\"]}",
+            "POST /cluster/compare", "{\"items\":[{\"key\":\"walk\",\"version\":\"1\"}]}");
     private static final Map<String, String> QUERIES = Map.of(
             "DELETE /cache", "?confirm=true",
             "POST /test/load", "?num_operations=10&operation_type=set");
@@ -165,7 +173,7 @@ class AuthRoutesTest {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        if (route.equals("POST /cluster/push")) {
+        if (route.startsWith("POST /cluster/")) {
             request.header("X-CacheGrid-Internal", "replica"); // as a member sends it
         }
         if (token != null) {
