@@ -34,20 +34,29 @@ class WriteAcksTest {
     private StalledMember stalled;
     private int replicationFactor;
 
-    /** Starts the members (one environment each, on top of the common one) and the stalled member, all in view. */
+    /**
+     * Starts the stalled member (its HTTP port is bound first, so the peer list can name it), has it join the
+     * cluster with the same cluster settings as the members, then starts the members (one environment each, on top
+     * of the common one), and waits until every member sees all of them up.
+     */
     private void start(int replicationFactor, List<Map<String, String>> memberEnv) {
         this.replicationFactor = replicationFactor;
         stalled = new StalledMember();
         List<PortReservation> ports = memberEnv.stream().map(e -> new PortReservation()).toList();
         String peers = Stream.concat(ports.stream().map(p -> "127.0.0.1:" + p.port()), Stream.of(stalled.address()))
                 .collect(Collectors.joining(","));
+        Map<String, String> common = Map.of(
+                "CACHEGRID_PEERS", peers,
+                "CACHEGRID_REPLICATION_FACTOR", String.valueOf(replicationFactor),
+                "CACHEGRID_MEMBERSHIP_INTERVAL", "0.25",
+                "CACHEGRID_REPLICATION_TIMEOUT_SECONDS", REPLICATION_TIMEOUT);
+        Map<String, String> stalledEnv = new HashMap<>(common);
+        stalledEnv.put("CACHEGRID_NODE_ID", "stalled");
+        stalled.join(stalledEnv);
         for (int i = 0; i < memberEnv.size(); i++) {
             Map<String, String> env = new HashMap<>(memberEnv.get(i));
-            env.put("CACHEGRID_PEERS", peers);
+            env.putAll(common);
             env.put("CACHEGRID_NODE_ID", "node-" + i);
-            env.put("CACHEGRID_REPLICATION_FACTOR", String.valueOf(replicationFactor));
-            env.put("CACHEGRID_MEMBERSHIP_INTERVAL", "0.25");
-            env.put("CACHEGRID_REPLICATION_TIMEOUT_SECONDS", REPLICATION_TIMEOUT);
             try {
                 nodes.add(TestNode.start(ports.get(i).port(), env));
             } finally {
