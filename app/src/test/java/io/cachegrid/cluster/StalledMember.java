@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -12,12 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.cachegrid.Main;
+import io.cachegrid.config.CacheGridSettings;
 
 /**
- * A cluster member that passes its health checks but never answers anything else, as a member does whose request
- * threads are stuck (or, seen from a peer's read timeout, one frozen by SIGSTOP after its health check): peers keep it
- * in the view and owners wait on it. Binds port 0 on 127.0.0.1. {@link #leaveView()} makes its health checks fail,
- * so the members drop it from their views.
+ * A cluster member that is in the JGroups view but never answers an HTTP request, as a member does whose request
+ * threads are stuck (or, seen from a peer's read timeout, one frozen by SIGSTOP whose failure is not detected yet):
+ * peers keep it on their rings and owners wait on it. It is no cache node: an HTTP server on 127.0.0.1, port 0, that
+ * holds every request unanswered, and the production {@link Membership} carrying that HTTP address in its JGroups
+ * address ({@link #join}). {@link #leaveView()} closes its channel, so the members install a view without it.
  */
 final class StalledMember implements AutoCloseable {
 
@@ -27,7 +31,7 @@ final class StalledMember implements AutoCloseable {
     private final HttpServer server;
     private final CountDownLatch released = new CountDownLatch(1);
     private final AtomicInteger held = new AtomicInteger();
-    private volatile boolean healthy = true;
+    private volatile Membership membership;
 
     StalledMember() {
         try {
@@ -44,25 +48,38 @@ final class StalledMember implements AutoCloseable {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Requests other than health checks that reached it (each is held unanswered). */
+    /**
+     * Joins the cluster as the real members do: the cluster settings are resolved from the same variables
+     * ({@code CACHEGRID_PEERS} must list this member's {@link #address()}, so discovery finds it), and its JGroups
+     * port is derived from its HTTP port. Returns once its channel is connected.
+     */
+    void join(Map<String, String> env) {
+        int port = server.getAddress().getPort();
+        Map<String, String> all = new HashMap<>(env);
+        all.put("CACHEGRID_HOST", "127.0.0.1");
+        all.put("CACHEGRID_PORT", String.valueOf(port));
+        CacheGridSettings settings = CacheGridSettings.resolve(Main.defaults(), all, Map.of());
+        ClusterSettings cluster = settings.cluster();
+        Membership m = new Membership(SelfAddress.resolve(cluster, settings.host(), port), cluster,
+                settings.nodeId(), settings.host(), port, (view, liveChanged) -> { });
+        membership = m;
+        m.start();
+    }
+
+    /** Requests that reached it (each is held unanswered). */
     int held() {
         return held.get();
     }
 
-    /** From now on its health checks fail: the members take it out of their views. */
+    /** Closes its JGroups channel: the members install a view without it. Its HTTP server keeps holding requests. */
     void leaveView() {
-        healthy = false;
+        Membership m = membership;
+        if (m != null) {
+            m.close();
+        }
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        if (exchange.getRequestURI().getPath().equals("/health")) {
-            byte[] body = "{\"status\":\"healthy\"}".getBytes(StandardCharsets.US_ASCII);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(healthy ? 200 : 503, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-            return;
-        }
         held.incrementAndGet();
         try {
             released.await(HOLD_SECONDS, TimeUnit.SECONDS);
@@ -74,6 +91,7 @@ final class StalledMember implements AutoCloseable {
 
     @Override
     public void close() {
+        leaveView();
         released.countDown();
         server.stop(0);
     }
