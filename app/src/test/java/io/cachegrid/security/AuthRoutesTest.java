@@ -63,6 +63,7 @@ class AuthRoutesTest {
             Map.entry("GET /observe/metrics", Role.READ),
             Map.entry("GET /console/", Role.PUBLIC),
             Map.entry("GET /cluster", Role.ADMIN),
+            Map.entry("GET /cluster/nodes", Role.ADMIN),
             Map.entry("POST /cluster/push", Role.ADMIN),
             Map.entry("POST /cluster/digest", Role.ADMIN),
             Map.entry("POST /cluster/versions", Role.ADMIN),
