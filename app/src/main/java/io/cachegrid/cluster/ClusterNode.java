@@ -304,6 +304,7 @@ final class ClusterNode implements Cluster {
         }
         antiEntropy.close();
         pauses.close();
+        background.close();
         client.close();
     }
 }
