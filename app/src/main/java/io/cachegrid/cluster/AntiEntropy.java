@@ -51,8 +51,17 @@ final class AntiEntropy implements AutoCloseable {
     private final RetryingTask task;
     /** Changes of the live members seen; starts at 1: a node that just started has compared nothing yet. */
     private final AtomicLong changes = new AtomicLong(1);
-    /** The change count at the start of the last pass that completed with every peer. */
-    private volatile long repaired;
+    /** The last pass that completed with every peer. */
+    private volatile Repaired repaired = new Repaired(0, List.of());
+
+    /**
+     * A completed pass: the change count at its start and the live members it compared with.
+     *
+     * @param change the change count read before the view the pass used
+     * @param live   that view's live members
+     */
+    private record Repaired(long change, List<NodeAddress> live) {
+    }
 
     AntiEntropy(CacheEngine engine, ApiLimits limits, PeerClient client, Supplier<ClusterView> views,
                 double intervalSeconds) {
@@ -82,9 +91,16 @@ final class AntiEntropy implements AutoCloseable {
         task.request();
     }
 
-    /** Whether a change of members has not been followed by a completed pass yet. */
+    /**
+     * Whether a change of members has not been followed by a completed pass yet. The members in the current view
+     * count as well as the change count: membership installs a view (and reads route by it) before its listener
+     * calls {@link #viewChanged()}, so for that moment only the view itself says that this node has not compared
+     * with its new members yet (a joiner whose first pass ran alone would otherwise serve its empty engine).
+     */
     boolean repairPending() {
-        return repaired < changes.get();
+        Repaired done = repaired;
+        ClusterView view = views.get();
+        return done.change() < changes.get() || (view != null && !view.live().equals(done.live()));
     }
 
     AntiEntropyStats stats() {
@@ -132,7 +148,7 @@ final class AntiEntropy implements AutoCloseable {
         }
         stats.finished(ok, startedMillis, System.nanoTime() - started, differing);
         if (ok) {
-            repaired = Math.max(repaired, change);
+            repaired = new Repaired(Math.max(repaired.change(), change), view.live()); // passes run one at a time
         }
         return ok;
     }

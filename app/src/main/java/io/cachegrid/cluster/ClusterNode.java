@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,6 +48,8 @@ final class ClusterNode implements Cluster {
     private final Replicator replicator;
     private final BackgroundSender background = new BackgroundSender();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Opened when the first JGroups view is installed: routed requests wait for it ({@link ClusterRouter}). */
+    private final CountDownLatch firstView = new CountDownLatch(1);
     private volatile Membership membership;
     private Rebalancer rebalancer;
     private final AntiEntropy antiEntropy;
@@ -90,6 +93,7 @@ final class ClusterNode implements Cluster {
         rebalancer = new Rebalancer(engine, client, this::view, this::reportDown, handoff::extend,
                 limits.maxRequestBytes());
         Membership m = new Membership(self, settings, nodeId, listenHost, listenPort, (view, liveChanged) -> {
+            firstView.countDown(); // view() returns it already
             if (liveChanged) {
                 handoff.extend();
                 antiEntropy.viewChanged();
@@ -104,10 +108,24 @@ final class ClusterNode implements Cluster {
                 self.address(), nodeId, settings.replicationFactor(), m.describe(), m.view().live());
     }
 
-    /** The current view, or null before {@link #start(int)} (requests are then served locally). */
+    /**
+     * The current view, or null before {@link #start(int)}; until the first view is installed, a placeholder with
+     * this node alone ({@link ClusterView#installed()} false).
+     */
     ClusterView view() {
         Membership m = membership;
         return m == null ? null : m.view();
+    }
+
+    /** The current view once one is installed, waiting at most {@code timeout} for the first; null if none came. */
+    ClusterView awaitInstalledView(Duration timeout) {
+        try {
+            firstView.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ClusterView view = view();
+        return view != null && view.installed() ? view : null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.cachegrid.cluster;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.cachegrid.api.CacheService;
 import io.cachegrid.api.PercentEncoding;
@@ -46,54 +47,67 @@ final class ClusterRouter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        ClusterView view = node.view();
         Optional<String> mode = req.headers().first(Internal.HEADER);
         boolean asOwner = mode.isPresent() && mode.get().equals(Internal.OWNER);
-        if (view == null || (mode.isPresent() && !asOwner)) {
+        Consumer<ClusterView> route = mode.isPresent() && !asOwner ? null : route(chain, req, res, asOwner);
+        if (route == null) {
             chain.proceed();
             return;
         }
+        ClusterView view = node.view();
+        if (view == null || !view.installed()) {
+            // The HTTP server listens before this node has joined, and the members install a view with a joiner
+            // in it before the joiner does (JGroups sends the joiner its view after theirs): a read they forward
+            // to it as owner would meet an empty engine and no other member to ask (issue 10: an acknowledged
+            // write read as absent during a scale-out), a write would be acknowledged on its copy alone. So a
+            // routed request waits for the first view (bounded, within the forwarder's own wait) and is then
+            // routed, and repaired, under it like any other.
+            view = node.awaitInstalledView(node.replicationTimeout());
+            if (view == null) {
+                ClusterResponses.unavailable(res, "this member has not joined the cluster yet; retry shortly");
+                return;
+            }
+        }
+        route.accept(view);
+    }
+
+    /** How the cluster serves this request, given the view; null: the local service alone answers it. */
+    private Consumer<ClusterView> route(FilterChain chain, RoutingRequest req, RoutingResponse res,
+                                        boolean asOwner) {
         Method method = req.prologue().method();
         String path = PercentEncoding.originPath(req.path().absolute().rawPath()); // absolute-form: by its path
         if (path.equals(CACHE) || path.equals(KEY_PREFIX)) {
             if (method == Method.POST && !asOwner) {
-                keys.postItem(req, res, view);
+                return view -> keys.postItem(req, res, view);
             } else if (method == Method.DELETE && path.equals(CACHE) && !asOwner && confirmed(req)) {
-                fanOut.clear(req, res, view);
-            } else {
-                chain.proceed();
+                return view -> fanOut.clear(req, res, view);
             }
+            return null;
         } else if (path.equals("/cache/batch/get") || path.equals("/cache/batch/set")) {
             if (method == Method.POST && !asOwner) {
-                if (path.endsWith("get")) {
-                    batches.get(req, res, view);
-                } else {
-                    batches.set(req, res, view);
-                }
-            } else {
-                chain.proceed();
+                return path.endsWith("get") ? view -> batches.get(req, res, view)
+                        : view -> batches.set(req, res, view);
             }
+            return null;
         } else if (path.startsWith(KEY_PREFIX) && (method == Method.GET || method == Method.PUT
                 || method == Method.DELETE)) {
-            keyed(chain, req, res, view, KEY_PREFIX, asOwner);
+            return view -> keyed(chain, req, res, view, KEY_PREFIX, asOwner);
         } else if (method == Method.POST && CacheService.Counter.of(path).isPresent()) {
             Optional<String> key = PercentEncoding.decode(CacheService.Counter.of(path).get().encodedKey(path));
             if (key.isEmpty() || key.get().isEmpty()) {
-                chain.proceed(); // the service answers the bad key
-            } else {
-                keys.single(chain, req, res, view, key.get(), asOwner);
+                return null; // the service answers the bad key
             }
+            return view -> keys.single(chain, req, res, view, key.get(), asOwner);
         } else if (path.startsWith(TAG_PREFIX) && method == Method.GET && !asOwner) {
-            fanOut.tagKeys(chain, req, res, view);
+            return view -> fanOut.tagKeys(chain, req, res, view);
         } else if (path.startsWith(TAG_PREFIX) && method == Method.DELETE && !asOwner) {
-            fanOut.invalidateTag(req, res, view);
+            return view -> fanOut.invalidateTag(req, res, view);
         } else if (path.startsWith(ENTRY_PREFIX) && method == Method.GET && !local(req)) {
-            keyed(chain, req, res, view, ENTRY_PREFIX, asOwner);
+            return view -> keyed(chain, req, res, view, ENTRY_PREFIX, asOwner);
         } else if (path.equals("/admin/keys") && method == Method.GET && !asOwner && !local(req)) {
-            fanOut.keys(chain, req, res, view);
-        } else {
-            chain.proceed();
+            return view -> fanOut.keys(chain, req, res, view);
         }
+        return null;
     }
 
     private void keyed(FilterChain chain, RoutingRequest req, RoutingResponse res, ClusterView view, String prefix,

@@ -63,6 +63,11 @@ record ClusterView(NodeAddress self, Map<NodeAddress, Boolean> members, HashRing
         return reordered;
     }
 
+    /** Whether this is a view JGroups installed, not the placeholder (this node alone) held before the first. */
+    boolean installed() {
+        return viewId != Membership.NO_VIEW;
+    }
+
     boolean isUp(NodeAddress member) {
         return Boolean.TRUE.equals(members.get(member));
     }
