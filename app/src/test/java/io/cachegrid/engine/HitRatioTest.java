@@ -29,6 +29,8 @@ class HitRatioTest extends EngineTestSupport {
     private static final double MIN_GAIN = 1.25;
     /** How far interleaving may move tinylfu's hit ratio (0..1); the issue asks for 1-2 points. */
     private static final double MAX_INTERLEAVING_EFFECT = 0.02;
+    /** Engines (each with its own sketch seed) whose hit ratios are averaged per client mode. */
+    private static final int SEED_RUNS = 4;
     private static final Clients ONE = new Clients(1, false);
 
     /**
@@ -84,12 +86,22 @@ class HitRatioTest extends EngineTestSupport {
     }
 
     private void assertInterleavingChangesLittle(String name, int[] trace, Clients clients, double minHitRatio) {
-        double single = hitRatio(EvictionPolicy.TINYLFU, trace, ONE);
-        double interleaved = hitRatio(EvictionPolicy.TINYLFU, trace, clients);
+        // each engine draws its own sketch seed (hash-flooding defence), which moves a zipf run's hit ratio by about
+        // a point on its own: compare the means of a few engines, so the test measures interleaving, not the seed
+        double single = meanHitRatio(trace, ONE);
+        double interleaved = meanHitRatio(trace, clients);
         System.out.printf("%s, tinylfu: 1 client %.3f, %s %.3f%n", name, single, clients, interleaved);
         assertTrue(single > minHitRatio, "one client " + single);
         assertTrue(Math.abs(interleaved - single) <= MAX_INTERLEAVING_EFFECT,
                    clients + " " + interleaved + " vs one client " + single);
+    }
+
+    private double meanHitRatio(int[] trace, Clients clients) {
+        double sum = 0;
+        for (int run = 0; run < SEED_RUNS; run++) {
+            sum += hitRatio(EvictionPolicy.TINYLFU, trace, clients);
+        }
+        return sum / SEED_RUNS;
     }
 
     /** Zipf over the hot keys; every {@link #SCAN_EVERY} requests a scan of keys never seen again (negative ids). */
