@@ -240,6 +240,11 @@ public final class CacheGridServer implements AutoCloseable {
         return engine;
     }
 
+    /** This node's cluster ({@link Cluster#standalone()} when it runs alone); for tests that look inside it. */
+    public Cluster cluster() {
+        return cluster;
+    }
+
     @Override
     public void close() {
         closed = true;

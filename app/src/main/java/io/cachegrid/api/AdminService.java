@@ -46,13 +46,21 @@ public final class AdminService implements HttpService {
         RequestReader.booleanParam(req, LOCAL); // checked; this node's keys either way (the cluster routes the rest)
         String pattern = req.query().first("pattern").orElse("");
         int limit = reader.intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        Json.send(res, keyPage(engine, pattern, limit));
+    }
+
+    /**
+     * This node's answer to {@code GET /admin/keys?local=true&pattern&limit} (limit already within bounds). The
+     * service sends it; in a cluster the router merges it, as this node's own page, with the other members'.
+     */
+    public static JsonWriter keyPage(CacheEngine engine, String pattern, int limit) {
         // "*" alone reads as "everything", as users of glob-style key listings expect
         KeyPage page = engine.keys("*".equals(pattern) ? "" : pattern, limit);
         JsonWriter out = new JsonWriter(256 + 32 * page.keys().size()).beginObject().name("keys").beginArray();
         page.keys().forEach(out::value);
-        Json.send(res, out.endArray().name("total_found").value(page.totalFound())
+        return out.endArray().name("total_found").value(page.totalFound())
                 .name("returned").value(page.keys().size()).name("pattern").value(pattern)
-                .name("timestamp").value(Json.timestamp()).endObject());
+                .name("timestamp").value(Json.timestamp()).endObject();
     }
 
     private void entry(ServerRequest req, ServerResponse res) {

@@ -1,12 +1,12 @@
 package io.cachegrid.api;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.ValueView;
-import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
@@ -57,6 +57,25 @@ public final class BatchService implements HttpService {
         // one check, shared with the cluster's splitter (BatchKeys)
         List<String> keys = BatchKeys.check(reader.jsonObjectBody(req, reader.limits().maxRequestBytes()).members(),
                 reader.limits());
+        GetAnswer answer = getAnswer(engine, keys);
+        Json.send(res, answer.json(), responses, () -> "the answer to this batch (" + answer.keys() + " keys, "
+                + answer.found() + " found)");
+    }
+
+    /**
+     * The answer to a batch get of {@code keys} (already checked by {@link BatchKeys}) from this node's engine.
+     * The service sends it; in a cluster the router uses it for this node's own part of a batch, so that part is
+     * answered in-process, by the same code, rather than over HTTP to itself.
+     *
+     * @param json  the answer
+     * @param keys  the distinct keys in it
+     * @param found how many of them exist
+     */
+    public record GetAnswer(JsonWriter json, int keys, long found) {
+    }
+
+    /** See {@link GetAnswer}. */
+    public static GetAnswer getAnswer(CacheEngine engine, List<String> keys) {
         // views of the stored bytes, no copies: the answer is streamed from them (Json.send), within the budget
         Map<String, ValueView> found = new LinkedHashMap<>();
         for (String key : keys) {
@@ -73,21 +92,28 @@ public final class BatchService implements HttpService {
         }
         out.endObject().name("requested_keys").value(keys.size()).name("found_keys").value(foundKeys)
                 .name("timestamp").value(Json.timestamp()).endObject();
-        long foundCount = foundKeys;
-        Json.send(res, out, responses, () -> "the answer to this batch (" + found.size() + " keys, " + foundCount
-                + " found)");
+        return new GetAnswer(out, found.size(), foundKeys);
     }
 
     private void batchSet(ServerRequest req, ServerResponse res) {
         // one check, shared with the cluster's splitter (BatchItems), so both refuse exactly the same batches
         BatchItems batch = BatchItems.check(reader.jsonObjectBody(req, reader.limits().maxRequestBytes()).members(),
                 reader.limits(), engine.maxEntryWeight());
-        for (Map.Entry<String, JsonSlice> item : batch.items().entrySet()) {
-            engine.put(item.getKey(), item.getValue().bytes(), batch.ttlNanos(), batch.tagged().get(item.getKey()));
+        Json.send(res, setAnswer(engine, batch, batch.items().keySet()));
+    }
+
+    /**
+     * Stores the items named by {@code keys} of a checked batch in this node's engine and returns the answer
+     * ({@code items_requested} and {@code items_set} count them). The service stores the whole batch; in a cluster
+     * the router stores this node's own part with it, in-process, rather than over HTTP to itself.
+     */
+    public static JsonWriter setAnswer(CacheEngine engine, BatchItems batch, Collection<String> keys) {
+        for (String key : keys) {
+            engine.put(key, batch.items().get(key).bytes(), batch.ttlNanos(), batch.tagged().get(key));
         }
         JsonWriter out = new JsonWriter().beginObject().name("success").value(true)
-                .name("items_requested").value(batch.items().size()).name("items_set").value(batch.items().size())
+                .name("items_requested").value(keys.size()).name("items_set").value(keys.size())
                 .name("ttl");
-        Json.send(res, Json.ttl(out, batch.ttlNanos()).name("timestamp").value(Json.timestamp()).endObject());
+        return Json.ttl(out, batch.ttlNanos()).name("timestamp").value(Json.timestamp()).endObject();
     }
 }

@@ -315,7 +315,15 @@ public final class CacheService implements HttpService {
             throw ApiException.badRequest("invalid " + REPLICA_VERSION_HEADER, "a version is never 0");
         }
         long removed = epoch.isPresent() ? writes.engine().clear(epoch.getAsLong()) : writes.engine().clear();
-        Json.send(res, Status.OK_200, new JsonWriter().beginObject().name("success").value(true)
-                .name("items_removed").value(removed).name("timestamp").value(Json.timestamp()).endObject());
+        Json.send(res, Status.OK_200, cleared(removed));
+    }
+
+    /**
+     * The answer to a clear that removed {@code removed} entries (in a cluster the router clears this node's own at
+     * the epoch, {@code engine.clear(epoch)}, and answers its part with this).
+     */
+    public static JsonWriter cleared(long removed) {
+        return new JsonWriter().beginObject().name("success").value(true)
+                .name("items_removed").value(removed).name("timestamp").value(Json.timestamp()).endObject();
     }
 }

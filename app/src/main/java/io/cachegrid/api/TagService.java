@@ -38,7 +38,18 @@ public final class TagService implements HttpService {
     }
 
     private String tag(ServerRequest req) {
-        String raw = RequestReader.rawPath(req);
+        return tag(RequestReader.rawPath(req), reader, tags);
+    }
+
+    /**
+     * The tag of a {@code /tags/{tag}} raw path, decoded and checked as the service does (its 400 otherwise): in a
+     * cluster the router checks it so, once, before it asks the members.
+     */
+    public static String tag(String rawPath, ApiLimits limits) {
+        return tag(rawPath, new RequestReader(limits), new Tags(limits));
+    }
+
+    private static String tag(String raw, RequestReader reader, Tags tags) {
         return tags.checkTag(reader.decodePathPart(raw.length() > TAG_PREFIX.length()
                 ? raw.substring(TAG_PREFIX.length()) : "", "tag"));
     }
@@ -47,12 +58,20 @@ public final class TagService implements HttpService {
         String tag = tag(req);
         int offset = reader.intParam(req, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = reader.intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        Json.send(res, keyPage(engine, tag, offset, limit));
+    }
+
+    /**
+     * This node's answer to {@code GET /tags/{tag}?offset&limit} (tag checked, offset and limit within bounds). The
+     * service sends it; in a cluster the router merges it, as this node's own pages, with the other members'.
+     */
+    public static JsonWriter keyPage(CacheEngine engine, String tag, int offset, int limit) {
         KeyPage page = engine.keysWithTag(tag, offset, limit);
         JsonWriter out = new JsonWriter(256 + 32 * page.keys().size()).beginObject().name("tag").value(tag)
                 .name("keys").beginArray();
         page.keys().forEach(out::value);
-        Json.send(res, out.endArray().name("total").value(page.totalFound()).name("offset").value(offset)
-                .name("returned").value(page.keys().size()).name("timestamp").value(Json.timestamp()).endObject());
+        return out.endArray().name("total").value(page.totalFound()).name("offset").value(offset)
+                .name("returned").value(page.keys().size()).name("timestamp").value(Json.timestamp()).endObject();
     }
 
     private void invalidate(ServerRequest req, ServerResponse res) {
@@ -65,7 +84,16 @@ public final class TagService implements HttpService {
         }
         long removed = version.isPresent() ? engine.invalidateTag(tag, version.getAsLong())
                 : engine.invalidateTag(tag);
-        Json.send(res, new JsonWriter().beginObject().name("success").value(true).name("tag").value(tag)
-                .name("items_removed").value(removed).name("timestamp").value(Json.timestamp()).endObject());
+        Json.send(res, invalidated(tag, removed));
+    }
+
+    /**
+     * The answer to {@code DELETE /tags/{tag}} once {@code removed} entries are gone (in a cluster the router
+     * removes this node's own at the invalidation's version, {@code engine.invalidateTag(tag, version)}, and
+     * answers its part with this).
+     */
+    public static JsonWriter invalidated(String tag, long removed) {
+        return new JsonWriter().beginObject().name("success").value(true).name("tag").value(tag)
+                .name("items_removed").value(removed).name("timestamp").value(Json.timestamp()).endObject();
     }
 }

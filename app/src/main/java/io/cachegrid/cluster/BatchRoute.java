@@ -13,6 +13,7 @@ import java.util.function.Function;
 import io.cachegrid.api.ApiException;
 import io.cachegrid.api.BatchItems;
 import io.cachegrid.api.BatchKeys;
+import io.cachegrid.api.BatchService;
 import io.cachegrid.api.WriteReplication;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
@@ -38,7 +39,9 @@ import io.helidon.webserver.http.RoutingResponse;
  * A batch set is checked whole first by the services' own check ({@link BatchItems}: shape, count, keys, ttl,
  * tags, each entry's weight with its ttl and tags), so a batch an owner would refuse is refused here, with the
  * service's error, before any part is stored; a batch get's keys likewise ({@link BatchKeys}). No rule is the
- * router's own. (A member's own part of a batch still goes to it over HTTP, like the others' parts.)
+ * router's own. This node's own part is answered in-process by the service's code ({@link BatchService#getAnswer},
+ * {@link BatchService#setAnswer}), not sent to itself over HTTP, and merged like the others' (a local copy counts
+ * as one confirmation, like a member's).
  */
 final class BatchRoute {
 
@@ -71,7 +74,8 @@ final class BatchRoute {
                 }
                 parts.computeIfAbsent(owners.get(i), o -> new ArrayList<>()).add(key);
             }
-            Map<NodeAddress, PeerResponse> answers = sendParts(parts, part -> keysBody(part), "/cache/batch/get",
+            Map<NodeAddress, PeerResponse> answers = sendParts(view, parts, part -> keysBody(part),
+                    part -> BatchService.getAnswer(node.engine(), part).json(), "/cache/batch/get",
                     node.forwardTimeout());
             List<String> retry = new ArrayList<>();
             for (Map.Entry<NodeAddress, List<String>> entry : parts.entrySet()) {
@@ -127,15 +131,20 @@ final class BatchRoute {
             }
         }
         Function<List<String>, byte[]> partBody = part -> itemsBody(part, items, ttl, batch.tagged());
+        Function<List<String>, JsonWriter> localPart = part -> BatchService.setAnswer(node.engine(), batch, part);
         later.forEach((member, part) -> node.background().submit(() -> {
             try {
-                node.client().send(member, Method.POST, "/cache/batch/set", Internal.REPLICA, null,
-                        partBody.apply(part), node.forwardTimeout());
+                if (member.equals(view.self())) {
+                    localPart.apply(part);
+                } else {
+                    node.client().send(member, Method.POST, "/cache/batch/set", Internal.REPLICA, null,
+                            partBody.apply(part), node.forwardTimeout());
+                }
             } catch (PeerUnavailableException e) {
                 // best effort: the copies come later from rebalancing (or anti-entropy)
             }
         }));
-        Map<NodeAddress, PeerResponse> answers = sendParts(waited, partBody, "/cache/batch/set",
+        Map<NodeAddress, PeerResponse> answers = sendParts(view, waited, partBody, localPart, "/cache/batch/set",
                 node.forwardTimeout());
         byte[] ttlEcho = null;
         for (PeerResponse answer : answers.values()) { // the members that answered
@@ -179,12 +188,18 @@ final class BatchRoute {
                 .name("copies").value(fewest).endObject());
     }
 
-    /** Each member's part as an internal batch request, all at once; unreachable members have no answer. */
-    private Map<NodeAddress, PeerResponse> sendParts(Map<NodeAddress, List<String>> parts,
-                                                     Function<List<String>, byte[]> body, String path,
+    /**
+     * Each member's part as an internal batch request, all at once; unreachable members have no answer. This node's
+     * own part is answered in-process ({@code local}), concurrently with the others.
+     */
+    private Map<NodeAddress, PeerResponse> sendParts(ClusterView view, Map<NodeAddress, List<String>> parts,
+                                                     Function<List<String>, byte[]> body,
+                                                     Function<List<String>, JsonWriter> local, String path,
                                                      Duration timeout) {
-        return node.askEach(parts.keySet(), member -> node.client().send(member, Method.POST, path, Internal.REPLICA,
-                null, body.apply(parts.get(member)), timeout), timeout);
+        return node.askEach(parts.keySet(), member -> member.equals(view.self())
+                ? ClusterNode.local(local.apply(parts.get(member)))
+                : node.client().send(member, Method.POST, path, Internal.REPLICA, null,
+                        body.apply(parts.get(member)), timeout), timeout);
     }
 
     private static byte[] keysBody(List<String> keys) {

@@ -14,11 +14,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
+import io.cachegrid.api.ApiException;
 import io.cachegrid.api.ApiLimits;
 import io.cachegrid.api.WriteReplication;
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.json.JsonWriter;
+import io.helidon.common.media.type.MediaTypes;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
 import io.helidon.http.Method;
@@ -48,6 +51,8 @@ final class ClusterNode implements Cluster {
     private final Replicator replicator;
     private final BackgroundSender background = new BackgroundSender();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Parts of batches and fan-outs this node answered for a member over HTTP (see {@link ClusterRouter}). */
+    private final LongAdder partsServed = new LongAdder();
     /** Opened when the first JGroups view is installed: routed requests wait for it ({@link ClusterRouter}). */
     private final CountDownLatch firstView = new CountDownLatch(1);
     private volatile Membership membership;
@@ -187,6 +192,27 @@ final class ClusterNode implements Cluster {
         return client;
     }
 
+    /**
+     * This node's own answer to a part of a batch or fan-out, produced in-process by the services' own code (issue
+     * 10: no node sends HTTP to itself), held as a peer's answer so that it is merged exactly like the others'.
+     */
+    static PeerResponse local(JsonWriter answer) {
+        return new PeerResponse(200, MediaTypes.APPLICATION_JSON_VALUE, answer.toByteArray());
+    }
+
+    /** Counts a part of a batch or fan-out that a member sent this node over HTTP. */
+    void partServed() {
+        partsServed.increment();
+    }
+
+    /**
+     * How many parts of batches and fan-outs members have sent this node over HTTP: since this node answers its own
+     * parts in-process, only the others' (tests check that no node sends one to itself).
+     */
+    long partsServed() {
+        return partsServed.sum();
+    }
+
     /** One request to one member. */
     @FunctionalInterface
     interface PeerCall {
@@ -303,6 +329,9 @@ final class ClusterNode implements Cluster {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof PeerUnavailableException) {
                 return null;
+            }
+            if (e.getCause() instanceof ApiException refused) {
+                throw refused; // this node's own part refused in-process ({@link #local}): its answer, as a peer's
             }
             throw new IllegalStateException(e.getCause());
         }

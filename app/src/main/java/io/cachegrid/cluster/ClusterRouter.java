@@ -50,6 +50,9 @@ final class ClusterRouter implements Filter {
         Optional<String> mode = req.headers().first(Internal.HEADER);
         boolean asOwner = mode.isPresent() && mode.get().equals(Internal.OWNER);
         Consumer<ClusterView> route = mode.isPresent() && !asOwner ? null : route(chain, req, res, asOwner);
+        if (mode.isPresent() && !asOwner && part(req)) {
+            node.partServed();
+        }
         if (route == null) {
             chain.proceed();
             return;
@@ -118,6 +121,16 @@ final class ClusterRouter implements Filter {
         } else {
             keys.single(chain, req, res, view, key.get(), asOwner);
         }
+    }
+
+    /** A part of a batch or fan-out, as {@link BatchRoute} and {@link FanOutRoute} send them to members. */
+    private static boolean part(RoutingRequest req) {
+        Method method = req.prologue().method();
+        String path = PercentEncoding.originPath(req.path().absolute().rawPath());
+        return (method == Method.POST && (path.equals("/cache/batch/get") || path.equals("/cache/batch/set")))
+                || (method == Method.DELETE && path.equals(CACHE))
+                || (method == Method.GET && path.equals("/admin/keys"))
+                || path.startsWith(TAG_PREFIX);
     }
 
     /**

@@ -10,7 +10,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.cachegrid.api.AdminService;
+import io.cachegrid.api.CacheService;
 import io.cachegrid.api.PercentEncoding;
+import io.cachegrid.api.TagService;
 import io.cachegrid.json.JsonSlice;
 import io.cachegrid.json.JsonWriter;
 import io.helidon.http.HeaderName;
@@ -38,7 +41,9 @@ import io.helidon.webserver.http.RoutingResponse;
  *   each member, not to the page asked for.</li>
  * </ul>
  * A member that answers with an error has its answer returned as is (they all check the query the same way); a
- * member that cannot be reached is reported down and left out.
+ * member that cannot be reached is reported down and left out. This node's own part is answered in-process with
+ * the services' code (the engine call, then the service's answer for it), not sent to itself over HTTP, and merged
+ * exactly like a member's answer.
  */
 final class FanOutRoute {
 
@@ -58,11 +63,13 @@ final class FanOutRoute {
      * it takes the epoch from the others in its next anti-entropy pass.
      */
     void clear(RoutingRequest req, RoutingResponse res, ClusterView view) {
-        Map<HeaderName, String> epoch = Map.of(Replicator.REPLICA_VERSION,
-                Long.toUnsignedString(node.engine().versionClock().next()));
+        long at = node.engine().versionClock().next();
+        Map<HeaderName, String> epoch = Map.of(Replicator.REPLICA_VERSION, Long.toUnsignedString(at));
         String rawPath = Bodies.rawPathAndQuery(req);
-        List<Map<String, JsonSlice>> answers = allOk(node.askEach(view.live(), member -> node.client().send(member,
-                Method.DELETE, rawPath, Internal.REPLICA, null, null, PeerClient.REQUEST_TIMEOUT, epoch)), res);
+        List<Map<String, JsonSlice>> answers = allOk(node.askEach(view.live(), member -> member.equals(view.self())
+                ? ClusterNode.local(CacheService.cleared(node.engine().clear(at)))
+                : node.client().send(member, Method.DELETE, rawPath, Internal.REPLICA, null, null,
+                        PeerClient.REQUEST_TIMEOUT, epoch)), res);
         if (answers == null) {
             return;
         }
@@ -81,7 +88,10 @@ final class FanOutRoute {
         // every member lists as many as it may, so the union is exact whenever each member's matches fit a page
         String memberPath = "/admin/keys?local=true&limit=" + MEMBER_PAGE + req.query().first("pattern")
                 .map(pattern -> "&pattern=" + KeyPaths.encode(pattern)).orElse("");
-        List<Map<String, JsonSlice>> answers = allOk(askAll(view, Method.GET, memberPath), res);
+        String pattern = req.query().first("pattern").orElse("");
+        List<Map<String, JsonSlice>> answers = allOk(node.askEach(view.live(), member -> member.equals(view.self())
+                ? ClusterNode.local(AdminService.keyPage(node.engine(), pattern, MEMBER_PAGE))
+                : node.client().send(member, Method.GET, memberPath, Internal.REPLICA, null, null)), res);
         if (answers == null) {
             return;
         }
@@ -129,10 +139,13 @@ final class FanOutRoute {
      */
     void invalidateTag(RoutingRequest req, RoutingResponse res, ClusterView view) {
         String rawPath = PercentEncoding.originPath(req.path().absolute().rawPath());
-        Map<HeaderName, String> version = Map.of(Replicator.REPLICA_VERSION,
-                Long.toUnsignedString(node.engine().versionClock().next()));
-        List<Map<String, JsonSlice>> answers = allOk(node.askEach(view.live(), member -> node.client().send(member,
-                Method.DELETE, rawPath, Internal.REPLICA, null, null, PeerClient.REQUEST_TIMEOUT, version)), res);
+        String tag = TagService.tag(rawPath, node.limits()); // the service's check (its 400), once, here
+        long at = node.engine().versionClock().next();
+        Map<HeaderName, String> version = Map.of(Replicator.REPLICA_VERSION, Long.toUnsignedString(at));
+        List<Map<String, JsonSlice>> answers = allOk(node.askEach(view.live(), member -> member.equals(view.self())
+                ? ClusterNode.local(TagService.invalidated(tag, node.engine().invalidateTag(tag, at)))
+                : node.client().send(member, Method.DELETE, rawPath, Internal.REPLICA, null, null,
+                        PeerClient.REQUEST_TIMEOUT, version)), res);
         if (answers == null) {
             return;
         }
@@ -154,14 +167,17 @@ final class FanOutRoute {
             return;
         }
         String rawPath = PercentEncoding.originPath(req.path().absolute().rawPath());
+        String tag = TagService.tag(rawPath, node.limits()); // the service's check (its 400), once, here
         Map<NodeAddress, List<String>> lists = new ConcurrentHashMap<>();
         Map<NodeAddress, PeerResponse> last = node.askEach(view.live(), member -> {
             List<String> keys = new ArrayList<>();
             lists.put(member, keys);
             int from = 0;
             while (true) { // every page of this member's keys
-                PeerResponse answer = node.client().send(member, Method.GET, rawPath + "?offset=" + from + "&limit="
-                        + MEMBER_PAGE, Internal.REPLICA, null, null);
+                PeerResponse answer = member.equals(view.self())
+                        ? ClusterNode.local(TagService.keyPage(node.engine(), tag, from, MEMBER_PAGE))
+                        : node.client().send(member, Method.GET, rawPath + "?offset=" + from + "&limit="
+                                + MEMBER_PAGE, Internal.REPLICA, null, null);
                 if (!answer.ok()) {
                     return answer;
                 }
@@ -183,7 +199,6 @@ final class FanOutRoute {
         }
         Set<String> merged = new TreeSet<>();
         last.keySet().forEach(member -> merged.addAll(lists.get(member)));
-        String tag = PercentEncoding.decode(rawPath.substring("/tags/".length())).orElse("");
         JsonWriter out = new JsonWriter(256 + 32 * Math.min(merged.size(), limit.getAsInt())).beginObject()
                 .name("tag").value(tag).name("keys").beginArray();
         int returned = 0;
@@ -244,10 +259,5 @@ final class FanOutRoute {
     /** The limit every member accepted (they refuse a bad one before this runs). */
     private static int limit(RoutingRequest req) {
         return req.query().first("limit").map(text -> Integer.parseInt(text.trim())).orElse(100);
-    }
-
-    private Map<NodeAddress, PeerResponse> askAll(ClusterView view, Method method, String rawPath) {
-        return node.askEach(view.live(),
-                member -> node.client().send(member, method, rawPath, Internal.REPLICA, null, null));
     }
 }
