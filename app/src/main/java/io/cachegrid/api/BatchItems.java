@@ -7,7 +7,6 @@ import java.util.Map;
 
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.json.JsonSlice;
-import io.cachegrid.json.MalformedJsonException;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
@@ -36,20 +35,7 @@ public record BatchItems(Map<String, JsonSlice> items, long ttlNanos, Map<String
      * @throws ApiException what the service would answer, before anything is stored
      */
     public static BatchItems fromRequest(ServerRequest req, byte[] body, ApiLimits limits, long maxEntryWeight) {
-        RequestReader.checkContentType(req);
-        if (body.length > limits.maxRequestBytes()) {
-            throw ApiException.tooLarge("body is " + body.length + " bytes; the limit is " + limits.maxRequestBytes());
-        }
-        JsonSlice parsed;
-        try {
-            parsed = JsonSlice.parse(body);
-        } catch (MalformedJsonException e) {
-            throw ApiException.badRequest("invalid JSON", e.getMessage());
-        }
-        if (parsed.kind() != JsonSlice.Kind.OBJECT) {
-            throw ApiException.badRequest("invalid body", "expected a JSON object");
-        }
-        return check(parsed.members(), limits, maxEntryWeight);
+        return check(RequestReader.objectMembers(req, body, limits.maxRequestBytes()), limits, maxEntryWeight);
     }
 
     /**

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.cachegrid.json.JsonSlice;
-import io.cachegrid.json.MalformedJsonException;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
@@ -24,20 +23,7 @@ public final class BatchKeys {
      * @throws ApiException the service's answer to a body it refuses
      */
     public static List<String> fromRequest(ServerRequest req, byte[] body, ApiLimits limits) {
-        RequestReader.checkContentType(req);
-        if (body.length > limits.maxRequestBytes()) {
-            throw ApiException.tooLarge("body is " + body.length + " bytes; the limit is " + limits.maxRequestBytes());
-        }
-        JsonSlice parsed;
-        try {
-            parsed = JsonSlice.parse(body);
-        } catch (MalformedJsonException e) {
-            throw ApiException.badRequest("invalid JSON", e.getMessage());
-        }
-        if (parsed.kind() != JsonSlice.Kind.OBJECT) {
-            throw ApiException.badRequest("invalid body", "expected a JSON object");
-        }
-        return check(parsed.members(), limits);
+        return check(RequestReader.objectMembers(req, body, limits.maxRequestBytes()), limits);
     }
 
     /** The checked keys of a {@code {"keys": [...]}} body, in order, duplicates kept. */

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.cachegrid.json.JsonSlice;
-import io.cachegrid.json.MalformedJsonException;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
@@ -31,21 +30,7 @@ public record PostedItem(String key, byte[] value, long ttlNanos, List<String> t
      * @throws ApiException the service's answer to a body it refuses
      */
     public static PostedItem fromRequest(ServerRequest req, byte[] body, ApiLimits limits) {
-        RequestReader.checkContentType(req);
-        if (body.length > limits.maxSingleItemBody()) {
-            throw ApiException.tooLarge("body is " + body.length + " bytes; the limit is "
-                    + limits.maxSingleItemBody());
-        }
-        JsonSlice parsed;
-        try {
-            parsed = JsonSlice.parse(body);
-        } catch (MalformedJsonException e) {
-            throw ApiException.badRequest("invalid JSON", e.getMessage());
-        }
-        if (parsed.kind() != JsonSlice.Kind.OBJECT) {
-            throw ApiException.badRequest("invalid body", "expected a JSON object");
-        }
-        return check(parsed.members(), limits);
+        return check(RequestReader.objectMembers(req, body, limits.maxSingleItemBody()), limits);
     }
 
     /** Checks the fields of a {@code POST /cache} body: key, value, ttl, tags. */
