@@ -189,8 +189,11 @@ public final class CacheEngine {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(condition, "condition");
-        byte[] encoded = Keys.encode(key);
-        byte[] tagBlock = Tags.encode(tags);
+        return write(Keys.encode(key), Tags.encode(tags), value, ttlNanos, condition);
+    }
+
+    /** {@link #putIf} of a key and tags already in their stored form ({@code tagBlock} null: untagged). */
+    private WriteResult write(byte[] encoded, byte[] tagBlock, byte[] value, long ttlNanos, Condition condition) {
         int tagCount = tagBlock == null ? 0 : Tags.count(tagBlock, 0);
         long weight = (long) encoded.length + (tagBlock == null ? 0 : tagBlock.length) + value.length
                 + ENTRY_OVERHEAD_BYTES + (ttlNanos > 0 ? EXPIRY_OVERHEAD_BYTES : 0)
@@ -208,6 +211,68 @@ public final class CacheEngine {
         Segment.Write write = new Segment.Write(data, tagBlock != null, weight, deadline(now, ttlNanos), condition);
         writeMakingRoom(home, write, now, makeRoom -> home.put(encoded, hash, write, now, makeRoom));
         return new WriteResult(write.applied, write.version);
+    }
+
+    /**
+     * Stores an entry as a {@link ChangeListener} saw it (a snapshot or log record being loaded): the key's stored
+     * bytes, its tag block (null or empty: none) and its value bytes as stored, at {@code version}, through the
+     * normal write path, so the limits and the eviction policy apply as to any put. Like a replica copy
+     * ({@link Condition#newer}) it applies only over an older entry; the clock observes the version. Counts one set.
+     *
+     * @throws EntryTooLargeException   when the entry outweighs {@link #maxEntryWeight()}; nothing changes then
+     * @throws IllegalArgumentException when the tag block is malformed
+     */
+    public WriteResult restore(byte[] key, byte[] tagBlock, byte[] value, long version, long ttlNanos) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        byte[] block = tagBlock == null || tagBlock.length == 0 ? null : tagBlock;
+        if (block != null && !wellFormed(block)) {
+            throw new IllegalArgumentException("malformed tag block of " + block.length + " bytes");
+        }
+        return write(key, block, value, ttlNanos, Condition.newer(version));
+    }
+
+    /**
+     * Tells {@code listener} of every change from now on (null: nobody), under the changed key's segment lock
+     * ({@link ChangeListener}). Set it before the engine serves writes.
+     */
+    public void listen(ChangeListener listener) {
+        for (Segment segment : segments) {
+            segment.changes = listener;
+        }
+    }
+
+    /**
+     * Hands every live entry to {@code visitor}, one segment at a time: each segment's entries are taken in one
+     * hold of its read lock (writers to that segment wait that long), then given to the visitor without a lock.
+     * Returns how many entries it handed over.
+     */
+    public long forEachEntry(ChangeListener visitor) {
+        long now = ticker.nanos();
+        long count = 0;
+        for (Segment segment : segments) {
+            count += segment.forEachEntry(visitor, now);
+        }
+        return count;
+    }
+
+    /** Removes every entry older than {@code version} (a clear being replayed); counts nothing. */
+    public long removeOlderThan(long version) {
+        long now = ticker.nanos();
+        return sumOverSegments(segment -> segment.removeOlderThan(version, now));
+    }
+
+    /** The ticker of this engine's deadlines. */
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    private static boolean wellFormed(byte[] tagBlock) {
+        try {
+            return Tags.count(tagBlock, 0) > 0 && Tags.blockLength(tagBlock, 0) == tagBlock.length;
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return false;
+        }
     }
 
     /** One try of a segment write ({@link Segment#put}, {@link Segment#increment}); false: no room, nothing done. */

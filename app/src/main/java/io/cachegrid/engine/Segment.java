@@ -98,6 +98,8 @@ final class Segment {
     private long weight;
     private volatile int publishedCount;
     private volatile long publishedWeight;
+    /** Told of every applied change under the locks ({@link ChangeListener}); null (the default) costs a check. */
+    volatile ChangeListener changes;
 
     /** {@code share} sizes the policy's structures (tinylfu's regions); the limits are {@code occupancy}'s. */
     Segment(EvictionPolicy policy, SegmentLimits share, Occupancy occupancy, StatsCounter stats,
@@ -328,6 +330,10 @@ final class Segment {
                 clock.observe(replica.version());
             }
             write.applied(written);
+            ChangeListener listener = changes;
+            if (listener != null) {
+                stored(listener, written, key.length, now);
+            }
             return true;
         } finally {
             unlockForWrite(stamp);
@@ -375,6 +381,10 @@ final class Segment {
             }
             increment.written = written;
             increment.result = new IncrResult.Incremented(sum, written.version);
+            ChangeListener listener = changes;
+            if (listener != null) {
+                stored(listener, written, key.length, now);
+            }
             return true;
         } finally {
             unlockForWrite(stamp);
@@ -423,10 +433,16 @@ final class Segment {
             }
             remove(entry);
             stats.deletes.increment();
+            long tombstone = 0;
             if (tombstones != null) {
-                tombstones.put(key, hash, clock.next(), now);
+                tombstone = clock.next();
+                tombstones.put(key, hash, tombstone, now);
             }
             publish();
+            ChangeListener listener = changes;
+            if (listener != null) {
+                listener.deleted(key, tombstone);
+            }
             return new WriteResult(true, entry.version);
         } finally {
             unlockForWrite(stamp);
@@ -460,6 +476,10 @@ final class Segment {
                 tombstones.put(key, hash, version, now);
             }
             publish();
+            ChangeListener listener = changes;
+            if (listener != null && (entry != null || tombstones != null)) {
+                listener.deleted(key, version);
+            }
             return new WriteResult(true, version);
         } finally {
             unlockForWrite(stamp);
@@ -492,10 +512,80 @@ final class Segment {
             }
             remove(entry);
             publish();
+            ChangeListener listener = changes;
+            if (listener != null) {
+                listener.deleted(key, 0);
+            }
             return true;
         } finally {
             unlockForWrite(stamp);
         }
+    }
+
+    /** Reports a stored entry to the listener (under the locks). */
+    private static void stored(ChangeListener listener, Entry written, int keyLength, long now) {
+        listener.stored(written.data, written.keyOffset(), keyLength, written.valueOffset(), written.version,
+                        written.deadline(), now);
+    }
+
+    /**
+     * Removes every entry older than {@code version} (a replayed clear, see {@link ChangeListener#cleared}), in one
+     * hold of the locks; returns how many went. Counts nothing, reports nothing.
+     */
+    long removeOlderThan(long version, long now) {
+        long stamp = lockForWrite();
+        try {
+            long removed = 0;
+            for (Entry entry : table.entries()) {
+                if (Long.compareUnsigned(entry.version, version) < 0) {
+                    remove(entry);
+                    removed++;
+                }
+            }
+            publish();
+            return removed;
+        } finally {
+            unlockForWrite(stamp);
+        }
+    }
+
+    /**
+     * Hands every live entry to {@code visitor} as {@link ChangeListener#stored} would (a snapshot): the entries'
+     * arrays, versions and deadlines are taken in one hold of the read lock (writers wait that long, readers not),
+     * and given to the visitor after it is released. Returns how many.
+     */
+    int forEachEntry(ChangeListener visitor, long now) {
+        byte[][] data;
+        int[] offsets;              // per entry: key offset, key length, value offset
+        long[] versions;
+        long[] deadlines;
+        int count = 0;
+        long stamp = lock.readLock();
+        try {
+            List<Entry> entries = table.entries();
+            data = new byte[entries.size()][];
+            offsets = new int[3 * entries.size()];
+            versions = new long[entries.size()];
+            deadlines = new long[entries.size()];
+            for (Entry entry : entries) {
+                if (!entry.isExpired(now)) {
+                    data[count] = entry.data;
+                    offsets[3 * count] = entry.keyOffset();
+                    offsets[3 * count + 1] = entry.keyBytes();
+                    offsets[3 * count + 2] = entry.valueOffset();
+                    versions[count] = entry.version;
+                    deadlines[count] = entry.deadline();
+                    count++;
+                }
+            }
+        } finally {
+            lock.unlockRead(stamp);
+        }
+        for (int i = 0; i < count; i++) {
+            visitor.stored(data[i], offsets[3 * i], offsets[3 * i + 1], offsets[3 * i + 2], versions[i],
+                           deadlines[i], now);
+        }
+        return count;
     }
 
     /** Tombstones held (0 without them); for the invariant checks and tests. */
@@ -542,6 +632,10 @@ final class Segment {
                 }
             }
             publish();
+            ChangeListener listener = changes;
+            if (listener != null && live > 0) {
+                listener.tagInvalidated(tag, version != 0 ? version : clock.current() + 1);
+            }
             return live;
         } finally {
             unlockForWrite(stamp);
@@ -593,15 +687,21 @@ final class Segment {
         long stamp = lockForWrite();
         try {
             Entry entry = liveEntry(key, hash, now);
+            long tombstone = 0;
             if (tombstones != null) {
                 // even with nothing here: another member may hold a copy the delete must outrank
-                tombstones.put(key, hash, clock.next(), now);
+                tombstone = clock.next();
+                tombstones.put(key, hash, tombstone, now);
             }
             if (entry != null) {
                 remove(entry);
                 stats.deletes.increment();
             }
             publish();
+            ChangeListener listener = changes;
+            if (listener != null && (entry != null || tombstone != 0)) {
+                listener.deleted(key, tombstone);
+            }
             return entry != null;
         } finally {
             unlockForWrite(stamp);
@@ -621,6 +721,11 @@ final class Segment {
             tagIndex.clear();
             weight = 0;
             publish();
+            ChangeListener listener = changes;
+            if (listener != null && !entries.isEmpty()) {
+                // every entry held has a version up to the clock's current one; later writes get larger ones
+                listener.cleared(clock.current() + 1);
+            }
             return live;
         } finally {
             unlockForWrite(stamp);
