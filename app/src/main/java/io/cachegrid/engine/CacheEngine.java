@@ -262,6 +262,16 @@ public final class CacheEngine {
         return sumOverSegments(segment -> segment.removeOlderThan(version, now));
     }
 
+    /** The bytes a key (or tag) is stored as ({@link ChangeListener} hands them out); {@link #keyOf} inverts it. */
+    public static byte[] storedBytes(String key) {
+        return Keys.encode(key);
+    }
+
+    /** The key (or tag) whose stored bytes these are. */
+    public static String keyOf(byte[] stored) {
+        return Keys.decode(stored, 0, stored.length);
+    }
+
     /** The ticker of this engine's deadlines. */
     public Ticker ticker() {
         return ticker;

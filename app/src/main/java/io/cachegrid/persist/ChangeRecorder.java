@@ -1,0 +1,60 @@
+package io.cachegrid.persist;
+
+import java.util.function.LongSupplier;
+
+import io.cachegrid.engine.CacheEngine;
+import io.cachegrid.engine.ChangeListener;
+
+/**
+ * Why: the engine reports changes in its own terms (stored arrays, ticker deadlines); the log needs records with
+ * wall-clock deadlines, which survive a restart (the ticker does not). Turns each change into one
+ * {@link RecordFormat} record appended to the {@link LogWriter}, under the engine's segment lock, so the log holds a
+ * key's changes in the order they were applied.
+ */
+final class ChangeRecorder implements ChangeListener {
+
+    private static final byte[] NONE = new byte[0];
+
+    private final LogWriter log;
+    private final LongSupplier wallMillis;
+
+    ChangeRecorder(LogWriter log, LongSupplier wallMillis) {
+        this.log = log;
+        this.wallMillis = wallMillis;
+    }
+
+    @Override
+    public void stored(byte[] data, int keyOffset, int keyLength, int valueOffset, long version, long deadline,
+                       long now) {
+        log.append(RecordFormat.SET, version, wallDeadline(deadline, now, wallMillis), data, keyOffset, data.length,
+                   keyLength, valueOffset - keyOffset - keyLength);
+    }
+
+    @Override
+    public void deleted(byte[] key, long version) {
+        log.append(RecordFormat.DELETE, version, 0, key, 0, key.length, key.length, 0);
+    }
+
+    @Override
+    public void cleared(long olderThan) {
+        log.append(RecordFormat.CLEAR, olderThan, 0, NONE, 0, 0, 0, 0);
+    }
+
+    @Override
+    public void tagInvalidated(String tag, long olderThan) {
+        byte[] bytes = CacheEngine.storedBytes(tag);
+        log.append(RecordFormat.TAG, olderThan, 0, bytes, 0, bytes.length, bytes.length, 0);
+    }
+
+    /**
+     * A ticker deadline as epoch milliseconds (0: none), rounded up so an entry never outlives its ttl after a
+     * restart by more than the clock's own error.
+     */
+    static long wallDeadline(long deadline, long now, LongSupplier wallMillis) {
+        if (deadline == Long.MAX_VALUE) {
+            return 0;
+        }
+        long leftMillis = Math.max(0, deadline - now + 999_999) / 1_000_000;
+        return Math.max(1, wallMillis.getAsLong() + leftMillis);
+    }
+}
