@@ -120,6 +120,11 @@ public final class Persistence implements AutoCloseable {
         return snapshotter.snapshot();
     }
 
+    /** The warnings the start logged about damage it found (empty when the directory was intact). */
+    public java.util.List<String> startWarnings() {
+        return recovered.warnings();
+    }
+
     public PersistenceSettings settings() {
         return settings;
     }

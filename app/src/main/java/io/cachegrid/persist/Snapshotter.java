@@ -43,7 +43,8 @@ final class Snapshotter implements AutoCloseable {
 
     private long nextGeneration;
     private long base;
-    private long previous;
+    /** The log position when the last snapshot rotated it: nothing new since, nothing to snapshot. */
+    private volatile long appendedAtLastSnapshot = -1;
     private long lastStartNanos = System.nanoTime();
     private volatile long lastSnapshotMillis;
     private volatile long lastDurationNanos = -1;
@@ -59,7 +60,6 @@ final class Snapshotter implements AutoCloseable {
         this.settings = settings;
         this.log = log;
         this.base = base;
-        this.previous = base;
         this.nextGeneration = nextGeneration;
         this.wallMillis = wallMillis;
         if (base > 0) {
@@ -88,7 +88,8 @@ final class Snapshotter implements AutoCloseable {
     private boolean due() {
         if (settings.mode().periodicSnapshots()
                 && System.nanoTime() - lastStartNanos >= settings.snapshotIntervalNanos()) {
-            return true;
+            // with the log on, an idle node (nothing appended since the last snapshot) has nothing new to save
+            return log == null || log.appended() != appendedAtLastSnapshot;
         }
         if (log != null) {
             long logBytes = files.logBytes(base);
@@ -102,6 +103,7 @@ final class Snapshotter implements AutoCloseable {
         long started = System.nanoTime();
         lastStartNanos = started;
         long generation = nextGeneration++;
+        long appendedBefore = log == null ? 0 : log.appended();
         try {
             if (log != null) {
                 log.rotate(files.createLog(generation));
@@ -109,7 +111,6 @@ final class Snapshotter implements AutoCloseable {
             SnapshotWriter.Written written = SnapshotWriter.write(engine, files.snapshotTemp(generation),
                     files.snapshot(generation), files, wallMillis);
             long keep = base; // the snapshot before this one, and the log since it, stay as a fallback
-            previous = base;
             base = generation;
             deleteOlderThan(keep);
             lastDurationNanos = System.nanoTime() - started;
@@ -117,6 +118,7 @@ final class Snapshotter implements AutoCloseable {
             lastEntries = written.entries();
             lastBytes = written.bytes();
             snapshots++;
+            appendedAtLastSnapshot = appendedBefore;
             lastError = null;
             LOG.log(System.Logger.Level.DEBUG, "Snapshot {0}: {1} entries, {2} bytes in {3} ms", generation,
                     written.entries(), written.bytes(), TimeUnit.NANOSECONDS.toMillis(lastDurationNanos));
