@@ -109,6 +109,14 @@ final class ChildNode implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** Kills the node with SIGKILL (no shutdown hook runs, nothing is flushed) and waits until it is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the node did not die within 30 s of SIGKILL");
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();
