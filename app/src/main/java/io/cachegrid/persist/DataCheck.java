@@ -79,7 +79,7 @@ public final class DataCheck {
                     held.release();
                 }
             } catch (OverlappingFileLockException e) {
-                throw new IOException("a node in this process holds it");
+                throw new IOException("a node in this process holds it; stop the node first");
             }
         }
         return checkFiles(false);
