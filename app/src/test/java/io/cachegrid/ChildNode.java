@@ -42,12 +42,17 @@ final class ChildNode implements AutoCloseable {
 
     /** Starts {@code java -Xmx<heap> io.cachegrid.Main} with these variables (host and port are set here). */
     static ChildNode start(String maxHeap, Map<String, String> env) throws Exception {
+        return start(maxHeap, env, 0);
+    }
+
+    /** As above on a given port (0: one the OS picks), for members whose peers must know it in advance. */
+    static ChildNode start(String maxHeap, Map<String, String> env, int listenPort) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + maxHeap, "-XX:+UseG1GC",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()).redirectErrorStream(true);
         builder.environment().putAll(env);
         builder.environment().put("CACHEGRID_HOST", "127.0.0.1");
-        builder.environment().put("CACHEGRID_PORT", "0");
+        builder.environment().put("CACHEGRID_PORT", String.valueOf(listenPort));
         builder.environment().put("CACHEGRID_LOG_LEVEL", "info");
         ChildNode node = new ChildNode(builder.start());
         try {

@@ -243,9 +243,10 @@ public final class CacheEngine {
     }
 
     /**
-     * Hands every live entry to {@code visitor}, one segment at a time: each segment's entries are taken in one
-     * hold of its read lock (writers to that segment wait that long), then given to the visitor without a lock.
-     * Returns how many entries it handed over.
+     * Hands every live entry to {@code visitor} ({@link ChangeListener#stored}) and, in an engine that keeps them,
+     * every tombstone still in its grace period ({@link ChangeListener#deleted}), one segment at a time: each
+     * segment's are taken in one hold of its read lock (writers to that segment wait that long), then given to the
+     * visitor without a lock. Returns how many it handed over.
      */
     public long forEachEntry(ChangeListener visitor) {
         long now = ticker.nanos();

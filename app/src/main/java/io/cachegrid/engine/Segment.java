@@ -550,9 +550,10 @@ final class Segment {
     }
 
     /**
-     * Hands every live entry to {@code visitor} as {@link ChangeListener#stored} would (a snapshot): the entries'
-     * arrays, versions and deadlines are taken in one hold of the read lock (writers wait that long, readers not),
-     * and given to the visitor after it is released. Returns how many.
+     * Hands every live entry to {@code visitor} as {@link ChangeListener#stored} would, and every tombstone still in
+     * its grace period as {@link ChangeListener#deleted} would (a snapshot): the entries' arrays, versions and
+     * deadlines and the tombstones' keys and versions are taken in one hold of the read lock (writers wait that
+     * long, readers not), and given to the visitor after it is released. Returns how many it handed over.
      */
     int forEachEntry(ChangeListener visitor, long now) {
         byte[][] data;
@@ -560,8 +561,13 @@ final class Segment {
         long[] versions;
         long[] deadlines;
         int count = 0;
+        List<byte[]> tombstoneKeys = new java.util.ArrayList<>();
+        List<Long> tombstoneVersions = new java.util.ArrayList<>();
         long stamp = lock.readLock();
         try {
+            if (tombstones != null) {
+                tombstones.collectLive(now, tombstoneKeys, tombstoneVersions);
+            }
             List<Entry> entries = table.entries();
             data = new byte[entries.size()][];
             offsets = new int[3 * entries.size()];
@@ -585,7 +591,10 @@ final class Segment {
             visitor.stored(data[i], offsets[3 * i], offsets[3 * i + 1], offsets[3 * i + 2], versions[i],
                            deadlines[i], now);
         }
-        return count;
+        for (int i = 0; i < tombstoneKeys.size(); i++) {
+            visitor.deleted(tombstoneKeys.get(i), tombstoneVersions.get(i));
+        }
+        return count + tombstoneKeys.size();
     }
 
     /** Tombstones held (0 without them); for the invariant checks and tests. */

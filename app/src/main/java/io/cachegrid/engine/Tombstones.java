@@ -3,6 +3,7 @@ package io.cachegrid.engine;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -120,6 +121,16 @@ final class Tombstones {
             expired++;
         }
         return expired;
+    }
+
+    /** Adds the key and version of every tombstone still in its grace period to the lists (a snapshot). */
+    void collectLive(long now, List<byte[]> keys, List<Long> versions) {
+        for (Tombstone tombstone : byKey.keySet()) {
+            if (now - tombstone.deadline < 0) {
+                keys.add(tombstone.key);
+                versions.add(tombstone.version);
+            }
+        }
     }
 
     int size() {

@@ -122,7 +122,7 @@ final class Recovery {
                     }
                     return new Loaded(entries, null);
                 }
-                if (record.type() != RecordFormat.SET) {
+                if (record.type() != RecordFormat.SET && record.type() != RecordFormat.DELETE) {
                     return new Loaded(entries, "a record of type " + record.type() + " before offset "
                             + reader.validEnd());
                 }

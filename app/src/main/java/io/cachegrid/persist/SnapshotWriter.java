@@ -13,10 +13,12 @@ import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.ChangeListener;
 
 /**
- * Why: a snapshot must never replace a good one with a half-written file. Writes every live entry
+ * Why: a snapshot must never replace a good one with a half-written file. Writes every live entry (and, on a
+ * clustered node, every tombstone still in its grace period, as a delete record, so a restart cannot let an older
+ * copy from another member undo a delete)
  * ({@link CacheEngine#forEachEntry}: one segment at a time under its read lock, so writes to other segments go on,
  * and writes to this one wait only while its entries' references are copied) as set records, then an end record
- * holding the count, to {@code snapshot-N.cgs.tmp}; fsyncs it, renames it to {@code snapshot-N.cgs} and fsyncs the
+ * holding the record count, to {@code snapshot-N.cgs.tmp}; fsyncs it, renames it to {@code snapshot-N.cgs} and fsyncs the
  * directory. A file without its end record (a crash, a truncation) is not a snapshot to the loader.
  */
 final class SnapshotWriter implements ChangeListener {
@@ -103,18 +105,35 @@ final class SnapshotWriter implements ChangeListener {
         length = 0;
     }
 
+    /** A tombstone (a clustered node's delete still in its grace period): kept, so a restart keeps it too. */
     @Override
     public void deleted(byte[] key, long version) {
-        throw new UnsupportedOperationException("a snapshot holds entries only");
+        if (failure != null) {
+            return;
+        }
+        try {
+            long size = RecordFormat.size(key.length);
+            if (length + size > buffer.length) {
+                drain();
+                if (size > buffer.length) {
+                    buffer = new byte[(int) size];
+                }
+            }
+            length = RecordFormat.encode(buffer, length, RecordFormat.DELETE, version, 0, key, 0, key.length,
+                                         key.length, 0);
+            count++;
+        } catch (IOException e) {
+            failure = e;
+        }
     }
 
     @Override
     public void cleared(long olderThan) {
-        throw new UnsupportedOperationException("a snapshot holds entries only");
+        throw new UnsupportedOperationException("a snapshot holds entries and tombstones only");
     }
 
     @Override
     public void tagInvalidated(String tag, long olderThan) {
-        throw new UnsupportedOperationException("a snapshot holds entries only");
+        throw new UnsupportedOperationException("a snapshot holds entries and tombstones only");
     }
 }

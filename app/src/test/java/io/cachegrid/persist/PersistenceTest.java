@@ -276,6 +276,32 @@ class PersistenceTest {
     }
 
     @Test
+    void aClusteredNodesTombstonesSurviveInTheLogAndInSnapshots(@TempDir Path dir) {
+        CacheSettings clustered = CacheSettings.of(1000, 64 * MB, EvictionPolicy.LRU).withTombstones(300_000_000_000L);
+        CacheEngine first = new CacheEngine(clustered);
+        long logged;
+        long snapshotted;
+        try (Persistence persistence = start(dir, PersistenceMode.BOTH, first)) {
+            first.put("snap", json("1"), 0);
+            first.delete("snap");
+            snapshotted = first.tombstoneVersion("snap");
+            assertTrue(persistence.snapshot()); // this delete now lives in the snapshot only
+            first.put("log", json("1"), 0);
+            first.delete("log");
+            logged = first.tombstoneVersion("log");
+        }
+        CacheEngine second = new CacheEngine(clustered);
+        try (Persistence ignored = start(dir, PersistenceMode.BOTH, second)) {
+            assertEquals(snapshotted, second.tombstoneVersion("snap"));
+            assertEquals(logged, second.tombstoneVersion("log"));
+            // an older copy from another member cannot bring either back
+            assertFalse(second.putIf("snap", json("0"), 0, List.of(), Condition.newer(snapshotted - 1)).applied());
+            assertFalse(second.putIf("log", json("0"), 0, List.of(), Condition.newer(logged - 1)).applied());
+            second.checkInvariants();
+        }
+    }
+
+    @Test
     void aSecondNodeCannotUseTheSameDirectory(@TempDir Path dir) {
         try (Persistence ignored = start(dir, PersistenceMode.LOG, engine(64 * MB))) {
             PersistenceException e = assertThrows(PersistenceException.class,
