@@ -1,0 +1,73 @@
+package io.cachegrid;
+
+import java.lang.reflect.Field;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.cachegrid.persist.Persistence;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Persistence as the API shows it: /stats and /metrics report it (and {"mode":"off"} without it), writes are
+ * answered after their record is durable, and a log that cannot be written turns every write into a 503 JSON error
+ * while reads go on.
+ */
+class PersistenceApiTest {
+
+    @Test
+    void aNodeWithoutPersistenceSaysOffAndHasNoPersistence() {
+        try (TestNode node = TestNode.start()) {
+            JsonObject persistence = node.get("/stats").json().getJsonObject("persistence");
+            assertEquals("off", persistence.getString("mode"));
+            assertEquals(1, persistence.size());
+            assertEquals(null, node.server().persistence());
+            assertFalse(node.get("/metrics").body().contains("cachegrid_persistence"));
+        }
+    }
+
+    @Test
+    void statsAndMetricsShowTheLogAndAFailedLogAnswers503(@TempDir Path dir) throws Exception {
+        try (TestNode node = TestNode.start(Map.of("CACHEGRID_PERSISTENCE", "log", "CACHEGRID_FSYNC", "always",
+                "CACHEGRID_DATA_DIR", dir.toString()))) {
+            assertEquals(200, node.put("/cache/a", "1").status());
+            assertEquals(200, node.post("/cache/batch/set", "{\"items\":{\"b\":2,\"c\":3}}").status());
+            JsonObject persistence = node.get("/stats").json().getJsonObject("persistence");
+            assertEquals("log", persistence.getString("mode"));
+            assertEquals("always", persistence.getString("fsync"));
+            assertTrue(persistence.getJsonNumber("log_bytes").longValue() > 8, persistence.toString());
+            assertTrue(persistence.getJsonNumber("fsyncs").longValue() >= 1, persistence.toString());
+            assertTrue(persistence.getBoolean("healthy"));
+            String metrics = node.get("/metrics").body();
+            assertTrue(metrics.contains("cachegrid_persistence_log_bytes") && metrics.contains(
+                    "cachegrid_persistence_last_fsync_seconds"), metrics);
+
+            breakTheLog(node.server().persistence());
+            TestNode.Reply refused = node.put("/cache/d", "4");
+            assertEquals(503, refused.status(), refused.body());
+            assertEquals("persistence unavailable", refused.error(503).getString("error"));
+            assertEquals(503, node.delete("/cache/a").status());
+            assertEquals(503, node.post("/cache/batch/set", "{\"items\":{\"e\":5}}").status());
+            assertEquals(200, node.get("/cache/b").status(), "reads go on");
+            assertFalse(node.get("/stats").json().getJsonObject("persistence").getBoolean("healthy"));
+        }
+    }
+
+    /** Closes the log's file underneath it, as a failing disk would: its next write fails. */
+    private static void breakTheLog(Persistence persistence) throws Exception {
+        Object log = field(persistence, "log");
+        ((FileChannel) field(log, "channel")).close();
+    }
+
+    private static Object field(Object owner, String name) throws Exception {
+        Field field = owner.getClass().getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(owner);
+    }
+}
