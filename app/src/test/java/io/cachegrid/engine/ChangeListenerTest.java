@@ -1,0 +1,124 @@
+package io.cachegrid.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The engine's change hook (persistence's source): every applied change is reported once, with the stored bytes,
+ * the version the entry got and the deadline; refused writes, reads, expiry and eviction are not; clear and tag
+ * invalidation are reported per segment that removed something, with a bound every removed entry is older than.
+ */
+class ChangeListenerTest extends EngineTestSupport {
+
+    /** The calls as text, e.g. {@code set k=1 v=... d=...}. */
+    private static final class Recorder implements ChangeListener {
+        final List<String> calls = new ArrayList<>();
+        final List<Long> versions = new ArrayList<>();
+
+        @Override
+        public void stored(byte[] data, int keyOffset, int keyLength, int valueOffset, long version, long deadline,
+                           long now) {
+            String key = new String(data, keyOffset, keyLength);
+            String tags = valueOffset > keyOffset + keyLength
+                    ? Tags.decode(data, keyOffset + keyLength).toString() : "";
+            String value = new String(Arrays.copyOfRange(data, valueOffset, data.length));
+            calls.add("set " + key + tags + "=" + value + (deadline == Long.MAX_VALUE ? "" : " ttl=" + (deadline - now)));
+            versions.add(version);
+        }
+
+        @Override
+        public void deleted(byte[] key, long version) {
+            calls.add("delete " + new String(key) + (version == 0 ? "" : " versioned"));
+            versions.add(version);
+        }
+
+        @Override
+        public void cleared(long olderThan) {
+            calls.add("clear");
+            versions.add(olderThan);
+        }
+
+        @Override
+        public void tagInvalidated(String tag, long olderThan) {
+            calls.add("tag " + tag);
+            versions.add(olderThan);
+        }
+    }
+
+    @Test
+    void everyAppliedChangeIsReportedOnceInOrderWithItsVersion() {
+        CacheEngine cache = engine(100, LARGE_MEMORY_BYTES, EvictionPolicy.LRU, 1);
+        Recorder recorder = new Recorder();
+        cache.listen(recorder);
+        long v1 = cache.put("a", bytes("1"), TimeUnit.SECONDS.toNanos(5), List.of("t"));
+        cache.putIf("a", bytes("2"), 0, List.of(), Condition.ABSENT);          // refused: not reported
+        cache.get("a");                                                       // a read: not reported
+        long v2 = ((IncrResult.Incremented) cache.increment("n", 3, 0)).version();
+        cache.delete("a");
+        cache.delete("absent");                                               // nothing removed: not reported
+        cache.put("b", bytes("2"), 0, List.of("t"));
+        cache.invalidateTag("t");
+        cache.put("c", bytes("3"), 0);
+        long beforeClear = cache.versionClock().current();
+        cache.clear();
+        cache.clear();                                                        // empty: not reported
+        assertEquals(List.of("set a[t]=1 ttl=5000000000", "set n=3", "delete a", "set b[t]=2", "tag t", "set c=3",
+                             "clear"), recorder.calls);
+        assertEquals(v1, recorder.versions.get(0));
+        assertEquals(v2, recorder.versions.get(1));
+        assertTrue(Long.compareUnsigned(recorder.versions.getLast(), beforeClear) > 0, "clear's bound");
+        cache.listen(null);
+        cache.put("d", bytes("4"), 0);
+        assertEquals(7, recorder.calls.size(), "no listener, no call");
+    }
+
+    @Test
+    void expiryAndEvictionAreNotReported() {
+        CacheEngine cache = engine(2, LARGE_MEMORY_BYTES, EvictionPolicy.LRU, 1);
+        Recorder recorder = new Recorder();
+        cache.listen(recorder);
+        cache.put("x", bytes("1"), 1000);
+        cache.put("y", bytes("2"), 0);
+        cache.put("z", bytes("3"), 0);                                        // evicts one
+        ticker.advanceNanos(2000);
+        cache.expireDue();
+        cache.get("x");
+        assertEquals(List.of("set x=1 ttl=1000", "set y=2", "set z=3"), recorder.calls);
+    }
+
+    @Test
+    void aClusteredEnginesDeletesReplicasAndHandoversCarryTheirVersions() {
+        CacheEngine cache = clustered(100, LARGE_MEMORY_BYTES, EvictionPolicy.LRU, 1, TimeUnit.SECONDS.toNanos(300));
+        Recorder recorder = new Recorder();
+        cache.listen(recorder);
+        long base = cache.versionClock().current() + 1_000;
+        cache.putIf("r", bytes("1"), 0, List.of(), Condition.newer(base));    // a replica copy keeps its version
+        cache.deleteVersioned("r", base + 1);
+        cache.delete("gone");                                                // a tombstone even with nothing here
+        cache.putIf("h", bytes("2"), 0, List.of(), Condition.newer(base + 2));
+        cache.discard("h", base + 2);                                         // handed over: a plain removal
+        assertEquals(List.of("set r=1", "delete r versioned", "delete gone versioned", "set h=2", "delete h"),
+                     recorder.calls);
+        assertEquals(List.of(base, base + 1, cache.tombstoneVersion("gone"), base + 2, 0L), recorder.versions);
+    }
+
+    @Test
+    void forEachEntryHandsOverLiveEntriesAndTombstones() {
+        CacheEngine cache = clustered(100, LARGE_MEMORY_BYTES, EvictionPolicy.LRU, 4, TimeUnit.SECONDS.toNanos(300));
+        cache.put("a", bytes("1"), 0, List.of("t"));
+        cache.put("b", bytes("2"), 1000);
+        cache.put("c", bytes("3"), 0);
+        cache.delete("c");
+        ticker.advanceNanos(2000);                                                 // b expired, not swept
+        Recorder recorder = new Recorder();
+        assertEquals(2, cache.forEachEntry(recorder));
+        assertEquals(List.of("delete c versioned", "set a[t]=1"), recorder.calls.stream().sorted().toList());
+    }
+}
