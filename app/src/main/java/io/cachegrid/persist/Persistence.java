@@ -62,13 +62,19 @@ public final class Persistence implements AutoCloseable {
             lockFile = lock(files);
             Recovery.Result recovered = Recovery.run(engine, files, wallMillis);
             long next = recovered.nextGeneration();
+            LongSupplier changes;
             if (settings.mode().logs()) {
                 log = new LogWriter(files.createLog(next), settings.fsync());
                 next++;
                 engine.listen(new ChangeRecorder(log, wallMillis));
+                changes = log::appended;
+            } else {
+                ChangeCounter counter = new ChangeCounter();
+                engine.listen(counter);
+                changes = counter::count;
             }
             Snapshotter snapshotter = new Snapshotter(engine, files, settings, log, recovered.base(), next,
-                                                      wallMillis);
+                                                      wallMillis, changes);
             LOG.log(System.Logger.Level.INFO, "Persistence {0} (fsync {1}) in {2}: loaded {3} entries from the"
                     + " snapshot and replayed {4} log records in {5} ms; {6} entries now, {7} expired while down",
                     settings.mode().configName(), settings.fsync().configName(), files.dir().toAbsolutePath(),

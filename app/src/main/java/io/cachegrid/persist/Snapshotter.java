@@ -38,13 +38,14 @@ final class Snapshotter implements AutoCloseable {
     private final PersistenceSettings settings;
     private final LogWriter log;
     private final LongSupplier wallMillis;
+    private final LongSupplier changes;
     private final Thread thread;
     private volatile boolean closed;
 
     private long nextGeneration;
     private long base;
-    /** The log position when the last snapshot rotated it: nothing new since, nothing to snapshot. */
-    private volatile long appendedAtLastSnapshot = -1;
+    /** {@link #changes} when the last snapshot began: nothing new since, nothing to snapshot. */
+    private volatile long changesAtLastSnapshot = -1;
     private long lastStartNanos = System.nanoTime();
     private volatile long lastSnapshotMillis;
     private volatile long lastDurationNanos = -1;
@@ -53,8 +54,12 @@ final class Snapshotter implements AutoCloseable {
     private volatile long snapshots;
     private volatile String lastError;
 
+    /**
+     * @param changes grows with every change (the log position, or a count of changes without a log): a periodic
+     *                snapshot is skipped while it has not moved since the last one
+     */
     Snapshotter(CacheEngine engine, DataFiles files, PersistenceSettings settings, LogWriter log, long base,
-                long nextGeneration, LongSupplier wallMillis) {
+                long nextGeneration, LongSupplier wallMillis, LongSupplier changes) {
         this.engine = engine;
         this.files = files;
         this.settings = settings;
@@ -62,6 +67,7 @@ final class Snapshotter implements AutoCloseable {
         this.base = base;
         this.nextGeneration = nextGeneration;
         this.wallMillis = wallMillis;
+        this.changes = changes;
         if (base > 0) {
             try {
                 lastBytes = Files.size(files.snapshot(base));
@@ -88,8 +94,8 @@ final class Snapshotter implements AutoCloseable {
     private boolean due() {
         if (settings.mode().periodicSnapshots()
                 && System.nanoTime() - lastStartNanos >= settings.snapshotIntervalNanos()) {
-            // with the log on, an idle node (nothing appended since the last snapshot) has nothing new to save
-            return log == null || log.appended() != appendedAtLastSnapshot;
+            // an idle node (no change since the last snapshot) has nothing new to save
+            return changes.getAsLong() != changesAtLastSnapshot;
         }
         if (log != null) {
             long logBytes = files.logBytes(base);
@@ -103,7 +109,7 @@ final class Snapshotter implements AutoCloseable {
         long started = System.nanoTime();
         lastStartNanos = started;
         long generation = nextGeneration++;
-        long appendedBefore = log == null ? 0 : log.appended();
+        long changesBefore = changes.getAsLong();
         try {
             if (log != null) {
                 log.rotate(files.createLog(generation));
@@ -118,7 +124,7 @@ final class Snapshotter implements AutoCloseable {
             lastEntries = written.entries();
             lastBytes = written.bytes();
             snapshots++;
-            appendedAtLastSnapshot = appendedBefore;
+            changesAtLastSnapshot = changesBefore;
             lastError = null;
             LOG.log(System.Logger.Level.DEBUG, "Snapshot {0}: {1} entries, {2} bytes in {3} ms", generation,
                     written.entries(), written.bytes(), TimeUnit.NANOSECONDS.toMillis(lastDurationNanos));
