@@ -37,7 +37,7 @@ rc=0
 (cd "$tests" && CACHEGRID_JAR="$jar" timeout 300 node --test --test-concurrency=1 \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$tap" \
-    series.test.mjs console.test.mjs auth.test.mjs) || rc=$?
+    series.test.mjs console.test.mjs auth.test.mjs cluster.test.mjs) || rc=$?
 
 passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n 1)
 failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n 1)

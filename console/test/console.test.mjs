@@ -55,6 +55,7 @@ describe('CacheGrid console', { timeout: SUITE_TIMEOUT }, () => {
         assert.equal(await p.textContent('#version'), 'v' + info.version);
         assert.equal(await p.textContent('#health-text'), 'healthy');
         assert.equal(await p.isVisible('#conn-banner'), false);
+        assert.equal(await p.isVisible('#cluster'), false, 'a single server shows no cluster panel');
         // no access control: the badge says admin, and nothing is disabled for want of a role
         await p.waitForFunction(() => document.querySelector('#role').textContent === 'role: admin');
         assert.match(await p.getAttribute('#role', 'title'), /Access control is off/);

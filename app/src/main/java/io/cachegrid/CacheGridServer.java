@@ -281,7 +281,7 @@ public final class CacheGridServer implements AutoCloseable {
         routing.register("/cache/batch", new BatchService(engine, limits))
                 .register("/cache", new CacheService(engine, limits))
                 .register("/tags", new TagService(engine, limits))
-                .register("/", new StatusService(engine, settings.nodeId(), VERSION,
+                .register("/", new StatusService(engine, settings.nodeId(), VERSION, settings.cluster().enabled(),
                         persistence == null ? () -> PersistenceStatus.OFF : persistence::status))
                 .register("/admin", new AdminService(engine, limits))
                 .register("/auth", security.roleService())

@@ -138,4 +138,6 @@ export const api = {
     { query: { num_operations: n, operation_type: type, target } })),
   loadRun: (id) => json(request('GET', '/test/load/' + enc(id))),
   loadRuns: () => json(request('GET', '/test/load')),
+  cluster: () => json(request('GET', '/cluster')),
+  clusterNodes: () => json(request('GET', '/cluster/nodes')),
 };

@@ -6,6 +6,7 @@ import { Overview } from './overview.js';
 import { LoadTest } from './loadtest.js';
 import { KeyBrowser } from './keys.js';
 import { startRole } from './role.js';
+import { ClusterPanel } from './cluster.js';
 
 if (typeof window.uPlot !== 'function') {
   const banner = $('#conn-banner');
@@ -20,3 +21,4 @@ new Overview(charts).start();
 new LoadTest($('#loadtest')).init();
 new KeyBrowser($('#keys')).init();
 startRole();
+new ClusterPanel($('#cluster')).init();

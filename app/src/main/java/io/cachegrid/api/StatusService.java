@@ -33,6 +33,7 @@ public final class StatusService implements HttpService {
     private final CacheEngine engine;
     private final String nodeId;
     private final String version;
+    private final boolean clustered;
     private final long startedAtNanos = System.nanoTime();
     private final io.helidon.health.HealthCheck heapCheck = HealthChecks.heapMemoryCheck();
     private final byte[] favicon = resource("favicon.ico");
@@ -40,14 +41,21 @@ public final class StatusService implements HttpService {
     private final Supplier<PersistenceStatus> persistence;
 
     public StatusService(CacheEngine engine, String nodeId, String version) {
-        this(engine, nodeId, version, () -> PersistenceStatus.OFF);
+        this(engine, nodeId, version, false);
     }
 
-    /** With the node's persistence state, shown in {@code /stats} as {@code "persistence"}. */
-    public StatusService(CacheEngine engine, String nodeId, String version, Supplier<PersistenceStatus> persistence) {
+    /** @param clustered whether this node is a cluster member: the index then links {@code /cluster} */
+    public StatusService(CacheEngine engine, String nodeId, String version, boolean clustered) {
+        this(engine, nodeId, version, clustered, () -> PersistenceStatus.OFF);
+    }
+
+    /** As above, with the node's persistence state, shown in {@code /stats} as {@code "persistence"}. */
+    public StatusService(CacheEngine engine, String nodeId, String version, boolean clustered,
+                         Supplier<PersistenceStatus> persistence) {
         this.engine = engine;
         this.nodeId = nodeId;
         this.version = version;
+        this.clustered = clustered;
         this.persistence = persistence;
     }
 
@@ -76,12 +84,15 @@ public final class StatusService implements HttpService {
     }
 
     private void index(ServerRequest req, ServerResponse res) {
-        Json.send(res, new JsonWriter().beginObject()
+        JsonWriter out = new JsonWriter().beginObject()
                 .name("service").value("CacheGrid").name("version").value(version).name("status").value("running")
                 .name("node_id").value(nodeId)
                 .name("docs").value("/docs").name("openapi").value("/openapi").name("health").value("/health")
-                .name("stats").value("/stats").name("metrics").value("/metrics").name("console").value("/console/")
-                .endObject());
+                .name("stats").value("/stats").name("metrics").value("/metrics").name("console").value("/console/");
+        if (clustered) {
+            out.name("cluster").value("/cluster"); // the console shows its cluster panel only then
+        }
+        Json.send(res, out.endObject());
     }
 
     private void stats(ServerRequest req, ServerResponse res) {

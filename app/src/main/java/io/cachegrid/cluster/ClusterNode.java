@@ -51,6 +51,7 @@ final class ClusterNode implements Cluster {
     @Override
     public void install(HttpRouting.Builder routing) {
         routing.addFilter(new ClusterRouter(this));
+        routing.register("/cluster/nodes", new MemberStatsService(this, engine, nodeId));
         routing.register("/cluster", new ClusterService(this, engine, nodeId));
     }
 

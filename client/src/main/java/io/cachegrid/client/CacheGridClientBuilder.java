@@ -28,6 +28,7 @@ public final class CacheGridClientBuilder<T> {
     private Duration backoff = Duration.ofSeconds(5);
     private String authToken;
     private SSLContext sslContext;
+    private boolean clusterRouting = true;
 
     CacheGridClientBuilder(Function<ClientSettings, T> factory) {
         this.factory = factory;
@@ -98,10 +99,21 @@ public final class CacheGridClientBuilder<T> {
         }
     }
 
+    /**
+     * Whether, against a cluster, each key is sent straight to its owner (default true): the client reads the ring
+     * from {@code GET /cluster} after the first answer that names a cluster view, splits batches by owner and
+     * re-reads the ring when the view changes; members it cannot reach are skipped for the configured hosts, which
+     * forward. Turn it off when the members' advertised addresses are not reachable from the client.
+     */
+    public CacheGridClientBuilder<T> clusterRouting(boolean clusterRouting) {
+        this.clusterRouting = clusterRouting;
+        return this;
+    }
+
     /** Validates the settings and builds the client. */
     public T build() {
         List<String> chosen = hosts.isEmpty() ? List.of("localhost:" + HostAddress.DEFAULT_PORT) : hosts;
         return factory.apply(new ClientSettings(chosen, timeout, maxRetries, backoff, Optional.ofNullable(authToken),
-                Optional.ofNullable(sslContext)));
+                Optional.ofNullable(sslContext), clusterRouting));
     }
 }

@@ -16,12 +16,13 @@ import javax.net.ssl.SSLContext;
  * @param backoff    how long a host that failed is skipped before it is preferred again
  * @param authToken  sent as {@code Authorization: Bearer <token>} when present
  * @param sslContext when present, every host is reached over HTTPS with it (its trust decides which servers)
+ * @param clusterRouting send each key straight to its owner once a cluster's ring is known (see {@link Placement})
  */
 record ClientSettings(List<String> hosts, Duration timeout, int maxRetries, Duration backoff,
-                      Optional<String> authToken, Optional<SSLContext> sslContext) {
+                      Optional<String> authToken, Optional<SSLContext> sslContext, boolean clusterRouting) {
 
     ClientSettings(List<String> hosts, Duration timeout, int maxRetries, Duration backoff, Optional<String> authToken) {
-        this(hosts, timeout, maxRetries, backoff, authToken, Optional.empty());
+        this(hosts, timeout, maxRetries, backoff, authToken, Optional.empty(), true);
     }
 
     ClientSettings {

@@ -23,23 +23,33 @@ final class FailoverExecutor {
     private final HostPool pool;
     private final HttpTransport transport;
     private final int maxRetries;
+    private final Placement placement;
 
     FailoverExecutor(HostPool pool, HttpTransport transport, int maxRetries) {
+        this(pool, transport, maxRetries, new Placement(false));
+    }
+
+    FailoverExecutor(HostPool pool, HttpTransport transport, int maxRetries, Placement placement) {
         this.pool = pool;
         this.transport = transport;
         this.maxRetries = maxRetries;
+        this.placement = placement;
     }
 
     ApiAnswer execute(ApiRequest request) {
         CacheGridException failure = null;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
-            Host host = pool.choose();
+            // a keyed call goes to the key's first owner that is up (no forwarding hop); a failed one is marked
+            // down, so the next attempt takes the next owner, then any host
+            Host host = request.routingKey() == null ? pool.choose()
+                    : pool.choose(placement.owners(request.routingKey()));
             if (attempt > 0 && pool.isDown(host)) {
                 pause(attempt, failure);
             }
             try {
                 ApiAnswer answer = transport.send(host, request);
                 pool.markUp(host);
+                answer.viewId().ifPresent(placement::observed);
                 return answer;
             } catch (CacheGridUnavailableException | CacheGridTimeoutException e) {
                 pool.markDown(host);

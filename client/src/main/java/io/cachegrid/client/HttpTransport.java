@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webclient.api.HttpClientRequest;
@@ -31,6 +32,8 @@ import jakarta.json.spi.JsonProvider;
  */
 final class HttpTransport {
     private static final JsonProvider JSON = JsonProvider.provider();
+    /** Names the cluster view the answering member routes by (see {@link Placement}). */
+    static final HeaderName VIEW = HeaderNames.create("X-CacheGrid-View");
 
     private final ClientSettings settings;
 
@@ -69,8 +72,9 @@ final class HttpTransport {
             int status = response.status().code();
             byte[] body = response.inputStream().readAllBytes();
             JsonObject answer = interpret(host, request, status, body);
-            return new ApiAnswer(answer, ApiAnswer.versionFromEtag(
-                    response.headers().first(HeaderNames.ETAG).orElse(null)));
+            return new ApiAnswer(answer,
+                    ApiAnswer.versionFromEtag(response.headers().first(HeaderNames.ETAG).orElse(null)),
+                    ApiAnswer.viewFromHeader(response.headers().first(VIEW).orElse(null)));
         } catch (CacheGridException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

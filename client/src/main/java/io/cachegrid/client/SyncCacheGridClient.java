@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +41,21 @@ public final class SyncCacheGridClient implements AutoCloseable {
 
     private final HostPool pool;
     private final FailoverExecutor executor;
+    private final Placement placement;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     SyncCacheGridClient(ClientSettings settings) {
         HttpTransport transport = new HttpTransport(settings);
-        this.pool = new HostPool(settings.hosts().stream().map(transport::connect).toList(), settings.backoff());
-        this.executor = new FailoverExecutor(pool, transport, settings.maxRetries());
+        this.pool = new HostPool(settings.hosts().stream().map(transport::connect).toList(), settings.backoff(),
+                transport::connect);
+        this.placement = new Placement(settings.clusterRouting());
+        this.executor = new FailoverExecutor(pool, transport, settings.maxRetries(), placement);
+        placement.fetchWith(() -> call(ApiRequest.of(Method.GET, "/cluster")));
+    }
+
+    /** Where this client sends keys (for tests). */
+    Placement placement() {
+        return placement;
     }
 
     public static CacheGridClientBuilder<SyncCacheGridClient> builder() {
@@ -54,7 +64,7 @@ public final class SyncCacheGridClient implements AutoCloseable {
 
     /** The value stored under {@code key} (JSON null included), or empty when the key is missing or expired. */
     public Optional<JsonValue> get(String key) {
-        JsonObject answer = call(ApiRequest.of(Method.GET, cachePath(key)));
+        JsonObject answer = call(ApiRequest.of(Method.GET, cachePath(key)).routedBy(key));
         return answer.getBoolean("exists", false) ? Optional.of(answer.get("value")) : Optional.empty();
     }
 
@@ -84,7 +94,7 @@ public final class SyncCacheGridClient implements AutoCloseable {
      * {@link #keysWithTag} and removed together with {@link #invalidateTag}.
      */
     public boolean set(String key, Object value, Duration ttl, String... tags) {
-        ApiRequest request = ApiRequest.of(Method.PUT, cachePath(key)).withBody(JsonValues.toJson(value));
+        ApiRequest request = ApiRequest.of(Method.PUT, cachePath(key)).routedBy(key).withBody(JsonValues.toJson(value));
         Map<String, String> query = new LinkedHashMap<>();
         if (ttl != null) {
             query.put("ttl", ttlSeconds(ttl));
@@ -113,7 +123,7 @@ public final class SyncCacheGridClient implements AutoCloseable {
      * or expired. Pass the version to {@link #compareAndSet} to write only if nobody wrote the key in between.
      */
     public Optional<Versioned> getWithVersion(String key) {
-        ApiAnswer answer = executeCall(ApiRequest.of(Method.GET, cachePath(key)));
+        ApiAnswer answer = executeCall(ApiRequest.of(Method.GET, cachePath(key)).routedBy(key));
         if (!answer.body().getBoolean("exists", false)) {
             return Optional.empty();
         }
@@ -199,12 +209,12 @@ public final class SyncCacheGridClient implements AutoCloseable {
 
     /** Removes a key; true when it existed. */
     public boolean delete(String key) {
-        return call(ApiRequest.of(Method.DELETE, cachePath(key))).getBoolean("deleted", false);
+        return call(ApiRequest.of(Method.DELETE, cachePath(key)).routedBy(key)).getBoolean("deleted", false);
     }
 
     /** True when the key holds a live value (a read: it counts as a hit or a miss in the server's stats). */
     public boolean exists(String key) {
-        return call(ApiRequest.of(Method.GET, cachePath(key))).getBoolean("exists", false);
+        return call(ApiRequest.of(Method.GET, cachePath(key)).routedBy(key)).getBoolean("exists", false);
     }
 
     /** The values of the keys that exist, in the order asked; missing keys are left out. No call for no keys. */
@@ -213,11 +223,16 @@ public final class SyncCacheGridClient implements AutoCloseable {
         if (keys.isEmpty()) {
             return found;
         }
-        JsonObject body = JSON.createObjectBuilder().add("keys", JSON.createArrayBuilder(keys)).build();
-        JsonObject results = field(call(ApiRequest.of(Method.POST, "/cache/batch/get").withBody(body)),
-                "results", JsonObject.class);
+        Map<String, JsonObject> results = new HashMap<>();
+        for (JsonObject part : BatchParts.send(placement, keys, (anyKey, partKeys) -> {
+            JsonObject body = JSON.createObjectBuilder().add("keys", JSON.createArrayBuilder(partKeys)).build();
+            return field(call(ApiRequest.of(Method.POST, "/cache/batch/get").withBody(body).routedBy(anyKey)),
+                    "results", JsonObject.class);
+        })) {
+            part.forEach((key, result) -> results.put(key, result.asJsonObject()));
+        }
         for (String key : keys) {
-            JsonObject result = results.getJsonObject(key);
+            JsonObject result = results.get(key);
             if (result != null && result.getBoolean("exists", false)) {
                 found.put(key, result.get("value"));
             }
@@ -275,12 +290,12 @@ public final class SyncCacheGridClient implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            pool.hosts().forEach(host -> host.client().closeResource());
+            pool.allHosts().forEach(host -> host.client().closeResource());
         }
     }
 
     private boolean store(String key, Object value, String ttl) {
-        ApiRequest request = ApiRequest.of(Method.PUT, cachePath(key)).withBody(JsonValues.toJson(value));
+        ApiRequest request = ApiRequest.of(Method.PUT, cachePath(key)).routedBy(key).withBody(JsonValues.toJson(value));
         if (ttl != null) {
             request = request.withQuery(Map.of("ttl", ttl));
         }
@@ -291,16 +306,23 @@ public final class SyncCacheGridClient implements AutoCloseable {
         if (items.isEmpty()) {
             return 0;
         }
-        JsonObjectBuilder body = JSON.createObjectBuilder().add("items", JsonValues.toJson(items));
-        if (ttl != null) {
-            body.add("ttl", JSON.createValue(new BigDecimal(ttl)));
+        int stored = 0;
+        for (JsonObject answer : BatchParts.send(placement, items.keySet(), (anyKey, partKeys) -> {
+            Map<String, Object> part = new LinkedHashMap<>();
+            partKeys.forEach(key -> part.put(key, items.get(key)));
+            JsonObjectBuilder body = JSON.createObjectBuilder().add("items", JsonValues.toJson(part));
+            if (ttl != null) {
+                body.add("ttl", JSON.createValue(new BigDecimal(ttl)));
+            }
+            return call(ApiRequest.of(Method.POST, "/cache/batch/set").withBody(body.build()).routedBy(anyKey));
+        })) {
+            stored += field(answer, "items_set", JsonNumber.class).intValue();
         }
-        JsonObject answer = call(ApiRequest.of(Method.POST, "/cache/batch/set").withBody(body.build()));
-        return field(answer, "items_set", JsonNumber.class).intValue();
+        return stored;
     }
 
     private boolean conditionalStore(String key, Object value, String ttl, String header, String condition) {
-        ApiRequest request = ApiRequest.of(Method.PUT, cachePath(key)).withBody(JsonValues.toJson(value))
+        ApiRequest request = ApiRequest.of(Method.PUT, cachePath(key)).routedBy(key).withBody(JsonValues.toJson(value))
                 .withHeader(header, condition).notIdempotent();
         if (ttl != null) {
             request = request.withQuery(Map.of("ttl", ttl));
@@ -321,7 +343,7 @@ public final class SyncCacheGridClient implements AutoCloseable {
         if (ttl != null) {
             query.put("ttl", ttl);
         }
-        ApiRequest request = ApiRequest.of(Method.POST, cachePath(key) + "/" + operation).withQuery(query)
+        ApiRequest request = ApiRequest.of(Method.POST, cachePath(key) + "/" + operation).routedBy(key).withQuery(query)
                 .notIdempotent();
         JsonNumber value = field(call(request), "value", JsonNumber.class);
         try {
