@@ -1,6 +1,7 @@
 package io.cachegrid.engine;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -561,8 +562,8 @@ final class Segment {
         long[] versions;
         long[] deadlines;
         int count = 0;
-        List<byte[]> tombstoneKeys = new java.util.ArrayList<>();
-        List<Long> tombstoneVersions = new java.util.ArrayList<>();
+        List<byte[]> tombstoneKeys = new ArrayList<>();
+        List<Long> tombstoneVersions = new ArrayList<>();
         long stamp = lock.readLock();
         try {
             if (tombstones != null) {

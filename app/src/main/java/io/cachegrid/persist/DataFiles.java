@@ -1,6 +1,7 @@
 package io.cachegrid.persist;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -102,7 +103,7 @@ public final class DataFiles {
         FileChannel channel = FileChannel.open(log(generation), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE);
         try {
-            Io.writeFully(channel, java.nio.ByteBuffer.wrap(RecordFormat.LOG_MAGIC));
+            Io.writeFully(channel, ByteBuffer.wrap(RecordFormat.LOG_MAGIC));
             channel.force(true);
             syncDirectory();
             return channel;

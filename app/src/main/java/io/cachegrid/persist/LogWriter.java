@@ -3,6 +3,7 @@ package io.cachegrid.persist;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +95,7 @@ final class LogWriter implements AutoCloseable {
             }
             if (length + size > pending.length) {
                 long grown = Math.max(length + size, Math.min((long) pending.length * 2, Integer.MAX_VALUE - 64));
-                pending = java.util.Arrays.copyOf(pending, (int) grown);
+                pending = Arrays.copyOf(pending, (int) grown);
             }
             length = RecordFormat.encode(pending, length, type, version, deadlineMillis, source, from, to, keyLength,
                                          tagLength);

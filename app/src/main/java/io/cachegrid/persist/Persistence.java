@@ -6,6 +6,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -127,7 +128,7 @@ public final class Persistence implements AutoCloseable {
     }
 
     /** The warnings the start logged about damage it found (empty when the directory was intact). */
-    public java.util.List<String> startWarnings() {
+    public List<String> startWarnings() {
         return recovered.warnings();
     }
 

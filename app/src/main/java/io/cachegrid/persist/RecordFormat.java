@@ -1,6 +1,7 @@
 package io.cachegrid.persist;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -114,9 +115,9 @@ public final class RecordFormat {
         int keyAt = FIXED_BYTES;
         int tagAt = keyAt + keyLength;
         int valueAt = tagAt + tagLength;
-        return new LogRecord(type, version, deadline, java.util.Arrays.copyOfRange(body, keyAt, tagAt),
-                java.util.Arrays.copyOfRange(body, tagAt, valueAt),
-                java.util.Arrays.copyOfRange(body, valueAt, body.length));
+        return new LogRecord(type, version, deadline, Arrays.copyOfRange(body, keyAt, tagAt),
+                Arrays.copyOfRange(body, tagAt, valueAt),
+                Arrays.copyOfRange(body, valueAt, body.length));
     }
 
     static void putInt(byte[] into, int at, int value) {
