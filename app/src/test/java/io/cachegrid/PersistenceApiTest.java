@@ -29,6 +29,9 @@ class PersistenceApiTest {
             assertEquals(1, persistence.size());
             assertEquals(null, node.server().persistence());
             assertFalse(node.get("/metrics").body().contains("cachegrid_persistence"));
+            assertFalse(Thread.getAllStackTraces().keySet().stream().map(Thread::getName).anyMatch(
+                    name -> name.equals("cachegrid-log-flusher") || name.equals("cachegrid-snapshot")),
+                    "persistence off starts no thread");
         }
     }
 

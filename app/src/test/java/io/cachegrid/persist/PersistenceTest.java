@@ -302,6 +302,60 @@ class PersistenceTest {
     }
 
     @Test
+    void snapshotsTakenWhileWritersRunLoseNothing(@TempDir Path dir) throws Exception {
+        CacheEngine first = engine(64 * MB);
+        java.util.Map<String, String> before;
+        try (Persistence persistence = start(dir, PersistenceMode.BOTH, first)) {
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            List<Thread> writers = new java.util.ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                long seed = w;
+                writers.add(Thread.ofPlatform().start(() -> {
+                    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+                    for (int i = 0; i < 20_000; i++) {
+                        String key = "k" + random.nextInt(300);
+                        switch (random.nextInt(10)) {
+                            case 0, 1 -> first.delete(key);
+                            case 2 -> first.increment("n" + random.nextInt(10), 1, 0);
+                            case 3 -> first.put(key, json(String.valueOf(i)), 0, List.of("t" + random.nextInt(3)));
+                            default -> first.put(key, json("\"" + seed + ":" + i + "\""), 0);
+                        }
+                        if (random.nextInt(2000) == 0) {
+                            first.invalidateTag("t" + random.nextInt(3));
+                        }
+                    }
+                }));
+            }
+            int snapshots = 0;
+            while (writers.stream().anyMatch(Thread::isAlive)) {
+                assertTrue(persistence.snapshot());
+                snapshots++;
+            }
+            for (Thread writer : writers) {
+                writer.join();
+            }
+            assertTrue(snapshots >= 2, "snapshots while writing: " + snapshots);
+            before = contents(first);
+        }
+        CacheEngine second = engine(64 * MB);
+        try (Persistence ignored = start(dir, PersistenceMode.BOTH, second)) {
+            assertEquals(before, contents(second));
+            second.checkInvariants();
+        }
+    }
+
+    /** Every live key with its value, version and tags, as text. */
+    private static java.util.Map<String, String> contents(CacheEngine engine) {
+        java.util.Map<String, String> all = new java.util.TreeMap<>();
+        for (String key : engine.keys("", Integer.MAX_VALUE).keys()) {
+            Stored stored = engine.peekStored(key);
+            all.put(key, new String(stored.value().toByteArray(), StandardCharsets.UTF_8) + " v" + stored.version()
+                         + " " + stored.tags());
+        }
+        return all;
+    }
+
+    @Test
     void aSecondNodeCannotUseTheSameDirectory(@TempDir Path dir) {
         try (Persistence ignored = start(dir, PersistenceMode.LOG, engine(64 * MB))) {
             PersistenceException e = assertThrows(PersistenceException.class,
