@@ -257,18 +257,7 @@ public final class CacheEngine {
         return count;
     }
 
-    /** Removes every entry older than {@code version} (a clear being replayed); counts nothing. */
-    public long removeOlderThan(long version) {
-        long now = ticker.nanos();
-        return sumOverSegments(segment -> segment.removeOlderThan(version, now));
-    }
-
-    /** The bytes a key (or tag) is stored as ({@link ChangeListener} hands them out); {@link #keyOf} inverts it. */
-    public static byte[] storedBytes(String key) {
-        return Keys.encode(key);
-    }
-
-    /** The key (or tag) whose stored bytes these are. */
+    /** The key whose stored bytes ({@link ChangeListener}) these are. */
     public static String keyOf(byte[] stored) {
         return Keys.decode(stored, 0, stored.length);
     }

@@ -8,7 +8,9 @@ package io.cachegrid.engine;
  *
  * <p>What is reported: every applied set (put, conditional put, replica copy, increment) with the entry's stored
  * bytes, version and deadline; every removal by a user or a member (delete, versioned delete, a handed-over copy
- * dropped); clear and tag invalidation, once per segment that removed something. Expiry and eviction are not
+ * dropped), and every entry a clear or a tag invalidation removed, each as a delete of its own, in the same hold
+ * of the lock (so a write racing a clear is reported before or after the delete of its key exactly as it happened;
+ * one record for the whole clear could not say which racing writes it covered). Expiry and eviction are not
  * reported: a replay applies the limits and deadlines again. Calls hold a segment lock: an implementation must be
  * quick, must not call back into the engine, and must not throw.
  */
@@ -25,16 +27,11 @@ public interface ChangeListener {
     void stored(byte[] data, int keyOffset, int keyLength, int valueOffset, long version, long deadline, long now);
 
     /**
-     * The key's entry was removed (or, in an engine that keeps tombstones, a tombstone placed) by a delete.
+     * The key's entry was removed (or, in an engine that keeps tombstones, a tombstone placed) by a delete, a clear
+     * or a tag invalidation.
      *
      * @param key     the key's stored bytes
-     * @param version the tombstone's version (a clustered delete), or 0 for a plain removal
+     * @param version the tombstone's version (a clustered delete or invalidation), or 0 for a plain removal
      */
     void deleted(byte[] key, long version);
-
-    /** A segment dropped every entry older than {@code olderThan} (all it held): part of a clear. */
-    void cleared(long olderThan);
-
-    /** A segment removed the entries carrying {@code tag} that are older than {@code olderThan}. */
-    void tagInvalidated(String tag, long olderThan);
 }

@@ -530,27 +530,6 @@ final class Segment {
     }
 
     /**
-     * Removes every entry older than {@code version} (a replayed clear, see {@link ChangeListener#cleared}), in one
-     * hold of the locks; returns how many went. Counts nothing, reports nothing.
-     */
-    long removeOlderThan(long version, long now) {
-        long stamp = lockForWrite();
-        try {
-            long removed = 0;
-            for (Entry entry : table.entries()) {
-                if (Long.compareUnsigned(entry.version, version) < 0) {
-                    remove(entry);
-                    removed++;
-                }
-            }
-            publish();
-            return removed;
-        } finally {
-            unlockForWrite(stamp);
-        }
-    }
-
-    /**
      * Hands every live entry to {@code visitor} as {@link ChangeListener#stored} would, and every tombstone still in
      * its grace period as {@link ChangeListener#deleted} would (a snapshot): the entries' arrays, versions and
      * deadlines and the tombstones' keys and versions are taken in one hold of the read lock (writers wait that
@@ -629,23 +608,26 @@ final class Segment {
             if (version != 0) {
                 clock.observe(version);
             }
+            ChangeListener listener = changes;
             for (Entry entry : tagIndex.membersCopy(tag)) {
                 if (entry.isExpired(now)) {
                     expire(entry);
                 } else if (version == 0 || Long.compareUnsigned(entry.version, version) < 0) {
                     remove(entry);
-                    if (tombstones != null && version != 0) {
-                        tombstones.put(Arrays.copyOfRange(entry.data, entry.keyOffset(), entry.keyEnd()),
-                                       entry.hash(), version, now);
+                    boolean tombstoned = tombstones != null && version != 0;
+                    if (tombstoned || listener != null) {
+                        byte[] key = Arrays.copyOfRange(entry.data, entry.keyOffset(), entry.keyEnd());
+                        if (tombstoned) {
+                            tombstones.put(key, entry.hash(), version, now);
+                        }
+                        if (listener != null) {
+                            listener.deleted(key, tombstoned ? version : 0);
+                        }
                     }
                     live++;
                 }
             }
             publish();
-            ChangeListener listener = changes;
-            if (listener != null && live > 0) {
-                listener.tagInvalidated(tag, version != 0 ? version : clock.current() + 1);
-            }
             return live;
         } finally {
             unlockForWrite(stamp);
@@ -732,9 +714,10 @@ final class Segment {
             weight = 0;
             publish();
             ChangeListener listener = changes;
-            if (listener != null && !entries.isEmpty()) {
-                // every entry held has a version up to the clock's current one; later writes get larger ones
-                listener.cleared(clock.current() + 1);
+            if (listener != null) {
+                for (Entry entry : entries) {
+                    listener.deleted(Arrays.copyOfRange(entry.data, entry.keyOffset(), entry.keyEnd()), 0);
+                }
             }
             return live;
         } finally {

@@ -26,14 +26,4 @@ final class ChangeCounter implements ChangeListener {
     public void deleted(byte[] key, long version) {
         changes.increment();
     }
-
-    @Override
-    public void cleared(long olderThan) {
-        changes.increment();
-    }
-
-    @Override
-    public void tagInvalidated(String tag, long olderThan) {
-        changes.increment();
-    }
 }

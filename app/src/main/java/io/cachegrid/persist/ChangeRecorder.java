@@ -2,7 +2,6 @@ package io.cachegrid.persist;
 
 import java.util.function.LongSupplier;
 
-import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.ChangeListener;
 
 /**
@@ -12,8 +11,6 @@ import io.cachegrid.engine.ChangeListener;
  * key's changes in the order they were applied.
  */
 final class ChangeRecorder implements ChangeListener {
-
-    private static final byte[] NONE = new byte[0];
 
     private final LogWriter log;
     private final LongSupplier wallMillis;
@@ -33,17 +30,6 @@ final class ChangeRecorder implements ChangeListener {
     @Override
     public void deleted(byte[] key, long version) {
         log.append(RecordFormat.DELETE, version, 0, key, 0, key.length, key.length, 0);
-    }
-
-    @Override
-    public void cleared(long olderThan) {
-        log.append(RecordFormat.CLEAR, olderThan, 0, NONE, 0, 0, 0, 0);
-    }
-
-    @Override
-    public void tagInvalidated(String tag, long olderThan) {
-        byte[] bytes = CacheEngine.storedBytes(tag);
-        log.append(RecordFormat.TAG, olderThan, 0, bytes, 0, bytes.length, bytes.length, 0);
     }
 
     /**

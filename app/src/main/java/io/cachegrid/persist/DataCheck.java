@@ -120,8 +120,7 @@ public final class DataCheck {
                     records++;
                 }
                 String counts = records + " records (" + byType[RecordFormat.SET] + " sets, "
-                        + byType[RecordFormat.DELETE] + " deletes, " + byType[RecordFormat.CLEAR] + " clears, "
-                        + byType[RecordFormat.TAG] + " tag invalidations)";
+                        + byType[RecordFormat.DELETE] + " deletes)";
                 if (reader.damage() == null) {
                     out.println(file.getFileName() + ": OK, " + counts + ", " + reader.size() + " bytes"
                             + (generation < base ? " (older than the newest snapshot: kept as its fallback)" : ""));

@@ -12,7 +12,7 @@ import io.cachegrid.engine.Stored;
  * (a directory written with a larger limit loads into a smaller one within it). A set keeps its version
  * ({@link CacheEngine#restore}: only over an older entry, so records that a snapshot already holds change nothing); a
  * set whose deadline passed while the node was down acts as its own expiry (the key's older value does not come
- * back); a delete, clear or tag invalidation is applied as recorded ({@link ChangeRecorder}).
+ * back); a delete (also one entry of a clear or tag invalidation) is applied as recorded ({@link ChangeRecorder}).
  */
 final class RecordApplier {
 
@@ -34,8 +34,6 @@ final class RecordApplier {
         switch (record.type()) {
             case RecordFormat.SET -> set(record);
             case RecordFormat.DELETE -> delete(record);
-            case RecordFormat.CLEAR -> engine.removeOlderThan(record.version());
-            case RecordFormat.TAG -> engine.invalidateTag(CacheEngine.keyOf(record.key()), record.version());
             default -> applied--; // END: the snapshot's own marker
         }
     }

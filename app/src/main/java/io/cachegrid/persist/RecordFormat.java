@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
  *   u32 length     bytes of the body that follows the checksum
  *   u32 crc32c     CRC-32C (Castagnoli, hardware-assisted in the JDK) of the body
  *   body:
- *     u8  type     1 set, 2 delete, 3 clear, 4 tag invalidation, 5 end of snapshot
+ *     u8  type     1 set, 2 delete (also each entry a clear or tag invalidation removed), 5 end of snapshot
  *     u64 version
  *     u64 deadline epoch milliseconds, 0 = never (sets only)
  *     u32 key length
@@ -27,8 +27,7 @@ import java.util.zip.CRC32C;
 public final class RecordFormat {
     public static final byte SET = 1;
     public static final byte DELETE = 2;
-    public static final byte CLEAR = 3;
-    public static final byte TAG = 4;
+    // 3 and 4 are not used (a clear and a tag invalidation are logged as a delete per entry they removed)
     public static final byte END = 5;
 
     /** Length and checksum before each body. */
@@ -101,7 +100,7 @@ public final class RecordFormat {
             return null;
         }
         byte type = body[0];
-        if (type < SET || type > END) {
+        if (type != SET && type != DELETE && type != END) {
             return null;
         }
         long version = getLong(body, 1);

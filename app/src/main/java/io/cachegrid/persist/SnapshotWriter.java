@@ -126,14 +126,4 @@ final class SnapshotWriter implements ChangeListener {
             failure = e;
         }
     }
-
-    @Override
-    public void cleared(long olderThan) {
-        throw new UnsupportedOperationException("a snapshot holds entries and tombstones only");
-    }
-
-    @Override
-    public void tagInvalidated(String tag, long olderThan) {
-        throw new UnsupportedOperationException("a snapshot holds entries and tombstones only");
-    }
 }

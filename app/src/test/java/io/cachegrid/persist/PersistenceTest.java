@@ -302,7 +302,7 @@ class PersistenceTest {
     }
 
     @Test
-    void snapshotsTakenWhileWritersRunLoseNothing(@TempDir Path dir) throws Exception {
+    void snapshotsTakenWhileWritersRunLoseNothingAndRacingClearsReplayExactly(@TempDir Path dir) throws Exception {
         CacheEngine first = engine(64 * MB);
         java.util.Map<String, String> before;
         try (Persistence persistence = start(dir, PersistenceMode.BOTH, first)) {
@@ -320,8 +320,11 @@ class PersistenceTest {
                             case 3 -> first.put(key, json(String.valueOf(i)), 0, List.of("t" + random.nextInt(3)));
                             default -> first.put(key, json("\"" + seed + ":" + i + "\""), 0);
                         }
-                        if (random.nextInt(2000) == 0) {
+                        if (random.nextInt(2000) == 0) { // each racing the other writers' puts of its keys
                             first.invalidateTag("t" + random.nextInt(3));
+                        }
+                        if (random.nextInt(10_000) == 0) {
+                            first.clear();
                         }
                     }
                 }));
