@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,6 +108,42 @@ class RecordFormatTest {
             assertNull(reader.next());
             assertEquals(0, reader.validEnd());
             assertTrue(reader.damage().contains("header"), reader.damage());
+        }
+    }
+
+    @Test
+    void format2RecordsSayWhetherAValueIsCompressedAndCarryAClearsEpoch(@TempDir Path dir) throws IOException {
+        Path file = write(dir, List.of(
+                RecordFormat.encode(RecordFormat.SET_COMPRESSED, 9, 0, KEY, TAGS, VALUE),
+                RecordFormat.encode(RecordFormat.CLEAR, -2L, 0, RecordFormat.NOTHING, RecordFormat.NOTHING,
+                                    RecordFormat.NOTHING),
+                RecordFormat.encode(RecordFormat.SET, 10, 0, KEY, TAGS, VALUE)));
+        List<LogRecord> read = readAll(file);
+        assertEquals(RecordFormat.SET, read.get(0).type(), "a compressed set is read as a set...");
+        assertTrue(read.get(0).compressed(), "...that says its value is compressed");
+        assertArrayEquals(VALUE, read.get(0).value());
+        assertEquals(RecordFormat.CLEAR, read.get(1).type());
+        assertEquals(-2L, read.get(1).version());
+        assertEquals(RecordFormat.SET, read.get(2).type());
+        assertFalse(read.get(2).compressed());
+        byte[] unknown = RecordFormat.encode((byte) 3, 1, 0, KEY, TAGS, VALUE);
+        assertNull(RecordFormat.decode(Arrays.copyOfRange(unknown, RecordFormat.PREFIX_BYTES, unknown.length)),
+                   "an unknown type is still damage");
+    }
+
+    @Test
+    void aFormat1HeaderIsReadAndTheOtherKindsIsNot(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("old.cgl");
+        Files.write(log, concat(List.of(RecordFormat.LOG_MAGIC_1, records(1).getFirst())));
+        assertEquals(1, readAll(log).size());
+        Path snapshot = dir.resolve("old.cgs");
+        Files.write(snapshot, concat(List.of(RecordFormat.SNAPSHOT_MAGIC_1, records(1).getFirst())));
+        try (RecordReader reader = new RecordReader(snapshot, RecordFormat.LOG_MAGIC)) {
+            assertNull(reader.next());
+            assertTrue(reader.damage().contains("header"), reader.damage());
+        }
+        try (RecordReader reader = new RecordReader(snapshot, RecordFormat.SNAPSHOT_MAGIC)) {
+            assertNotNull(reader.next());
         }
     }
 
