@@ -24,8 +24,8 @@ final class ChangeRecorder implements ChangeListener {
     @Override
     public void stored(byte[] data, int keyOffset, int keyLength, int valueOffset, boolean compressed, long version,
                        long deadline, long now) {
-        log.append(RecordFormat.setType(compressed), version, wallDeadline(deadline, now, wallMillis), data, keyOffset, data.length,
-                   keyLength, valueOffset - keyOffset - keyLength);
+        log.append(RecordFormat.setType(compressed), version, wallDeadline(deadline, now, wallMillis), data,
+                   keyOffset, data.length, keyLength, valueOffset - keyOffset - keyLength);
     }
 
     @Override

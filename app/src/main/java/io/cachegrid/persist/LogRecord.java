@@ -12,7 +12,8 @@ package io.cachegrid.persist;
  * @param tagBlock       the entry's tag block as the engine stores it (empty: none)
  * @param value          the value's bytes as the engine stores them
  * @param compressed     for a set: whether {@code value} is the engine's compressed form of the value (read from a
- *                       {@link RecordFormat#SET_COMPRESSED} record, whose {@code type} is given as {@link RecordFormat#SET})
+ *                       {@link RecordFormat#SET_COMPRESSED} record, whose {@code type} is given as
+ *                       {@link RecordFormat#SET})
  */
 public record LogRecord(byte type, long version, long deadlineMillis, byte[] key, byte[] tagBlock, byte[] value,
                         boolean compressed) {
