@@ -51,6 +51,7 @@ describe('CacheGrid console', { timeout: SUITE_TIMEOUT }, () => {
         await p.waitForFunction(() => document.querySelectorAll('#charts canvas').length === 5);
         assert.equal(await p.textContent('#node-id'), stats.node_id);
         assert.equal(await p.textContent('#policy'), stats.eviction_policy);
+        assert.equal(await p.textContent('#persistence'), stats.persistence.mode); // "off" on the test server
         assert.equal(await p.textContent('#version'), 'v' + info.version);
         assert.equal(await p.textContent('#health-text'), 'healthy');
         assert.equal(await p.isVisible('#conn-banner'), false);

@@ -28,13 +28,13 @@ CACHE_SHARE_OF_HEAP = 2 / 3
 # Compose service and top-level keys these files may use; anything else is a typo or needs a deliberate review.
 SERVICE_KEYS = {"build", "image", "container_name", "restart", "ports", "environment", "mem_limit", "networks",
                 "read_only", "tmpfs", "cap_drop", "security_opt", "pids_limit", "ulimits", "logging", "healthcheck",
-                "env_file"}
+                "env_file", "volumes"}
 # Settings that hold secrets: they come from the env file (cachegrid.env), never from a compose file's environment.
 SECRET_NAMES = {"CACHEGRID_AUTH_TOKENS", "CACHEGRID_AUTH_TOKEN", "CACHEGRID_TLS_KEYSTORE_PASSWORD",
                 "CACHEGRID_CLUSTER_SECRET"}
 CLUSTER_COMPOSE_FILE = "docker-compose.cluster.yml"
 ENV_FILE = "cachegrid.env"
-TOP_LEVEL_KEYS = {"services", "networks", "name"}
+TOP_LEVEL_KEYS = {"services", "networks", "name", "volumes"}
 
 failures = 0
 
@@ -325,6 +325,22 @@ def compose_checks(ram_percentage):
             continue
         doc = holder["doc"]
         env = environment(svc)
+
+        def data_volume():
+            # a data directory for persistence lives on a named volume declared in the file, at CACHEGRID_DATA_DIR
+            problems = []
+            declared = set((doc.get("volumes") or {}).keys())
+            mounts = [str(v) for v in svc.get("volumes") or []]
+            for mount in mounts:
+                source = mount.split(":")[0]
+                if not source.startswith((".", "/")) and source not in declared:
+                    problems.append(f"volume {source} is not declared under the top-level volumes")
+            if env.get("CACHEGRID_PERSISTENCE", "off") != "off":
+                target = env.get("CACHEGRID_DATA_DIR")
+                if not any(m.split(":")[1:2] == [target] for m in mounts):
+                    problems.append(f"persistence is on but CACHEGRID_DATA_DIR={target} is not a mounted volume")
+            return problems
+        check(f"{rel}: persistence data on a declared named volume at CACHEGRID_DATA_DIR", data_volume)
 
         def container_and_network():
             problems = []

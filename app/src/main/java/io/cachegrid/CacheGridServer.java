@@ -32,6 +32,10 @@ import io.cachegrid.engine.CacheSettings;
 import io.cachegrid.engine.Ticker;
 import io.cachegrid.engine.ValueCompression;
 import io.cachegrid.loadtest.LoadTester;
+import io.cachegrid.persist.DurabilityFilter;
+import io.cachegrid.persist.Persistence;
+import io.cachegrid.persist.PersistenceMetrics;
+import io.cachegrid.persist.PersistenceStatus;
 import io.cachegrid.security.Security;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.config.Config;
@@ -61,6 +65,9 @@ public final class CacheGridServer implements AutoCloseable {
     private final ExpirySweeper sweeper;
     private final LoadTester loadTester;
     private final CacheMetrics metrics;
+    /** Null when persistence is off: then nothing of it exists (no thread, no file, no engine listener). */
+    private final Persistence persistence;
+    private final PersistenceMetrics persistenceMetrics;
     private final Cluster cluster;
     private final Security security;
     private final CacheGridSettings settings;
@@ -82,6 +89,10 @@ public final class CacheGridServer implements AutoCloseable {
                 settings.evictionPolicy(), 0, Ticker.system(),
                 settings.cluster().enabled() ? settings.cluster().tombstoneNanos() : 0)
                 .withCompressionThreshold(settings.compressionThresholdBytes()));
+        // load the data directory before anything can write or serve
+        persistence = settings.persistence().enabled() ? Persistence.start(settings.persistence(), engine) : null;
+        persistenceMetrics = persistence == null ? null
+                : PersistenceMetrics.register(Metrics.globalRegistry(), persistence);
         sweeper = new ExpirySweeper(engine, settings.cleanupIntervalSeconds());
         loadTester = new LoadTester(engine);
         metrics = CacheMetrics.register(Metrics.globalRegistry(), engine);
@@ -262,6 +273,15 @@ public final class CacheGridServer implements AutoCloseable {
         sweeper.close();
         metrics.close();
         security.close();
+        if (persistence != null) {
+            persistenceMetrics.close();
+            persistence.close(); // last: every write applied so far is logged and fsynced
+        }
+    }
+
+    /** The node's persistence, or null when it is off. */
+    Persistence persistence() {
+        return persistence;
     }
 
     private void routing(HttpRouting.Builder routing, CacheGridSettings settings, ApiLimits limits) {
@@ -269,12 +289,16 @@ public final class CacheGridServer implements AutoCloseable {
         routing.addFilter(guard::filter); // first: timeouts and Connection: close apply to every route
         security.install(routing); // before the cluster's filter: a request is checked where it arrives
         routing.addFilter(new MalformedPreconditions()); // one answer to a malformed If-Match on every route
+        if (persistence != null && persistence.settings().mode().logs()) {
+            routing.addFilter(new DurabilityFilter(persistence)); // a write is answered once its record is durable
+        }
         cluster.install(routing); // without cluster settings: nothing
         // the hot routes first: routing tries them in this order
         routing.register("/cache/batch", new BatchService(engine, limits))
                 .register("/cache", new CacheService(engine, limits, cluster.replication()))
                 .register("/tags", new TagService(engine, limits))
-                .register("/", new StatusService(engine, settings.nodeId(), VERSION, settings.cluster().enabled()))
+                .register("/", new StatusService(engine, settings.nodeId(), VERSION, settings.cluster().enabled(),
+                        persistence == null ? () -> PersistenceStatus.OFF : persistence::status))
                 .register("/admin", new AdminService(engine, limits))
                 .register("/auth", security.roleService())
                 .register("/test/load", new LoadTestService(loadTester, limits))

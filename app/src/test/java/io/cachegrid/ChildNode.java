@@ -45,7 +45,12 @@ public final class ChildNode implements AutoCloseable {
 
     /** Starts {@code java -Xmx<heap> io.cachegrid.Main} with these variables (host and port are set here). */
     static ChildNode start(String maxHeap, Map<String, String> env) throws Exception {
-        return start(List.of("-Xmx" + maxHeap, "-XX:+UseG1GC"), 0, env);
+        return start(maxHeap, env, 0);
+    }
+
+    /** As above on a given port (0: one the OS picks), for members whose peers must know it in advance. */
+    static ChildNode start(String maxHeap, Map<String, String> env, int listenPort) throws Exception {
+        return start(List.of("-Xmx" + maxHeap, "-XX:+UseG1GC"), listenPort, env);
     }
 
     /**

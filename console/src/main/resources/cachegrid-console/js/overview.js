@@ -69,6 +69,7 @@ export class Overview {
     setText('#node-id', s.node_id ?? '—');
     setText('#policy', s.eviction_policy ?? '—');
     setText('#uptime', fmt.duration(s.uptime_seconds));
+    showPersistence(s.persistence);
 
     const hr = $('#kpi-hit-ratio');
     setText(hr, fmt.percent(s.hit_ratio));
@@ -118,6 +119,33 @@ export class Overview {
     pill.title = title;
     setText('#health-text', text);
   }
+}
+
+/**
+ * Persistence in the header: the mode and fsync policy ("off" when none), and on hover the log size, the last
+ * snapshot (when, how long), the last fsync's latency and the start's replay time, from /stats "persistence".
+ */
+function showPersistence(p) {
+  const dd = $('#persistence');
+  if (!p || p.mode === 'off') {
+    setText(dd, 'off');
+    dd.title = 'Persistence off: a restart starts empty (CACHEGRID_PERSISTENCE)';
+    dd.dataset.level = 'ok';
+    return;
+  }
+  const logs = p.mode === 'log' || p.mode === 'both';
+  setText(dd, logs ? `${p.mode} · fsync ${p.fsync}` : p.mode);
+  const snapshot = p.last_snapshot_time > 0
+    ? `last snapshot ${fmt.clock(p.last_snapshot_time)} (${fmt.ms(p.last_snapshot_duration_ms)}, ${fmt.int(p.last_snapshot_entries)} entries, ${fmt.bytes(p.last_snapshot_bytes)})`
+    : 'no snapshot since start';
+  dd.title = [
+    `log ${fmt.bytes(p.log_bytes)} on disk`,
+    snapshot,
+    logs ? `last fsync ${p.last_fsync_us >= 0 ? fmt.ms(p.last_fsync_us / 1000) : '—'} (${fmt.int(p.fsyncs)} since start)` : null,
+    `start: ${fmt.int(p.loaded_snapshot_entries)} entries loaded, ${fmt.int(p.replayed_records)} log records replayed in ${fmt.ms(p.replay_ms)}`,
+    p.healthy ? null : 'THE LOG CANNOT BE WRITTEN: writes are answered 503',
+  ].filter(Boolean).join('\n');
+  dd.dataset.level = p.healthy ? 'ok' : 'high';
 }
 
 function meter(sel, value, max) {

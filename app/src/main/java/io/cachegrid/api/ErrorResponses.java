@@ -2,6 +2,7 @@ package io.cachegrid.api;
 
 import java.io.UncheckedIOException;
 
+import io.cachegrid.persist.PersistenceException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -40,6 +41,7 @@ public final class ErrorResponses {
         routing.error(ApiException.class, ErrorResponses::apiError)
                 .error(HttpException.class, ErrorResponses::httpError)
                 .error(UncheckedIOException.class, ErrorResponses::ioError)
+                .error(PersistenceException.class, ErrorResponses::persistenceError)
                 .error(Exception.class, ErrorResponses::unexpected);
     }
 
@@ -112,6 +114,12 @@ public final class ErrorResponses {
         // the client went away or sent a broken body; there may be nobody left to answer
         LOG.log(System.Logger.Level.DEBUG, "I/O error reading request", e);
         write(res, Status.BAD_REQUEST_400, "bad request", "the request body could not be read");
+    }
+
+    /** The write was applied in memory but its log record cannot be made durable: not acknowledged. */
+    private static void persistenceError(ServerRequest req, ServerResponse res, PersistenceException e) {
+        write(res, Status.SERVICE_UNAVAILABLE_503, "persistence unavailable", e.getMessage()
+                + "; the change may be in memory but is not durable (see the node's log)");
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {

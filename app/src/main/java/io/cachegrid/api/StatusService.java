@@ -3,11 +3,13 @@ package io.cachegrid.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.function.Supplier;
 
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.CacheStats;
 import io.cachegrid.engine.CompressionStats;
 import io.cachegrid.json.JsonWriter;
+import io.cachegrid.persist.PersistenceStatus;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.health.HealthCheckResponse;
@@ -37,16 +39,25 @@ public final class StatusService implements HttpService {
     private final io.helidon.health.HealthCheck heapCheck = HealthChecks.heapMemoryCheck();
     private final byte[] favicon = resource("favicon.ico");
 
+    private final Supplier<PersistenceStatus> persistence;
+
     public StatusService(CacheEngine engine, String nodeId, String version) {
         this(engine, nodeId, version, false);
     }
 
     /** @param clustered whether this node is a cluster member: the index then links {@code /cluster} */
     public StatusService(CacheEngine engine, String nodeId, String version, boolean clustered) {
+        this(engine, nodeId, version, clustered, () -> PersistenceStatus.OFF);
+    }
+
+    /** As above, with the node's persistence state, shown in {@code /stats} as {@code "persistence"}. */
+    public StatusService(CacheEngine engine, String nodeId, String version, boolean clustered,
+                         Supplier<PersistenceStatus> persistence) {
         this.engine = engine;
         this.nodeId = nodeId;
         this.version = version;
         this.clustered = clustered;
+        this.persistence = persistence;
     }
 
     @Override
@@ -98,7 +109,7 @@ public final class StatusService implements HttpService {
                 .name("hit_ratio").value(round(s.hitRatio(), 4)).name("uptime_seconds").value(uptimeSeconds())
                 .name("eviction_policy").value(s.policy().configName()).name("node_id").value(nodeId);
         compression(out, engine.compressionStats());
-        Json.send(res, out.endObject());
+        Json.send(res, persistence(out.name("persistence"), persistence.get()).endObject());
     }
 
     /**
@@ -113,6 +124,24 @@ public final class StatusService implements HttpService {
                 .name("incompressible_values").value(c.incompressibleValues())
                 .name("compression_original_bytes").value(c.originalBytes() + c.incompressibleBytes())
                 .name("compression_stored_bytes").value(c.storedBytes() + c.incompressibleBytes());
+    }
+
+    /** {@code "persistence":{...}}: the mode, and with persistence on its log, snapshot and start figures. */
+    private static JsonWriter persistence(JsonWriter out, PersistenceStatus p) {
+        out.beginObject().name("mode").value(p.mode());
+        if (p.enabled()) {
+            out.name("fsync").value(p.fsync()).name("log_bytes").value(p.logBytes())
+                    .name("last_snapshot_time").value(p.lastSnapshotMillis() < 0 ? -1 : p.lastSnapshotMillis() / 1000.0)
+                    .name("last_snapshot_duration_ms").value(p.lastSnapshotDurationMillis())
+                    .name("last_snapshot_entries").value(p.lastSnapshotEntries())
+                    .name("last_snapshot_bytes").value(p.lastSnapshotBytes())
+                    .name("snapshots").value(p.snapshots())
+                    .name("last_fsync_us").value(p.lastFsyncMicros()).name("fsyncs").value(p.fsyncs())
+                    .name("replay_ms").value(p.replayMillis())
+                    .name("loaded_snapshot_entries").value(p.loadedSnapshotEntries())
+                    .name("replayed_records").value(p.replayedRecords()).name("healthy").value(p.healthy());
+        }
+        return out.endObject();
     }
 
     /** 200 while the node can serve; 503 when the JVM heap is nearly exhausted, so orchestrators stop routing. */

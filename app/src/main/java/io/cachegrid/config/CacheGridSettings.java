@@ -14,6 +14,9 @@ import io.cachegrid.cluster.ClusterSettings;
 import io.cachegrid.cluster.NodeAddress;
 import io.cachegrid.cluster.WriteAcks;
 import io.cachegrid.engine.EvictionPolicy;
+import io.cachegrid.persist.FsyncPolicy;
+import io.cachegrid.persist.PersistenceMode;
+import io.cachegrid.persist.PersistenceSettings;
 import io.cachegrid.security.AuthTokens;
 import io.cachegrid.security.SecuritySettings;
 import io.helidon.config.Config;
@@ -47,7 +50,8 @@ public record CacheGridSettings(
         double requestTimeoutSeconds,
         ClusterSettings cluster,
         SecuritySettings security,
-        int compressionThresholdBytes) {
+        int compressionThresholdBytes,
+        PersistenceSettings persistence) {
 
     static final Setting<String> NODE_ID = new Setting<>("CACHEGRID_NODE_ID", "cachegrid.node-id",
             "a non-empty name", CacheGridSettings::nonEmpty);
@@ -158,6 +162,17 @@ public record CacheGridSettings(
             "cachegrid.cors-origins", "empty (CORS off), or comma-separated origins such as https://app.example.com",
             SecuritySettings::corsOrigins);
 
+    // Persistence (io.cachegrid.persist; off unless CACHEGRID_PERSISTENCE is set)
+    static final Setting<PersistenceMode> PERSISTENCE = new Setting<>("CACHEGRID_PERSISTENCE",
+            "cachegrid.persistence", "one of off, log, snapshot, both", PersistenceMode::parse);
+    static final Setting<String> DATA_DIR = new Setting<>("CACHEGRID_DATA_DIR", "cachegrid.data-dir",
+            "a directory path for the log and snapshots (created if missing)", CacheGridSettings::nonEmpty);
+    static final Setting<FsyncPolicy> FSYNC = new Setting<>("CACHEGRID_FSYNC", "cachegrid.fsync",
+            "one of always, everysec, no", FsyncPolicy::parse);
+    static final Setting<Double> SNAPSHOT_INTERVAL = new Setting<>("CACHEGRID_SNAPSHOT_INTERVAL",
+            "cachegrid.snapshot-interval", "seconds > 0 and <= 86400 (fractions allowed)",
+            text -> atMost(positiveSeconds(text), 86_400));
+
     /** A DNS name: dot-separated labels of letters, digits and inner hyphens, at most 253 characters. */
     private static final String DNS_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     private static final Pattern DNS_NAME = Pattern.compile(
@@ -181,7 +196,8 @@ public record CacheGridSettings(
             MEMBERSHIP_INTERVAL, TOMBSTONE_SECONDS, WRITE_ACKS, REPLICATION_TIMEOUT, CLUSTER_PORT, FAILURE_TIMEOUT,
             CLUSTER_SECRET, ANTI_ENTROPY_INTERVAL,
             AUTH_TOKENS, AUTH_TOKEN, AUTH_FAILURE_LIMIT, TLS_CERT, TLS_KEY, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD,
-            TLS_TRUST, CORS_ORIGINS);
+            TLS_TRUST, CORS_ORIGINS,
+            PERSISTENCE, DATA_DIR, FSYNC, SNAPSHOT_INTERVAL);
 
     /** Names of every environment variable read, aliases included. */
     public static List<String> environmentNames() {
@@ -215,7 +231,7 @@ public record CacheGridSettings(
                 r.get(CLEANUP_INTERVAL), r.get(EVICTION_POLICY), r.get(MAX_VALUE_BYTES), r.get(MAX_KEY_LENGTH),
                 r.get(MAX_BATCH_SIZE), r.get(MAX_TAGS_PER_KEY), r.get(MAX_TAG_LENGTH), r.get(MAX_REQUEST_BYTES), 0, r.get(LOG_LEVEL), r.get(MAX_CONNECTIONS),
                 r.get(IDLE_TIMEOUT), r.get(READ_TIMEOUT), r.get(REQUEST_TIMEOUT), cluster(r), security(r),
-                r.get(COMPRESSION_THRESHOLD_BYTES));
+                r.get(COMPRESSION_THRESHOLD_BYTES), persistence(r));
         settings = settings.withMaxResponseBytes(responseBytes(r.get(MAX_RESPONSE_BYTES), settings, maxHeapBytes));
         if (settings.maxValueBytes() > settings.maxMemoryBytes()) {
             throw new ConfigurationException(MAX_VALUE_BYTES.env() + "=" + settings.maxValueBytes()
@@ -260,13 +276,18 @@ public record CacheGridSettings(
         return new CacheGridSettings(nodeId, host, port, maxSize, maxMemoryMb, cleanupIntervalSeconds, evictionPolicy,
                 maxValueBytes, maxKeyLength, maxBatchSize, maxTagsPerKey, maxTagLength, maxRequestBytes, bytes, logLevel, maxConnections,
                 idleTimeoutSeconds, readTimeoutSeconds, requestTimeoutSeconds, cluster, security,
-                compressionThresholdBytes);
+                compressionThresholdBytes, persistence);
     }
 
     private static SecuritySettings security(Resolver r) {
         return SecuritySettings.create(AuthTokens.parse(r.get(AUTH_TOKENS), r.get(AUTH_TOKEN)),
                 r.get(AUTH_FAILURE_LIMIT), r.get(TLS_CERT), r.get(TLS_KEY), r.get(TLS_KEYSTORE),
                 r.get(TLS_KEYSTORE_PASSWORD), r.get(TLS_TRUST), r.get(CORS_ORIGINS));
+    }
+
+    private static PersistenceSettings persistence(Resolver r) {
+        return new PersistenceSettings(r.get(PERSISTENCE), java.nio.file.Path.of(r.get(DATA_DIR)), r.get(FSYNC),
+                r.get(SNAPSHOT_INTERVAL));
     }
 
     private static ClusterSettings cluster(Resolver r) {

@@ -69,6 +69,8 @@ public final class CacheEngine {
     /** What compression saves now; null when it is off. */
     private final CompressionTally compression;
     private final ClearEpoch clearEpoch = new ClearEpoch();
+    /** The {@link #listen} listener, told of versioned clears here (the segments hold it for everything else). */
+    private volatile ChangeListener changes;
 
     public CacheEngine(CacheSettings settings) {
         this(settings, new VersionClock());
@@ -226,6 +228,12 @@ public final class CacheEngine {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(stored, "stored");
         Objects.requireNonNull(condition, "condition");
+        return writeStoredForm(Keys.encode(key), Tags.encode(tags), stored, compressed, ttlNanos, condition);
+    }
+
+    /** {@link #putStoredForm} of a key and tags already in their stored form ({@code tagBlock} null: untagged). */
+    private WriteResult writeStoredForm(byte[] encoded, byte[] tagBlock, byte[] stored, boolean compressed,
+                                        long ttlNanos, Condition condition) {
         if (compressed) {
             byte[] value;
             try {
@@ -234,10 +242,10 @@ public final class CacheEngine {
                 throw new IllegalArgumentException("not a compressed value: " + e.getMessage(), e);
             }
             if (!ValueCompression.worthKeeping(stored.length, value.length)) {
-                return writeStored(Keys.encode(key), Tags.encode(tags), value, false, ttlNanos, condition);
+                return writeStored(encoded, tagBlock, value, false, ttlNanos, condition);
             }
         }
-        return writeStored(Keys.encode(key), Tags.encode(tags), stored, compressed, ttlNanos, condition);
+        return writeStored(encoded, tagBlock, stored, compressed, ttlNanos, condition);
     }
 
     /** {@link #putIf} of a key and tags already in their stored form ({@code tagBlock} null: untagged). */
@@ -280,6 +288,91 @@ public final class CacheEngine {
                                                 condition);
         writeMakingRoom(home, write, now, makeRoom -> home.put(encoded, hash, write, now, makeRoom));
         return new WriteResult(write.applied, write.version);
+    }
+
+    /** {@link #restore(byte[], byte[], byte[], boolean, long, long)} of a value stored as its own bytes. */
+    public WriteResult restore(byte[] key, byte[] tagBlock, byte[] value, long version, long ttlNanos) {
+        return restore(key, tagBlock, value, false, version, ttlNanos);
+    }
+
+    /**
+     * Stores an entry as a {@link ChangeListener} saw it (a snapshot or log record being loaded): the key's stored
+     * bytes, its tag block (null or empty: none) and its value bytes as stored, at {@code version}, through the
+     * normal write path, so the limits and the eviction policy apply as to any put. Like a replica copy
+     * ({@link Condition#newer}) it applies only over an older entry (and not at or below a versioned clear's epoch);
+     * the clock observes the version. Counts one set.
+     *
+     * <p>{@code compressed}: the bytes are a compressed form ({@link ChangeListener#stored}), taken as
+     * {@link #putStoredForm} takes them: kept compressed by an engine that compresses, decompressed by one that does
+     * not (a node restarted with compression off). Otherwise they are the value itself and go through the write path
+     * as a put's would: an engine that compresses compresses them when they are above its threshold (a node
+     * restarted with compression on saves the memory at once); one that does not keeps them as they are.
+     *
+     * @throws EntryTooLargeException   when the entry outweighs {@link #maxEntryWeight()}; nothing changes then
+     * @throws IllegalArgumentException when the tag block is malformed, or {@code compressed} bytes do not
+     *                                  decompress; nothing changes then
+     */
+    public WriteResult restore(byte[] key, byte[] tagBlock, byte[] value, boolean compressed, long version,
+                               long ttlNanos) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        byte[] block = tagBlock == null || tagBlock.length == 0 ? null : tagBlock;
+        if (block != null && !wellFormed(block)) {
+            throw new IllegalArgumentException("malformed tag block of " + block.length + " bytes");
+        }
+        Condition newer = Condition.newer(version);
+        return compressed ? writeStoredForm(key, block, value, true, ttlNanos, newer)
+                          : write(key, block, value, ttlNanos, newer);
+    }
+
+    /**
+     * Tells {@code listener} of every change from now on (null: nobody), under the changed key's segment lock
+     * ({@link ChangeListener}). Set it before the engine serves writes.
+     */
+    public void listen(ChangeListener listener) {
+        changes = listener;
+        for (Segment segment : segments) {
+            segment.changes = listener;
+        }
+    }
+
+    /**
+     * Hands every live entry to {@code visitor} ({@link ChangeListener#stored}) and, in an engine that keeps them,
+     * every tombstone still in its grace period ({@link ChangeListener#deleted}), one segment at a time: each
+     * segment's are taken in one hold of its read lock (writers to that segment wait that long), then given to the
+     * visitor without a lock. Before them, the epoch of the last versioned clear ({@link ChangeListener#cleared};
+     * not when there was none), read first, so a snapshot that holds it refuses at a load what the clear refused.
+     * Returns how many entries and tombstones it handed over.
+     */
+    public long forEachEntry(ChangeListener visitor) {
+        long epoch = clearEpoch.get();
+        if (epoch != 0) {
+            visitor.cleared(epoch);
+        }
+        long now = ticker.nanos();
+        long count = 0;
+        for (Segment segment : segments) {
+            count += segment.forEachEntry(visitor, now);
+        }
+        return count;
+    }
+
+    /** The key whose stored bytes ({@link ChangeListener}) these are. */
+    public static String keyOf(byte[] stored) {
+        return Keys.decode(stored, 0, stored.length);
+    }
+
+    /** The ticker of this engine's deadlines. */
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    private static boolean wellFormed(byte[] tagBlock) {
+        try {
+            return Tags.count(tagBlock, 0) > 0 && Tags.blockLength(tagBlock, 0) == tagBlock.length;
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return false;
+        }
     }
 
     /** One try of a segment write ({@link Segment#put}, {@link Segment#increment}); false: no room, nothing done. */
@@ -533,6 +626,10 @@ public final class CacheEngine {
         }
         clock.observe(epoch);
         clearEpoch.raise(epoch);
+        ChangeListener listener = changes;
+        if (listener != null) {
+            listener.cleared(epoch); // before any segment: what this clear removes is reported as the clear
+        }
         long now = ticker.nanos();
         return sumOverSegments(segment -> segment.clear(epoch, now));
     }

@@ -1,6 +1,7 @@
 package io.cachegrid.engine;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -102,6 +103,8 @@ final class Segment {
     private long weight;
     private volatile int publishedCount;
     private volatile long publishedWeight;
+    /** Told of every applied change under the locks ({@link ChangeListener}); null (the default) costs a check. */
+    volatile ChangeListener changes;
 
     /** {@code share} sizes the policy's structures (tinylfu's regions); the limits are {@code occupancy}'s. */
     Segment(EvictionPolicy policy, SegmentLimits share, Occupancy occupancy, StatsCounter stats,
@@ -371,6 +374,10 @@ final class Segment {
                 clock.observe(replica.version());
             }
             write.applied(written);
+            ChangeListener listener = changes;
+            if (listener != null) {
+                stored(listener, written, key.length, now);
+            }
             return true;
         } finally {
             unlockForWrite(stamp);
@@ -421,6 +428,10 @@ final class Segment {
             }
             increment.written = written;
             increment.result = new IncrResult.Incremented(sum, written.version);
+            ChangeListener listener = changes;
+            if (listener != null) {
+                stored(listener, written, key.length, now);
+            }
             return true;
         } finally {
             unlockForWrite(stamp);
@@ -469,10 +480,16 @@ final class Segment {
             }
             remove(entry);
             stats.deletes.increment();
+            long tombstone = 0;
             if (tombstones != null) {
-                tombstones.put(key, hash, clock.next(), now);
+                tombstone = clock.next();
+                tombstones.put(key, hash, tombstone, now);
             }
             publish();
+            ChangeListener listener = changes;
+            if (listener != null) {
+                listener.deleted(key, tombstone);
+            }
             return new WriteResult(true, entry.version);
         } finally {
             unlockForWrite(stamp);
@@ -518,6 +535,10 @@ final class Segment {
                 tombstones.put(key, hash, version, now, remainingNanos);
             }
             publish();
+            ChangeListener listener = changes;
+            if (listener != null && (entry != null || tombstones != null)) {
+                listener.deleted(key, version);
+            }
             return new WriteResult(true, version);
         } finally {
             unlockForWrite(stamp);
@@ -550,10 +571,71 @@ final class Segment {
             }
             remove(entry);
             publish();
+            ChangeListener listener = changes;
+            if (listener != null) {
+                listener.deleted(key, 0);
+            }
             return true;
         } finally {
             unlockForWrite(stamp);
         }
+    }
+
+    /** Reports a stored entry to the listener (under the locks). */
+    private static void stored(ChangeListener listener, Entry written, int keyLength, long now) {
+        listener.stored(written.data, written.keyOffset(), keyLength, written.valueOffset(), written.compressed(),
+                        written.version, written.deadline(), now);
+    }
+
+    /**
+     * Hands every live entry to {@code visitor} as {@link ChangeListener#stored} would, and every tombstone still in
+     * its grace period as {@link ChangeListener#deleted} would (a snapshot): the entries' arrays, versions and
+     * deadlines and the tombstones' keys and versions are taken in one hold of the read lock (writers wait that
+     * long, readers not), and given to the visitor after it is released. Returns how many it handed over.
+     */
+    int forEachEntry(ChangeListener visitor, long now) {
+        byte[][] data;
+        int[] offsets;              // per entry: key offset, key length, value offset
+        long[] versions;
+        long[] deadlines;
+        boolean[] compressed;
+        int count = 0;
+        List<byte[]> tombstoneKeys = new ArrayList<>();
+        List<Long> tombstoneVersions = new ArrayList<>();
+        long stamp = lock.readLock();
+        try {
+            if (tombstones != null) {
+                tombstones.collectLive(now, tombstoneKeys, tombstoneVersions);
+            }
+            List<Entry> entries = table.entries();
+            data = new byte[entries.size()][];
+            offsets = new int[3 * entries.size()];
+            versions = new long[entries.size()];
+            deadlines = new long[entries.size()];
+            compressed = new boolean[entries.size()];
+            for (Entry entry : entries) {
+                if (!entry.isExpired(now)) {
+                    data[count] = entry.data;
+                    offsets[3 * count] = entry.keyOffset();
+                    offsets[3 * count + 1] = entry.keyBytes();
+                    offsets[3 * count + 2] = entry.valueOffset();
+                    versions[count] = entry.version;
+                    deadlines[count] = entry.deadline();
+                    compressed[count] = entry.compressed();
+                    count++;
+                }
+            }
+        } finally {
+            lock.unlockRead(stamp);
+        }
+        for (int i = 0; i < count; i++) {
+            visitor.stored(data[i], offsets[3 * i], offsets[3 * i + 1], offsets[3 * i + 2], compressed[i],
+                           versions[i], deadlines[i], now);
+        }
+        for (int i = 0; i < tombstoneKeys.size(); i++) {
+            visitor.deleted(tombstoneKeys.get(i), tombstoneVersions.get(i));
+        }
+        return count + tombstoneKeys.size();
     }
 
     /** Tombstones held (0 without them); for the invariant checks and tests. */
@@ -587,14 +669,21 @@ final class Segment {
             if (version != 0) {
                 clock.observe(version);
             }
+            ChangeListener listener = changes;
             for (Entry entry : tagIndex.membersCopy(tag)) {
                 if (entry.isExpired(now)) {
                     expire(entry);
                 } else if (version == 0 || Long.compareUnsigned(entry.version, version) < 0) {
                     remove(entry);
-                    if (tombstones != null && version != 0) {
-                        tombstones.put(Arrays.copyOfRange(entry.data, entry.keyOffset(), entry.keyEnd()),
-                                       entry.hash(), version, now);
+                    boolean tombstoned = tombstones != null && version != 0;
+                    if (tombstoned || listener != null) {
+                        byte[] key = Arrays.copyOfRange(entry.data, entry.keyOffset(), entry.keyEnd());
+                        if (tombstoned) {
+                            tombstones.put(key, entry.hash(), version, now);
+                        }
+                        if (listener != null) {
+                            listener.deleted(key, tombstoned ? version : 0);
+                        }
                     }
                     live++;
                 }
@@ -651,15 +740,21 @@ final class Segment {
         long stamp = lockForWrite();
         try {
             Entry entry = liveEntry(key, hash, now);
+            long tombstone = 0;
             if (tombstones != null) {
                 // even with nothing here: another member may hold a copy the delete must outrank
-                tombstones.put(key, hash, clock.next(), now);
+                tombstone = clock.next();
+                tombstones.put(key, hash, tombstone, now);
             }
             if (entry != null) {
                 remove(entry);
                 stats.deletes.increment();
             }
             publish();
+            ChangeListener listener = changes;
+            if (listener != null && (entry != null || tombstone != 0)) {
+                listener.deleted(key, tombstone);
+            }
             return entry != null;
         } finally {
             unlockForWrite(stamp);
@@ -682,6 +777,12 @@ final class Segment {
             tagIndex.clear();
             weight = 0;
             publish();
+            ChangeListener listener = changes;
+            if (listener != null) {
+                for (Entry entry : entries) {
+                    listener.deleted(Arrays.copyOfRange(entry.data, entry.keyOffset(), entry.keyEnd()), 0);
+                }
+            }
             return live;
         } finally {
             unlockForWrite(stamp);

@@ -187,6 +187,16 @@ final class Tombstones {
         return expired;
     }
 
+    /** Adds the key and version of every tombstone still in its grace period to the lists (a snapshot). */
+    void collectLive(long now, List<byte[]> keys, List<Long> versions) {
+        for (Tombstone tombstone : byKey.keySet()) {
+            if (now - tombstone.deadline < 0) {
+                keys.add(tombstone.key);
+                versions.add(tombstone.version);
+            }
+        }
+    }
+
     int size() {
         return byKey.size();
     }
