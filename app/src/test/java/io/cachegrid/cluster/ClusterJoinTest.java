@@ -32,9 +32,12 @@ class ClusterJoinTest {
         for (int i = 0; i < 3; i++) {
             cluster.awaitMembersUp(i, 3);
         }
+        // at least R copies of every key; a copy left on a former owner whose hand-over raced the view change is
+        // wasted memory, not a lost or stale key (the fault tests count it the same way), so it is not a failure here
         LocalCluster.await(() -> joiner.server().engine().size() > 0
-                        && keys.stream().allMatch(key -> cluster.copies(key) == 2),
-                () -> "the joiner's share (holds " + joiner.server().engine().size() + ") and two copies of each key");
+                        && keys.stream().allMatch(key -> cluster.copies(key) >= 2),
+                () -> "the joiner's share (holds " + joiner.server().engine().size() + ") and two copies of each key: "
+                        + keys.stream().filter(key -> cluster.copies(key) < 2).toList() + " have fewer");
         long share = joiner.server().engine().size();
         assertTrue(share > 90 * 2 / 3 * 0.6 && share < 90 * 2 / 3 * 1.4, "joiner holds " + share + " copies");
         for (int i = 0; i < keys.size(); i++) {
