@@ -88,13 +88,19 @@ final class DigestService implements HttpService {
         }
     }
 
+    /** The view this node routes by, or null after answering 503 when it has not joined yet. */
+    private ClusterView startedView(ServerResponse res) {
+        ClusterView view = node.view();
+        if (view == null) {
+            ClusterResponses.unavailable(res, "not started");
+        }
+        return view;
+    }
+
     private void digest(ServerRequest req, ServerResponse res) {
         Map<String, JsonSlice> body = fromMember(req, res) ? body(req, res) : null;
-        ClusterView view = node.view();
-        if (body == null || view == null) {
-            if (body != null) {
-                ClusterResponses.unavailable(res, "not started");
-            }
+        ClusterView view = body == null ? null : startedView(res);
+        if (view == null) {
             return;
         }
         NodeAddress peer;
@@ -135,11 +141,8 @@ final class DigestService implements HttpService {
 
     private void versions(ServerRequest req, ServerResponse res) {
         Map<String, JsonSlice> body = fromMember(req, res) ? body(req, res) : null;
-        ClusterView view = node.view();
-        if (body == null || view == null) {
-            if (body != null) {
-                ClusterResponses.unavailable(res, "not started");
-            }
+        ClusterView view = body == null ? null : startedView(res);
+        if (view == null) {
             return;
         }
         NodeAddress peer;
