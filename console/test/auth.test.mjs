@@ -124,6 +124,9 @@ describe('console with access control', { timeout: 120_000 }, () => {
       await page.fill('#token-input', READ);
       await page.click('#token-ok');
       await page.locator('#health[data-level="green"]').waitFor();
+      // /health needs no token, so the pill may turn green before the dialog's answer is stored: wait for it
+      await page.waitForFunction((t) => sessionStorage.getItem('cachegrid.token') === t, READ, { timeout: 10_000 })
+        .catch(() => {});
       assert.equal(await page.evaluate(() => sessionStorage.getItem('cachegrid.token')), READ);
     } finally {
       await page.context().close();
