@@ -18,6 +18,7 @@ import io.cachegrid.api.ApiLimits;
 import io.cachegrid.api.BatchService;
 import io.cachegrid.api.CacheMetrics;
 import io.cachegrid.api.CacheReadinessCheck;
+import io.cachegrid.api.HeapAfterCollectionCheck;
 import io.cachegrid.api.CacheService;
 import io.cachegrid.api.DocsService;
 import io.cachegrid.api.ErrorResponses;
@@ -308,13 +309,16 @@ public final class CacheGridServer implements AutoCloseable {
     }
 
     /**
-     * Liveness: heap and deadlocks (helidon-health-checks registers them itself, found on the class path).
-     * Readiness: the engine answers, with its occupancy.
+     * Liveness: deadlocks and disk space (helidon-health-checks registers them itself, found on the class path) and
+     * the heap as the last collection left it (ours: Helidon's heap check counts garbage, see
+     * {@link HeapAfterCollectionCheck}). Readiness: the engine answers, with its occupancy.
      */
     private static ObserveFeature observe(CacheEngine engine) {
         return ObserveFeature.builder()
                 .addObserver(HealthObserver.builder()
                         .details(true)
+                        .addExcluded("heapMemory")
+                        .addCheck(new HeapAfterCollectionCheck())
                         .addCheck(new CacheReadinessCheck(engine))
                         .build())
                 .addObserver(MetricsObserver.create())

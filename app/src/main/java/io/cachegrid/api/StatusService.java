@@ -13,7 +13,6 @@ import io.cachegrid.persist.PersistenceStatus;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.checks.HealthChecks;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -36,7 +35,7 @@ public final class StatusService implements HttpService {
     private final String version;
     private final boolean clustered;
     private final long startedAtNanos = System.nanoTime();
-    private final io.helidon.health.HealthCheck heapCheck = HealthChecks.heapMemoryCheck();
+    private final io.helidon.health.HealthCheck heapCheck = new HeapAfterCollectionCheck();
     private final byte[] favicon = resource("favicon.ico");
 
     private final Supplier<PersistenceStatus> persistence;
