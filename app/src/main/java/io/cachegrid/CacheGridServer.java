@@ -22,6 +22,7 @@ import io.cachegrid.api.HeapAfterCollectionCheck;
 import io.cachegrid.api.CacheService;
 import io.cachegrid.api.DocsService;
 import io.cachegrid.api.ErrorResponses;
+import io.cachegrid.api.HostHeaderCheck;
 import io.cachegrid.api.LoadTestService;
 import io.cachegrid.api.MalformedPreconditions;
 import io.cachegrid.api.StatusService;
@@ -288,6 +289,7 @@ public final class CacheGridServer implements AutoCloseable {
     private void routing(HttpRouting.Builder routing, CacheGridSettings settings, ApiLimits limits) {
         ErrorResponses.register(routing);
         routing.addFilter(guard::filter); // first: timeouts and Connection: close apply to every route
+        routing.addFilter(new HostHeaderCheck()); // HTTP/1.1's Host check, in place of Helidon's (application.yaml)
         security.install(routing); // before the cluster's filter: a request is checked where it arrives
         routing.addFilter(new MalformedPreconditions()); // one answer to a malformed If-Match on every route
         if (persistence != null && persistence.settings().mode().logs()) {
