@@ -157,7 +157,7 @@ public final class CacheService implements HttpService {
             if (conditions.ifMatch() != null) {
                 throw Preconditions.failed(key, "does not exist");
             }
-            Json.send(res, new JsonWriter(96 + 3 * key.length()).beginObject().name("key").value(key)
+            Json.sendAnswer(res, Json.answer(96 + 3 * key.length()).beginObject().name("key").value(key)
                     .name("value").nullValue().name("exists").value(false).name("hit").value(false).endObject());
             return;
         }
@@ -172,7 +172,7 @@ public final class CacheService implements HttpService {
         }
         // the stored bytes, not a copy: written straight to the socket. The buffer fits the envelope of an ASCII key
         // ({"key":"…","value":…,"exists":true,"hit":true} is 44 bytes besides them); other keys and tags grow it
-        JsonWriter out = new JsonWriter(48 + key.length()
+        JsonWriter out = Json.answer(48 + key.length()
                 + (stored.value().length() >= JsonWriter.MIN_SPLICE_BYTES ? 0 : stored.value().length()))
                 .beginObject().name("key").value(key).name("value");
         Json.storedValue(out, stored.value()).name("exists").value(true).name("hit").value(true);
@@ -181,7 +181,7 @@ public final class CacheService implements HttpService {
             stored.tags().forEach(out::value);
             out.endArray();
         }
-        Json.send(res, out.endObject(), responses, () -> "the value of \"" + key + "\"");
+        Json.sendAnswer(res, out.endObject(), responses, () -> "the value of \"" + key + "\"");
     }
 
     private void put(ServerRequest req, ServerResponse res) {
@@ -270,8 +270,9 @@ public final class CacheService implements HttpService {
         }
         int copies = replicated(req, res, key);
         res.header(Preconditions.etagHeader(version));
-        JsonWriter out = new JsonWriter().beginObject().name("success").value(true).name("key").value(key).name("ttl");
-        Json.send(res, copies(Json.ttl(out, ttlNanos).name("version").value(Long.toString(version))
+        JsonWriter out = Json.answer(96 + 3 * key.length()).beginObject().name("success").value(true)
+                .name("key").value(key).name("ttl");
+        Json.sendAnswer(res, copies(Json.ttl(out, ttlNanos).name("version").valueAsString(version)
                 .name("timestamp").value(Json.timestamp()), copies).endObject());
     }
 

@@ -107,7 +107,7 @@ public final class ResponseBudget {
         long length = body.length();
         if (length <= SMALL_RESPONSE_BYTES) {
             res.status(status);
-            res.header(HeaderValues.CONTENT_TYPE_JSON);
+            res.header(PrevalidatedHeader.CONTENT_TYPE_JSON);
             sendWhole(res, body);
             return;
         }
