@@ -187,7 +187,8 @@ public final class CacheService implements HttpService {
     private void put(ServerRequest req, ServerResponse res) {
         String key = reader.keyFromPath(req, KEY_PREFIX);
         long ttlNanos = reader.ttlFromQuery(req);
-        List<String> tagged = tags.fromQuery(req.query().first("tags").asOptional());
+        List<String> tagged = tags.fromQuery(req.query().contains("tags") ? req.query().first("tags").asOptional()
+                                                                       : Optional.empty());
         Preconditions conditions = Preconditions.of(req.headers());
         JsonSlice value = reader.jsonBody(req, reader.limits().maxValueBytes());
         OptionalLong replicaVersion = replicaVersion(req);
@@ -272,8 +273,8 @@ public final class CacheService implements HttpService {
         res.header(Preconditions.etagHeader(version));
         JsonWriter out = Json.answer(96 + 3 * key.length()).beginObject().name("success").value(true)
                 .name("key").value(key).name("ttl");
-        Json.sendAnswer(res, copies(Json.ttl(out, ttlNanos).name("version").valueAsString(version)
-                .name("timestamp").value(Json.timestamp()), copies).endObject());
+        Json.sendAnswer(res, copies(Json.timestamp(Json.ttl(out, ttlNanos).name("version").valueAsString(version)
+                .name("timestamp")), copies).endObject());
     }
 
     private void delete(ServerRequest req, ServerResponse res) {

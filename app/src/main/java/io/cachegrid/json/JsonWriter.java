@@ -122,6 +122,33 @@ public final class JsonWriter {
         return this;
     }
 
+    /**
+     * {@code millis / 1000.0} as {@link #value(double)} writes it, without Double.toString's String: for
+     * {@code millis} of at least 10^10 (seconds of 10^7 and more, every timestamp since 1970-04-26) that is the
+     * seconds, then the thousandths without trailing zeros (none when they are all zeros). Smaller ones take the
+     * double's way.
+     */
+    public JsonWriter valueThousandths(long millis) {
+        if (millis < 10_000_000_000L) {
+            return value(millis / 1000.0);
+        }
+        separate();
+        decimal(millis / 1000);
+        int fraction = (int) (millis % 1000);
+        if (fraction != 0) {
+            ensure(4);
+            buf[size++] = '.';
+            buf[size++] = (byte) ('0' + fraction / 100);
+            if (fraction % 100 != 0) {
+                buf[size++] = (byte) ('0' + fraction / 10 % 10);
+                if (fraction % 10 != 0) {
+                    buf[size++] = (byte) ('0' + fraction % 10);
+                }
+            }
+        }
+        return this;
+    }
+
     /** A number as a JSON string of its decimal digits ({@code "42"}), as the answers' versions are written. */
     public JsonWriter valueAsString(long number) {
         separate();

@@ -29,6 +29,15 @@ class PrevalidatedHeaderTest {
     }
 
     @Test
+    void contentLengthWritesTheSameLineAsHelidonsHeader() {
+        for (long length : new long[] {0, 5, 10, 130, 65536, Long.MAX_VALUE}) {
+            Header ours = PrevalidatedHeader.contentLength(length);
+            assertEquals(line(HeaderValues.create(HeaderNames.CONTENT_LENGTH, length)), line(ours));
+            assertEquals(String.valueOf(length), ours.get());
+        }
+    }
+
+    @Test
     void contentTypeWritesTheSameLineAsHelidonsHeader() {
         assertEquals(line(HeaderValues.CONTENT_TYPE_JSON), line(PrevalidatedHeader.CONTENT_TYPE_JSON));
         assertEquals(HeaderValues.CONTENT_TYPE_JSON.get(), PrevalidatedHeader.CONTENT_TYPE_JSON.get());

@@ -124,4 +124,21 @@ class JsonWriterTest {
         assertTrue(writer.bufferIfWhole().length > JsonWriter.RETAINED_BYTES);
         assertTrue(writer.reset(0).bufferIfWhole().length <= JsonWriter.RETAINED_BYTES);
     }
+
+    @Test
+    void thousandthsAreWrittenAsTheirDoubleIs() {
+        java.util.Random random = new java.util.Random(11);
+        long[] edges = {0, 1, 999, 1000, 1001, 9_999_999_999L, 10_000_000_000L, 10_000_000_001L, 10_000_000_010L,
+                10_000_000_100L, 1_764_082_627_000L, 1_764_082_627_100L, 1_764_082_627_120L, 1_764_082_627_123L,
+                1_764_082_627_003L, 4_102_444_800_000L, 253_402_300_799_999L};
+        for (long millis : edges) {
+            assertEquals(new JsonWriter().value(millis / 1000.0).toString(),
+                    new JsonWriter().valueThousandths(millis).toString(), String.valueOf(millis));
+        }
+        for (int i = 0; i < 1_000_000; i++) {
+            long millis = 1_000_000_000_000L + (long) (random.nextDouble() * 4_000_000_000_000L);
+            assertEquals(new JsonWriter().value(millis / 1000.0).toString(),
+                    new JsonWriter().valueThousandths(millis).toString(), String.valueOf(millis));
+        }
+    }
 }
