@@ -296,9 +296,12 @@ public final class CacheGridServer implements AutoCloseable {
             routing.addFilter(new DurabilityFilter(persistence)); // a write is answered once its record is durable
         }
         cluster.install(routing); // without cluster settings: nothing
-        // the hot routes first: routing tries them in this order
-        routing.register("/cache/batch", new BatchService(engine, limits))
-                .register("/cache", new CacheService(engine, limits, cluster.replication()))
+        // the hot routes first: routing tries them in this order. GET and PUT of a key are also top-level routes
+        // (CacheService.keyRoutes), after the batch paths they must not shadow
+        CacheService cache = new CacheService(engine, limits, cluster.replication());
+        routing.register("/cache/batch", new BatchService(engine, limits));
+        cache.keyRoutes(routing);
+        routing.register("/cache", cache)
                 .register("/tags", new TagService(engine, limits))
                 .register("/", new StatusService(engine, settings.nodeId(), VERSION, settings.cluster().enabled(),
                         persistence == null ? () -> PersistenceStatus.OFF : persistence::status))
