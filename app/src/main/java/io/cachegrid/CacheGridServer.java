@@ -22,6 +22,7 @@ import io.cachegrid.api.HeapAfterCollectionCheck;
 import io.cachegrid.api.CacheService;
 import io.cachegrid.api.DocsService;
 import io.cachegrid.api.ErrorResponses;
+import io.cachegrid.api.HostHeaderCheck;
 import io.cachegrid.api.LoadTestService;
 import io.cachegrid.api.MalformedPreconditions;
 import io.cachegrid.api.StatusService;
@@ -288,15 +289,19 @@ public final class CacheGridServer implements AutoCloseable {
     private void routing(HttpRouting.Builder routing, CacheGridSettings settings, ApiLimits limits) {
         ErrorResponses.register(routing);
         routing.addFilter(guard::filter); // first: timeouts and Connection: close apply to every route
+        routing.addFilter(new HostHeaderCheck()); // HTTP/1.1's Host check, in place of Helidon's (application.yaml)
         security.install(routing); // before the cluster's filter: a request is checked where it arrives
         routing.addFilter(new MalformedPreconditions()); // one answer to a malformed If-Match on every route
         if (persistence != null && persistence.settings().mode().logs()) {
             routing.addFilter(new DurabilityFilter(persistence)); // a write is answered once its record is durable
         }
         cluster.install(routing); // without cluster settings: nothing
-        // the hot routes first: routing tries them in this order
-        routing.register("/cache/batch", new BatchService(engine, limits))
-                .register("/cache", new CacheService(engine, limits, cluster.replication()))
+        // the hot routes first: routing tries them in this order. GET and PUT of a key are also top-level routes
+        // (CacheService.keyRoutes), after the batch paths they must not shadow
+        CacheService cache = new CacheService(engine, limits, cluster.replication());
+        routing.register("/cache/batch", new BatchService(engine, limits));
+        cache.keyRoutes(routing);
+        routing.register("/cache", cache)
                 .register("/tags", new TagService(engine, limits))
                 .register("/", new StatusService(engine, settings.nodeId(), VERSION, settings.cluster().enabled(),
                         persistence == null ? () -> PersistenceStatus.OFF : persistence::status))

@@ -227,8 +227,9 @@ final class ConnectionGuard {
 
     /**
      * Whether a Connection header lists {@code close}. Helidon's containsToken builds a stream and token lists even
-     * when the header is absent or is the response's usual {@code keep-alive}, about 0.5 KB per request
-     * (docs/performance.md, "Where a GET's bytes go"): those two cases are answered first, the rest by it.
+     * when the header is absent or a lone {@code keep-alive} (what answers carried before application.yaml turned
+     * it off), about 0.5 KB per request (docs/performance.md, "Where a GET's bytes go"): those two cases are
+     * answered first, the rest by it.
      */
     private static boolean asksToClose(Headers headers) {
         if (!headers.contains(HeaderNames.CONNECTION)) {

@@ -39,6 +39,8 @@ public final class CacheService implements HttpService {
     private static final HeaderName REPLICA_VERSION = HeaderNames.create(REPLICA_VERSION_HEADER);
     private static final HeaderName INTERNAL = HeaderNames.create(INTERNAL_HEADER);
     private static final String KEY_PREFIX = "/cache/";
+    private static final Handler KEY_METHODS = MethodNotAllowed.allow("GET, PUT, DELETE");
+    private static final Handler COUNTER_METHODS = MethodNotAllowed.allow("POST");
 
     private final RequestReader reader;
     private final Tags tags;
@@ -65,17 +67,57 @@ public final class CacheService implements HttpService {
                 .post("/", this::postItem)
                 .delete("/", this::clear)
                 .any("/", MethodNotAllowed.allow("POST, DELETE"))
-                // a counter is a sub-resource of its key; "{+key}" spans slashes, the key is read from the raw path
-                .post("/{+key}/incr", counter(Counter.INCR, this::incr))
-                .post("/{+key}/decr", counter(Counter.DECR, this::decr))
-                .any("/{+key}/incr", counter(Counter.INCR, MethodNotAllowed.allow("POST")))
-                .any("/{+key}/decr", counter(Counter.DECR, MethodNotAllowed.allow("POST")))
+                // a counter is a sub-resource of its key; "{+key}" spans slashes, the key is read from the raw path.
+                // Only POST tries these patterns (routes check the method first): a regex per counter request, not
+                // per request to a key. Other methods on a counter get their 405 from the key routes below
+                .post("/{+key}/incr", counter(Counter.INCR))
+                .post("/{+key}/decr", counter(Counter.DECR))
                 // "/*" is a prefix match: cheaper per request than a {+key} pattern, and the key is read from the
                 // raw path anyway (RequestReader.keyFromPath)
-                .get("/*", this::get)
-                .put("/*", this::put)
-                .delete("/*", this::delete)
-                .any("/*", MethodNotAllowed.allow("GET, PUT, DELETE"));
+                .get("/*", keyOrCounter(this::get))
+                .put("/*", keyOrCounter(this::put))
+                .delete("/*", keyOrCounter(this::delete))
+                .any("/*", (req, res) -> (Counter.named(RequestReader.rawPath(req)) == null ? KEY_METHODS
+                        : COUNTER_METHODS).handle(req, res));
+    }
+
+    /**
+     * GET and PUT of a key once more, for the top-level routing, where {@code CacheGridServer} adds them just before
+     * this service: Helidon then answers them without entering the service (a nested route crawler, its parameter
+     * map and prefix matches: ~0.4 KB per request). Every other request, and any path these handlers do not own (no
+     * key, a counter), goes on to the service, which answers it as before.
+     */
+    public void keyRoutes(HttpRules rules) {
+        rules.get(KEY_PREFIX + "*", topLevel(this::get))
+                .put(KEY_PREFIX + "*", topLevel(this::put));
+    }
+
+    private static Handler topLevel(Handler keyHandler) {
+        return (req, res) -> {
+            String raw = RequestReader.rawPath(req);
+            if (raw.length() > KEY_PREFIX.length() && raw.startsWith(KEY_PREFIX) && Counter.named(raw) == null) {
+                keyHandler.handle(req, res);
+            } else {
+                res.next();
+            }
+        };
+    }
+
+    /** POST on a counter's path; the pattern also matches {@code /cache/a%2Fincr}, a plain key (see Counter). */
+    private Handler counter(Counter counter) {
+        return (req, res) -> {
+            if (counter.names(RequestReader.rawPath(req))) {
+                count(req, res, counter);
+            } else {
+                res.next();
+            }
+        };
+    }
+
+    /** A key's handler, or the 405 of a counter's path asked with another method than POST. */
+    private static Handler keyOrCounter(Handler keyHandler) {
+        return (req, res) -> (Counter.named(RequestReader.rawPath(req)) == null ? keyHandler : COUNTER_METHODS)
+                .handle(req, res);
     }
 
     /** The counter routes: {@code /cache/{key}/incr} and {@code /decr}, the suffix written literally. */
@@ -109,23 +151,16 @@ public final class CacheService implements HttpService {
 
         /** The counter a raw path names, if any. */
         public static Optional<Counter> of(String rawPath) {
-            for (Counter counter : values()) {
-                if (counter.names(rawPath)) {
-                    return Optional.of(counter);
-                }
-            }
-            return Optional.empty();
+            return Optional.ofNullable(named(rawPath));
         }
-    }
 
-    private static Handler counter(Counter counter, Handler handler) {
-        return (req, res) -> {
-            if (counter.names(RequestReader.rawPath(req))) {
-                handler.handle(req, res);
-            } else {
-                res.next();
+        /** The counter a raw path names, or null. */
+        static Counter named(String rawPath) {
+            if (INCR.names(rawPath)) {
+                return INCR;
             }
-        };
+            return DECR.names(rawPath) ? DECR : null;
+        }
     }
 
     /** {@code /cache/} with a method that takes a key names the empty key: a 400, not the whole-cache routes. */
@@ -144,7 +179,7 @@ public final class CacheService implements HttpService {
             if (conditions.ifMatch() != null) {
                 throw Preconditions.failed(key, "does not exist");
             }
-            Json.send(res, new JsonWriter(96 + 3 * key.length()).beginObject().name("key").value(key)
+            Json.sendAnswer(res, Json.answer(96 + 3 * key.length()).beginObject().name("key").value(key)
                     .name("value").nullValue().name("exists").value(false).name("hit").value(false).endObject());
             return;
         }
@@ -159,7 +194,7 @@ public final class CacheService implements HttpService {
         }
         // the stored bytes, not a copy: written straight to the socket. The buffer fits the envelope of an ASCII key
         // ({"key":"…","value":…,"exists":true,"hit":true} is 44 bytes besides them); other keys and tags grow it
-        JsonWriter out = new JsonWriter(48 + key.length()
+        JsonWriter out = Json.answer(48 + key.length()
                 + (stored.value().length() >= JsonWriter.MIN_SPLICE_BYTES ? 0 : stored.value().length()))
                 .beginObject().name("key").value(key).name("value");
         Json.storedValue(out, stored.value()).name("exists").value(true).name("hit").value(true);
@@ -168,13 +203,14 @@ public final class CacheService implements HttpService {
             stored.tags().forEach(out::value);
             out.endArray();
         }
-        Json.send(res, out.endObject(), responses, () -> "the value of \"" + key + "\"");
+        Json.sendAnswer(res, out.endObject(), responses, () -> "the value of \"" + key + "\"");
     }
 
     private void put(ServerRequest req, ServerResponse res) {
         String key = reader.keyFromPath(req, KEY_PREFIX);
         long ttlNanos = reader.ttlFromQuery(req);
-        List<String> tagged = tags.fromQuery(req.query().first("tags").asOptional());
+        List<String> tagged = tags.fromQuery(req.query().contains("tags") ? req.query().first("tags").asOptional()
+                                                                       : Optional.empty());
         Preconditions conditions = Preconditions.of(req.headers());
         JsonSlice value = reader.jsonBody(req, reader.limits().maxValueBytes());
         OptionalLong replicaVersion = replicaVersion(req);
@@ -257,9 +293,10 @@ public final class CacheService implements HttpService {
         }
         int copies = replicated(req, res, key);
         res.header(Preconditions.etagHeader(version));
-        JsonWriter out = new JsonWriter().beginObject().name("success").value(true).name("key").value(key).name("ttl");
-        Json.send(res, copies(Json.ttl(out, ttlNanos).name("version").value(Long.toString(version))
-                .name("timestamp").value(Json.timestamp()), copies).endObject());
+        JsonWriter out = Json.answer(96 + 3 * key.length()).beginObject().name("success").value(true)
+                .name("key").value(key).name("ttl");
+        Json.sendAnswer(res, copies(Json.timestamp(Json.ttl(out, ttlNanos).name("version").valueAsString(version)
+                .name("timestamp")), copies).endObject());
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -278,15 +315,8 @@ public final class CacheService implements HttpService {
                 .name("key").value(key).name("timestamp").value(Json.timestamp()), copies).endObject());
     }
 
-    private void incr(ServerRequest req, ServerResponse res) {
-        count(req, res, Counter.INCR, 1);
-    }
-
-    private void decr(ServerRequest req, ServerResponse res) {
-        count(req, res, Counter.DECR, -1);
-    }
-
-    private void count(ServerRequest req, ServerResponse res, Counter counter, int sign) {
+    private void count(ServerRequest req, ServerResponse res, Counter counter) {
+        int sign = counter == Counter.INCR ? 1 : -1;
         String raw = RequestReader.rawPath(req);
         String key = reader.keyFromEncoded(counter.encodedKey(raw));
         Preconditions.of(req.headers()).requireNone(counter.operation());

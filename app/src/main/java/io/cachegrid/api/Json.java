@@ -4,7 +4,6 @@ import java.util.function.Supplier;
 
 import io.cachegrid.engine.ValueView;
 import io.cachegrid.json.JsonWriter;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -14,9 +13,48 @@ final class Json {
     private Json() {
     }
 
+    /**
+     * One answer writer per thread, for the single-key answers: Helidon serves each connection on its own virtual
+     * thread, and an answer is written out (Helidon copies it into its response buffer) before its handler returns,
+     * so the connection's next request can write into the same buffer. Costs an idle connection its buffer (256 B
+     * for the usual answer, at most {@link JsonWriter#RETAINED_BYTES}); saves every answer its writer and buffer.
+     */
+    private static final ThreadLocal<JsonWriter> ANSWERS = ThreadLocal.withInitial(() -> new JsonWriter(256));
+
+    /**
+     * This thread's answer writer, emptied, with room for {@code capacity} bytes. Only for an answer built and sent
+     * by one handler with nothing else taking the writer in between; {@link #sendAnswer} releases it.
+     */
+    static JsonWriter answer(int capacity) {
+        return ANSWERS.get().reset(capacity);
+    }
+
+    /** Sends an {@link #answer} like {@link #send(ServerResponse, JsonWriter)}, then forgets its shared values. */
+    static void sendAnswer(ServerResponse res, JsonWriter body) {
+        try {
+            send(res, body);
+        } finally {
+            body.reset(0);
+        }
+    }
+
+    /** Sends an {@link #answer} within the budget, then forgets its shared values (no stored array is kept). */
+    static void sendAnswer(ServerResponse res, JsonWriter body, ResponseBudget budget, Supplier<String> what) {
+        try {
+            budget.send(res, Status.OK_200, body, what);
+        } finally {
+            body.reset(0);
+        }
+    }
+
     /** Epoch seconds as a float, the seed's {@code timestamp} format. */
     static double timestamp() {
         return System.currentTimeMillis() / 1000.0;
+    }
+
+    /** Writes {@link #timestamp()} (the same text), without the double's String. */
+    static JsonWriter timestamp(JsonWriter out) {
+        return out.valueThousandths(System.currentTimeMillis());
     }
 
     static void send(ServerResponse res, JsonWriter body) {
@@ -25,7 +63,7 @@ final class Json {
 
     static void send(ServerResponse res, Status status, JsonWriter body) {
         res.status(status);
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.header(PrevalidatedHeader.CONTENT_TYPE_JSON);
         ResponseBudget.sendWhole(res, body);
     }
 

@@ -6,7 +6,6 @@ import java.util.List;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.Status;
 
@@ -131,9 +130,9 @@ record Preconditions(TagList ifMatch, TagList ifNoneMatch) {
         return "\"" + Long.toUnsignedString(version) + "\"";
     }
 
-    /** The ETag header of a version: one value, without the varargs array and list of header(name, values...). */
+    /** The ETag header of a version, written without a String (see {@link PrevalidatedHeader}). */
     static Header etagHeader(long version) {
-        return HeaderValues.create(HeaderNames.ETAG, etag(version));
+        return PrevalidatedHeader.etag(version);
     }
 
     /** The 412 every failed precondition gets. */

@@ -107,7 +107,7 @@ public final class ResponseBudget {
         long length = body.length();
         if (length <= SMALL_RESPONSE_BYTES) {
             res.status(status);
-            res.header(HeaderValues.CONTENT_TYPE_JSON);
+            res.header(PrevalidatedHeader.CONTENT_TYPE_JSON);
             sendWhole(res, body);
             return;
         }
@@ -118,6 +118,8 @@ public final class ResponseBudget {
     static void sendWhole(ServerResponse res, JsonWriter body) {
         byte[] whole = body.bufferIfWhole();
         if (whole != null) {
+            // set here, Content-Length costs no String (PrevalidatedHeader); Helidon would make one
+            res.header(PrevalidatedHeader.contentLength(body.length()));
             res.send(whole, 0, (int) body.length());
         } else {
             res.send(body.toByteArray());

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JsonWriterTest {
 
@@ -88,5 +89,56 @@ class JsonWriterTest {
         assertEquals(1, made[0], "made when written");
         assertEquals(expected, new String(out.toByteArray(), StandardCharsets.UTF_8));
         assertEquals(1, made[0], "and only once");
+    }
+
+    @Test
+    void longsAreWrittenAsLongToStringWritesThem() {
+        long[] numbers = {0, 7, -7, 10, 99, 100, 1234567890123L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1};
+        for (long number : numbers) {
+            assertEquals(Long.toString(number), new JsonWriter(1).value(number).toString());
+            assertEquals("\"" + number + "\"", new JsonWriter(1).valueAsString(number).toString());
+        }
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 100_000; i++) {
+            long number = random.nextLong() >> random.nextInt(64);
+            assertEquals("[" + number + ",\"" + number + "\"]",
+                    new JsonWriter(2).beginArray().value(number).valueAsString(number).endArray().toString());
+        }
+    }
+
+    @Test
+    void resetStartsANewDocumentAndForgetsSharedValues() throws Exception {
+        JsonWriter writer = new JsonWriter(8);
+        byte[] big = new byte[JsonWriter.MIN_SPLICE_BYTES + 2];
+        java.util.Arrays.fill(big, (byte) '1');
+        writer.beginArray().beginObject().name("a").rawValueShared(big, 0, big.length);
+        writer.reset(16);
+        assertEquals(0, writer.length());
+        assertEquals("{\"b\":[1,2]}", writer.beginObject().name("b").beginArray().value(1).value(2).endArray()
+                .endObject().toString());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        writer.writeTo(out);
+        assertEquals("{\"b\":[1,2]}", out.toString(StandardCharsets.UTF_8));
+        // a buffer grown past what is retained is dropped on reset
+        writer.reset(0).value("x".repeat(JsonWriter.RETAINED_BYTES * 2));
+        assertTrue(writer.bufferIfWhole().length > JsonWriter.RETAINED_BYTES);
+        assertTrue(writer.reset(0).bufferIfWhole().length <= JsonWriter.RETAINED_BYTES);
+    }
+
+    @Test
+    void thousandthsAreWrittenAsTheirDoubleIs() {
+        java.util.Random random = new java.util.Random(11);
+        long[] edges = {0, 1, 999, 1000, 1001, 9_999_999_999L, 10_000_000_000L, 10_000_000_001L, 10_000_000_010L,
+                10_000_000_100L, 1_764_082_627_000L, 1_764_082_627_100L, 1_764_082_627_120L, 1_764_082_627_123L,
+                1_764_082_627_003L, 4_102_444_800_000L, 253_402_300_799_999L};
+        for (long millis : edges) {
+            assertEquals(new JsonWriter().value(millis / 1000.0).toString(),
+                    new JsonWriter().valueThousandths(millis).toString(), String.valueOf(millis));
+        }
+        for (int i = 0; i < 1_000_000; i++) {
+            long millis = 1_000_000_000_000L + (long) (random.nextDouble() * 4_000_000_000_000L);
+            assertEquals(new JsonWriter().value(millis / 1000.0).toString(),
+                    new JsonWriter().valueThousandths(millis).toString(), String.valueOf(millis));
+        }
     }
 }
