@@ -1,0 +1,96 @@
+package io.cachegrid.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Why: a batch get body is almost always {@code {"keys":["k1","k2",...]}} with printable ASCII keys. The general
+ * reader validates the whole text, then walks it again for the object's members and again for the array's elements,
+ * making a slice object per element; this reads that one shape in a single pass, straight into the key strings.
+ * <p>
+ * It accepts only a strict subset of JSON (one {@code "keys"} member holding a non-empty array of strings of bytes
+ * 0x20-0x7E without {@code "} or {@code \}, JSON white space anywhere between tokens), whose meaning is plain; for
+ * anything else it answers null and the caller reads the body the general way, so every refusal and its message stay
+ * the general reader's.
+ */
+final class PlainKeysBody {
+
+    private final byte[] body;
+    private int pos;
+
+    private PlainKeysBody(byte[] body) {
+        this.body = body;
+    }
+
+    /** The keys of a body of that one shape, in order with duplicates, or null for any other body. */
+    static List<String> parse(byte[] body) {
+        return new PlainKeysBody(body).keys();
+    }
+
+    private List<String> keys() {
+        if (!token('{') || !token('"') || !skip('k') || !skip('e') || !skip('y') || !skip('s') || !skip('"')
+                || !token(':') || !token('[')) {
+            return null;
+        }
+        List<String> keys = new ArrayList<>(Math.min(1024, body.length / 8));
+        do {
+            String key = string();
+            if (key == null) {
+                return null;
+            }
+            keys.add(key);
+        } while (token(','));
+        if (!token(']') || !token('}')) {
+            return null;
+        }
+        whitespace();
+        return pos == body.length ? keys : null;
+    }
+
+    /** A plain string after optional white space, or null. */
+    private String string() {
+        if (!token('"')) {
+            return null;
+        }
+        int start = pos;
+        while (pos < body.length) {
+            byte b = body[pos];
+            if (b == '"') {
+                int length = pos - start;
+                pos++;
+                // ASCII only, so Latin-1 decoding gives the same string as UTF-8, with the cheapest copy
+                return length == 0 ? null : new String(body, start, length, StandardCharsets.ISO_8859_1);
+            }
+            if (b < 0x20 || b > 0x7E || b == '\\') {
+                return null;
+            }
+            pos++;
+        }
+        return null;
+    }
+
+    /** Skips white space, then {@code expected} if it comes next. */
+    private boolean token(char expected) {
+        whitespace();
+        return skip(expected);
+    }
+
+    private boolean skip(char expected) {
+        if (pos < body.length && body[pos] == expected) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    private void whitespace() {
+        while (pos < body.length) {
+            byte b = body[pos];
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return;
+            }
+            pos++;
+        }
+    }
+}
