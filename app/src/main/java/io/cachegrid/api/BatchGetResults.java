@@ -61,7 +61,7 @@ final class BatchGetResults {
                 out[at++] = ',';
             }
             out[at++] = '"';
-            at = plainKey(keys.get(i), out, at);
+            at = keys instanceof PlainKeys plain ? plain.copyKey(i, out, at) : plainKey(keys.get(i), out, at);
             if (at < 0) {
                 return null;
             }

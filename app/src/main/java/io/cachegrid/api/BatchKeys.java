@@ -32,7 +32,8 @@ public final class BatchKeys {
      * ({@link PlainKeysBody}), any other body the general way, with the same answers.
      */
     static List<String> fromBody(ServerRequest req, byte[] body, ApiLimits limits) {
-        List<String> plain = body.length <= limits.maxRequestBytes() ? PlainKeysBody.parse(body) : null;
+        List<String> plain = body.length <= limits.maxRequestBytes()
+                ? PlainKeysBody.parse(body, limits.maxBatchSize()) : null;
         if (plain != null) {
             return checkKeys(plain, limits);
         }

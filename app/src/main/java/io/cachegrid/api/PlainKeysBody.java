@@ -1,7 +1,6 @@
 package io.cachegrid.api;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,23 +22,31 @@ final class PlainKeysBody {
         this.body = body;
     }
 
-    /** The keys of a body of that one shape, in order with duplicates, or null for any other body. */
-    static List<String> parse(byte[] body) {
-        return new PlainKeysBody(body).keys();
+    /**
+     * The keys of a body of that one shape, in order with duplicates, or null for any other body and for more than
+     * {@code maxKeys} keys (the general reader refuses those with their count).
+     */
+    static List<String> parse(byte[] body, int maxKeys) {
+        return new PlainKeysBody(body).keys(maxKeys);
     }
 
-    private List<String> keys() {
+    private List<String> keys(int maxKeys) {
         if (!token('{') || !token('"') || !skip('k') || !skip('e') || !skip('y') || !skip('s') || !skip('"')
                 || !token(':') || !token('[')) {
             return null;
         }
-        List<String> keys = new ArrayList<>(Math.min(1024, body.length / 8));
+        // a key takes at least 3 bytes of the rest (quotes, a character): room enough, never resized
+        PlainKeys keys = new PlainKeys(body, Math.min(maxKeys, (body.length - pos) / 3 + 1));
         do {
-            String key = string();
+            if (!token('"') || !keys.hasRoom()) {
+                return null;
+            }
+            int start = pos;
+            String key = stringRest();
             if (key == null) {
                 return null;
             }
-            keys.add(key);
+            keys.add(key, start);
         } while (token(','));
         if (!token(']') || !token('}')) {
             return null;
@@ -48,11 +55,8 @@ final class PlainKeysBody {
         return pos == body.length ? keys : null;
     }
 
-    /** A plain string after optional white space, or null. */
-    private String string() {
-        if (!token('"')) {
-            return null;
-        }
+    /** The rest of a plain string after its opening quote, or null. */
+    private String stringRest() {
         int start = pos;
         while (pos < body.length) {
             byte b = body[pos];

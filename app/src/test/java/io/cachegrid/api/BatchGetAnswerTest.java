@@ -64,6 +64,10 @@ class BatchGetAnswerTest {
                     keys.add(keys.get(random.nextInt(keys.size())));   // a repeated key
                 }
             }
+            if (small) {   // as the service reads them: PlainKeys, whose bytes are copied from the body
+                keys = PlainKeysBody.parse(("{\"keys\":[\"" + String.join("\",\"", keys) + "\"]}")
+                        .getBytes(StandardCharsets.US_ASCII), 1000);
+            }
             BatchService.GetAnswer answer = BatchService.getAnswer(engine, keys);
             Reference expected = reference(engine, keys);
             assertEquals(expected.json.replaceAll(TIMESTAMP, ""), answer.json().toString().replaceAll(TIMESTAMP, ""),
@@ -84,7 +88,7 @@ class BatchGetAnswerTest {
         };
         for (String body : plain) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            assertEquals(general(bytes), PlainKeysBody.parse(bytes), body);
+            assertEquals(general(bytes), PlainKeysBody.parse(bytes, 1000), body);
         }
         String[] left = {
             "{\"keys\":[]}", "{\"keys\":[\"\"]}", "{\"keys\":[\"a\\\"b\"]}", "{\"keys\":[\"caf\u00e9\"]}",
@@ -92,8 +96,10 @@ class BatchGetAnswerTest {
             "{\"keys\":[\"a\"]}x", "{\"keys\":[\"a\",]}", "{\"keys\":[\"a\"", "{\"keys\":\"a\"}", "[\"a\"]", "",
             "{\"Keys\":[\"a\"]}", "{\"keys\":[\"tab\tin\"]}", "{\"keys\":[\"del\u007f\"]}",
         };
+        assertNull(PlainKeysBody.parse("{\"keys\":[\"a\",\"b\",\"c\"]}".getBytes(StandardCharsets.US_ASCII), 2),
+                "more keys than the limit: the general reader names their count");
         for (String body : left) {
-            assertNull(PlainKeysBody.parse(body.getBytes(StandardCharsets.UTF_8)), body);
+            assertNull(PlainKeysBody.parse(body.getBytes(StandardCharsets.UTF_8), 1000), body);
         }
     }
 
