@@ -1,9 +1,7 @@
 package io.cachegrid.api;
 
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.ValueView;
@@ -55,7 +53,7 @@ public final class BatchService implements HttpService {
 
     private void batchGet(ServerRequest req, ServerResponse res) {
         // one check, shared with the cluster's splitter (BatchKeys)
-        List<String> keys = BatchKeys.check(reader.jsonObjectBody(req, reader.limits().maxRequestBytes()).members(),
+        List<String> keys = BatchKeys.fromBody(req, reader.jsonBodyBytes(req, reader.limits().maxRequestBytes()),
                 reader.limits());
         GetAnswer answer = getAnswer(engine, keys);
         Json.send(res, answer.json(), responses, () -> "the answer to this batch (" + answer.keys() + " keys, "
@@ -76,23 +74,45 @@ public final class BatchService implements HttpService {
 
     /** See {@link GetAnswer}. */
     public static GetAnswer getAnswer(CacheEngine engine, List<String> keys) {
-        // views of the stored bytes, no copies: the answer is streamed from them (Json.send), within the budget
-        Map<String, ValueView> found = new LinkedHashMap<>();
-        for (String key : keys) {
-            found.put(key, engine.getView(key)); // one hit or miss per requested key, duplicates included
+        // one hit or miss per requested key, duplicates included; a repeated key is answered once, where it first
+        // occurs, with its last lookup
+        int[] first = FirstOccurrences.of(keys);
+        ValueView[] values = new ValueView[keys.size()];   // views of the stored bytes, no copies
+        int distinct = 0;
+        for (int i = 0; i < values.length; i++) {
+            values[first[i]] = engine.getView(keys.get(i));
+            distinct += first[i] == i ? 1 : 0;
         }
-        JsonWriter out = new JsonWriter(256 + 64 * found.size()).beginObject()
-                .name("success").value(true).name("results").beginObject();
         long foundKeys = 0;
-        for (Map.Entry<String, ValueView> entry : found.entrySet()) {
-            ValueView value = entry.getValue();
-            Json.storedValue(out.name(entry.getKey()).beginObject().name("value"), value);
-            foundKeys += value == null ? 0 : 1;
+        for (int i = 0; i < values.length; i++) {
+            foundKeys += first[i] == i && values[i] != null ? 1 : 0;
+        }
+        byte[] results = BatchGetResults.write(keys, first, values);
+        int inBuffer = results == null ? 64 * distinct
+                : results.length < JsonWriter.MIN_SPLICE_BYTES ? results.length : 0;
+        JsonWriter out = new JsonWriter(128 + inBuffer).beginObject().name("success").value(true).name("results");
+        if (results != null) {
+            out.rawValueShared(results, 0, results.length);   // spliced in by reference when large
+        } else {
+            writeResults(out, keys, first, values);
+        }
+        out.name("requested_keys").value(keys.size()).name("found_keys").value(foundKeys)
+                .name("timestamp").value(Json.timestamp()).endObject();
+        return new GetAnswer(out, distinct, foundKeys);
+    }
+
+    /** The results object by the general writer: any key, and values spliced in by reference or compressed. */
+    private static void writeResults(JsonWriter out, List<String> keys, int[] first, ValueView[] values) {
+        out.beginObject();
+        for (int i = 0; i < values.length; i++) {
+            if (first[i] != i) {
+                continue;
+            }
+            ValueView value = values[i];
+            Json.storedValue(out.name(keys.get(i)).beginObject().name("value"), value);
             out.name("exists").value(value != null).name("hit").value(value != null).endObject();
         }
-        out.endObject().name("requested_keys").value(keys.size()).name("found_keys").value(foundKeys)
-                .name("timestamp").value(Json.timestamp()).endObject();
-        return new GetAnswer(out, found.size(), foundKeys);
+        out.endObject();
     }
 
     private void batchSet(ServerRequest req, ServerResponse res) {
