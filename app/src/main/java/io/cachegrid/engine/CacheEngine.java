@@ -20,34 +20,37 @@ public final class CacheEngine {
     /**
      * Retained heap per entry beyond its key and value bytes. The layout ({@link Entry}, {@link EntryTable}), with
      * compressed oops and the default 12-byte object header: the {@code Entry} object, 40 B (header 12, three
-     * references 12, the version 8, policy int 4, key length 2, hash tag 2); the header of its one data array,
-     * 16 B (12 + the 4-byte length), plus the padding of key + value bytes to 8, 0-7 B (3.5 on average); its
-     * segment's table slot, a 4-byte reference at 37.5-75% load, 5.3-10.7 B. In all 65-70 B. With
-     * {@code -XX:+UseCompactObjectHeaders} (8-byte header): the entry is 36 B padded to 40, the array header 12 B,
-     * so 61-66 B on average.
+     * references 12, the version 8, key length and tinylfu's region 2, hash tag 2, padding 4, which an lfu, ttl or
+     * size entry fills with its int of policy state, {@link IndexedEntry}); the header of its one data array, 16 B
+     * (12 + the 4-byte length), plus the padding of key + value bytes to 8, 0-7 B (3.5 on average); its segment's
+     * table slot, a 4-byte reference at 37.5-75% load, 5.3-10.7 B. In all 65-70 B. With
+     * {@code -XX:+UseCompactObjectHeaders} (8-byte header): a plain (lru, tinylfu) entry is 32 B, an indexed one 36
+     * padded to 40, the array header 12 B, so 53-58 B (lru, tinylfu) on average. One constant serves both modes,
+     * set between them.
      *
      * <p>Measured, not guessed, by {@code MemoryAccountingTest} on Java 25 (64-bit, G1): fill an engine with
      * 100,000 entries (keys of 6-10 ASCII chars, values of 32-231 bytes, 64 segments whose tables are 38% full),
      * run System.gc() a few times, take the used heap (MemoryMXBean) minus the empty engine's, subtract the key
-     * and value bytes and divide by the entry count: 68.7-68.8 B with default headers, 64.6 B with compact
-     * headers (before the version field of issue 11: 60.4-63.0, typically 62.7, and 56.6 B). The project's own
-     * yardstick, 1M entries of 16-byte keys and 64-byte values (LRU, tables 48% full, key + value a multiple of
-     * 8; {@code scripts/bench-memory.sh}), measures 64.4 B with default and 64.3 B with compact headers (57.0 and
-     * 57.1 before the version; the first layout: 184 B). The test keeps checking that the accounted memory stays
-     * within 10% of the measured heap.
+     * and value bytes and divide by the entry count: 68.5-69.0 B with default headers, 57.0 B with compact
+     * headers (64.6 B before the policy int left plain entries; before the version field of issue 11: 60.4-63.0,
+     * typically 62.7, and 56.6 B). The project's own yardstick, 1M entries of 16-byte keys and 64-byte values
+     * (LRU, tables 48% full, key + value a multiple of 8; {@code scripts/bench-memory.sh}), measures 63.7 B with
+     * default and 55.3 B with compact headers (64.4 and 64.3 before; 57.0 and 57.1 before the version; the first
+     * layout: 184 B). The test keeps checking that the accounted memory stays within 10% of the measured heap.
      *
      * <p>An entry with a TTL weighs {@link #EXPIRY_OVERHEAD_BYTES} more, one with tags its tag block's bytes and
      * {@link TagIndex#PAIR_BYTES} per tag more (and each segment its tag index's per-tag cost, {@link TagIndex}).
      * Not counted: the ttl and size policies' heap arrays (12 B per slot: reference and write order), the tinylfu
      * sketch (8 B per entry of capacity) and lfu's buckets (one per distinct frequency).
      */
-    public static final int ENTRY_OVERHEAD_BYTES = 69;
+    public static final int ENTRY_OVERHEAD_BYTES = 65;
 
     /**
-     * What a TTL adds to an entry: an {@link ExpiringEntry} is 16 B larger (deadline and expiry-heap index: 56 B
-     * against 40 with default headers; 8 B, 48 against 40, with compact ones) and holds a 4-byte slot of the
-     * segment's expiry heap. Counted so that a cache of expiring entries is accounted as truly as one without
-     * ({@code MemoryAccountingTest} checks both).
+     * What a TTL adds to an entry: an {@link ExpiringEntry} is 8 B larger with default headers (deadline and
+     * expiry-heap index: 48 B against 40; an indexed one 56) and 16 B with compact ones (48 against 32; an indexed
+     * one 48 against 40), and holds a 4-byte slot of the segment's expiry heap. {@code MemoryAccountingTest}
+     * measured 14.6 B (default headers) and 20.9 B (compact). Counted so that a cache of expiring entries is
+     * accounted as truly as one without ({@code MemoryAccountingTest} checks both).
      */
     public static final int EXPIRY_OVERHEAD_BYTES = 20;
 

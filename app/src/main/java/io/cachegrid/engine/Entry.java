@@ -12,10 +12,10 @@ import java.util.List;
  * <p><b>Layout.</b> The key, the entry's tags and the value share one array, {@code data}:
  * {@code [key][tag block][value]}. The tag block ({@link Tags}: a u8 count, then per tag a u8 byte length and
  * its UTF-8 bytes) is there only when the entry has tags, which the {@link #TAGGED} bit of {@link #keyLength}
- * says, so an untagged entry pays nothing for the feature. The key's length sits in the other 14 bits of that
- * char, in the object's alignment padding, so the array holds exactly key + tag + value bytes and no prefix (a
- * prefix byte would push a key + value of a multiple of 8 into one more 8-byte step). Keys of {@link #LONG_KEY}
- * (16,383) bytes or more (which the HTTP layer never sends: it allows 250 chars, at most 1,000 bytes) store
+ * says, so an untagged entry pays nothing for the feature. The key's length sits in 12 other bits of that char
+ * (two more hold tinylfu's region, see {@link #state()}), in the object's alignment padding, so the array holds
+ * exactly key + tag + value bytes and no prefix (a prefix byte would push a key + value of a multiple of 8 into one more 8-byte step). Keys of {@link #LONG_KEY}
+ * (4,095) bytes or more (which the HTTP layer never sends: it allows 250 chars, at most 1,000 bytes) store
  * {@link #LONG_KEY} there and a 4-byte big-endian length at the front of {@code data} instead. The flag is final:
  * a rewrite that adds or drops tags replaces the entry object (as one that adds or drops a TTL does), so a
  * reader that has the entry knows how to read any data array it ever holds.
@@ -26,24 +26,31 @@ import java.util.List;
  * {@link #TAGGED}: a rewrite from a compressed value to a plain one, or back, replaces the entry object.
  *
  * <p>Only what every policy needs is here: the array, the two links of an {@link EntryList} (lru order, an lfu
- * bucket, a tinylfu region), one int of policy state (a heap index, an lfu bucket id or a tinylfu region) and the
- * {@link #version} (a {@link VersionClock} value, new on every write). What only some policies need lives in
- * their own structures, keyed by that int (see each policy). An entry with a TTL is an {@link ExpiringEntry},
- * which adds the deadline and its expiry-heap index: a disabled feature is a class, not a field. The 64-bit key
- * hash is not stored: 16 of its bits are ({@link #tag}, the hash tag, not to be confused with the user's tags in
- * the data array), which is enough to skip nearly every non-matching entry in a probe without touching its array,
+ * bucket, a tinylfu region), two bits of policy state (tinylfu's region, in {@link #keyLength}) and the
+ * {@link #version} (a {@link VersionClock} value, new on every write). A policy whose state is an index (a heap
+ * index for ttl and size, a bucket id for lfu) gets {@link IndexedEntry} objects, which add that int. What only
+ * some policies need lives in their own structures, keyed by that int (see each policy). An entry with a TTL is
+ * an {@link ExpiringEntry}, which adds the deadline and its expiry-heap index: a disabled feature is a class, not
+ * a field. The 64-bit key hash is not stored: 16 of its bits are ({@link #tag}, the hash tag, not to be confused
+ * with the user's tags in the data array), which is enough to skip nearly every non-matching entry in a probe without touching its array,
  * and the rest is recomputed from the bytes on the rare paths that need it (table growth, deletion's backward
  * shift, tinylfu's victim choice).
  *
- * <p>Sizes (fields 4 + 4 + 4 + 4 + 2 + 2 + 8 = 28 bytes): with compressed oops and the default 12-byte header,
- * 12 + 28 = 40 bytes exactly; with {@code -XX:+UseCompactObjectHeaders} (8-byte header), 8 + 28 = 36, padded to
- * 40. The hash tag and the key length cost nothing in either mode; the version costs 8 bytes.
+ * <p>Sizes (fields 4 + 4 + 4 + 8 + 2 + 2 = 24 bytes): with compressed oops and the default 12-byte header,
+ * 12 + 24 = 36, padded to 40 (an {@link IndexedEntry}'s int fills that padding); with
+ * {@code -XX:+UseCompactObjectHeaders} (8-byte header), 8 + 24 = 32 exactly, and 40 for an indexed one. The
+ * hash tag, the key length and tinylfu's region cost nothing; the version costs 8 bytes.
  */
 class Entry {
     static final long NO_DEADLINE = Long.MAX_VALUE;
     static final int NOT_IN_HEAP = -1;
     /** The bits of {@link #keyLength} that hold the key's length (or {@link #LONG_KEY}). */
-    static final char LENGTH_MASK = 0x3FFF;
+    static final char LENGTH_MASK = 0x0FFF;
+    /** The bits of {@link #keyLength} that hold a policy's small state ({@link #state()} of a plain entry). */
+    static final char SMALL_STATE_MASK = 0x3000;
+    private static final int SMALL_STATE_SHIFT = 12;
+    /** The largest {@link #state()} a plain (not {@link #indexed()}) entry can hold. */
+    static final int MAX_SMALL_STATE = SMALL_STATE_MASK >>> SMALL_STATE_SHIFT;
     /** {@link #keyLength} of a key too long for it: the real length is the first 4 bytes of {@code data}. */
     static final char LONG_KEY = LENGTH_MASK;
     /** The bit of {@link #keyLength} saying that a tag block follows the key in {@code data}. */
@@ -59,13 +66,13 @@ class Entry {
     Entry next;
     /** The version of the value in {@code data}: set with it, under the table lock ({@link VersionClock}). */
     long version;
-    /** The policy's per-entry int: heap index (ttl, size), bucket id (lfu), region (tinylfu). */
-    int state = NOT_IN_HEAP;
     /**
-     * Bytes of the key, or {@link #LONG_KEY}, in the low 14 bits; {@link #TAGGED} when {@code data} has tags,
-     * {@link #COMPRESSED} when its value part is compressed.
+     * Bytes of the key, or {@link #LONG_KEY}, in the low 12 bits; {@link #TAGGED} when {@code data} has tags,
+     * {@link #COMPRESSED} when its value part is compressed (those 14 bits never change); the
+     * {@link #SMALL_STATE_MASK} bits are the policy's small state (tinylfu's region), changed under the policy
+     * lock. A reader that holds only the table lock (or none) must mask the bits it reads.
      */
-    final char keyLength;
+    char keyLength;
     /** Bits 32-47 of the key's hash (the hash tag): a probe compares it before the key bytes. */
     final short tag;
 
@@ -96,8 +103,43 @@ class Entry {
 
     /** A new entry whose value part may be compressed: an {@link ExpiringEntry} when there is a deadline. */
     static Entry create(byte[] data, int keyLength, boolean tagged, boolean compressed, long hash, long deadline) {
-        return deadline == NO_DEADLINE ? new Entry(data, keyLength, tagged, compressed, hash)
-                                       : new ExpiringEntry(data, keyLength, tagged, compressed, hash, deadline);
+        return create(false, data, keyLength, tagged, compressed, hash, deadline);
+    }
+
+    /**
+     * A new entry; {@code indexed} for a policy whose {@link #state()} is an index ({@link
+     * ReplacementPolicy#indexesEntries}): such an entry carries a 4-byte int for it, a plain one only 2 bits.
+     */
+    static Entry create(boolean indexed, byte[] data, int keyLength, boolean tagged, boolean compressed, long hash,
+                        long deadline) {
+        if (deadline == NO_DEADLINE) {
+            return indexed ? new IndexedEntry(data, keyLength, tagged, compressed, hash)
+                           : new Entry(data, keyLength, tagged, compressed, hash);
+        }
+        return indexed ? new IndexedExpiringEntry(data, keyLength, tagged, compressed, hash, deadline)
+                       : new ExpiringEntry(data, keyLength, tagged, compressed, hash, deadline);
+    }
+
+    /**
+     * The policy's per-entry int: tinylfu's region (0..{@link #MAX_SMALL_STATE}, in two bits of
+     * {@link #keyLength}); for an {@link #indexed} entry a heap index (ttl, size) or a bucket id (lfu). Guarded by
+     * the policy lock.
+     */
+    int state() {
+        return (keyLength & SMALL_STATE_MASK) >>> SMALL_STATE_SHIFT;
+    }
+
+    /** Sets {@link #state()}; a plain entry takes only 0..{@link #MAX_SMALL_STATE}. */
+    void state(int state) {
+        if (state < 0 || state > MAX_SMALL_STATE) {
+            throw new IllegalStateException("state " + state + " needs an indexed entry: " + this);
+        }
+        keyLength = (char) (keyLength & ~SMALL_STATE_MASK | state << SMALL_STATE_SHIFT);
+    }
+
+    /** Whether {@link #state()} is a full int (an entry made for an indexing policy). */
+    boolean indexed() {
+        return false;
     }
 
     /**

@@ -25,14 +25,14 @@ final class EntryHeap {
         int compare(Entry a, long sequenceA, Entry b, long sequenceB);
     }
 
-    /** The policy's int of state ({@link Entry#state}). */
+    /** The policy's int of state ({@link Entry#state()}; only {@link Entry#indexed} entries hold a heap index). */
     static final Slot POLICY_SLOT = new Slot() {
         public int get(Entry entry) {
-            return entry.state;
+            return entry.state();
         }
 
         public void set(Entry entry, int index) {
-            entry.state = index;
+            entry.state(index);
         }
     };
 

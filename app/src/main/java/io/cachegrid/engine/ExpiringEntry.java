@@ -2,10 +2,10 @@ package io.cachegrid.engine;
 
 /**
  * An entry with a TTL: the deadline and the entry's position in its segment's expiry heap live only here, so
- * entries without a TTL do not pay for them. Sizes: 40 bytes of {@link Entry} + 8 + 4 = 52, padded to 56, with
- * 12-byte headers; 36 + 4 + 8 = 48 with compact object headers (the int fills the entry's padding).
+ * entries without a TTL do not pay for them. Sizes: 36 bytes of {@link Entry} + 8 + 4 = 48 with 12-byte headers;
+ * 32 + 8 + 4 = 44, padded to 48, with compact object headers ({@link IndexedExpiringEntry} adds the policy's int).
  */
-final class ExpiringEntry extends Entry {
+class ExpiringEntry extends Entry {
     long deadline;
     /** Position in the segment's expiry heap. */
     int expiryIndex = NOT_IN_HEAP;

@@ -59,4 +59,10 @@ abstract class HeapPolicy implements ReplacementPolicy {
     public final void checkInvariants(Collection<Entry> entries) {
         Invariants.sameEntries(name + " heap", entries, heap.checkedEntries());
     }
+
+    /** Bucket ids and heap indexes need a full int per entry. */
+    @Override
+    public boolean indexesEntries() {
+        return true;
+    }
 }

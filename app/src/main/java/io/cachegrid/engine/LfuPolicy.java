@@ -76,7 +76,7 @@ final class LfuPolicy implements ReplacementPolicy {
     @Override
     public void onSwap(Entry old, Entry fresh) {
         bucketOf(old).entries.swap(old, fresh);
-        fresh.state = old.state;
+        fresh.state(old.state());
     }
 
     @Override
@@ -109,7 +109,7 @@ final class LfuPolicy implements ReplacementPolicy {
             Invariants.check(!bucket.entries.isEmpty(), "lfu bucket " + bucket.frequency + " is empty");
             Invariants.check(bucket.id < nextId && byId[bucket.id] == bucket, "lfu bucket id " + bucket.id);
             for (Entry entry : bucket.entries.checkedEntries()) {
-                Invariants.check(entry.state == bucket.id, "lfu bucket id of " + entry);
+                Invariants.check(entry.state() == bucket.id, "lfu bucket id of " + entry);
                 bucketed.add(entry);
             }
             previous = bucket;
@@ -124,7 +124,7 @@ final class LfuPolicy implements ReplacementPolicy {
     }
 
     private Bucket bucketOf(Entry entry) {
-        return byId[entry.state];
+        return byId[entry.state()];
     }
 
     private Bucket newBucket(long frequency) {
@@ -145,13 +145,13 @@ final class LfuPolicy implements ReplacementPolicy {
 
     private void join(Bucket bucket, Entry entry) {
         bucket.entries.addLast(entry);
-        entry.state = bucket.id;
+        entry.state(bucket.id);
     }
 
     private void leave(Entry entry) {
         Bucket bucket = bucketOf(entry);
         bucket.entries.remove(entry);
-        entry.state = Entry.NOT_IN_HEAP;
+        entry.state(Entry.NOT_IN_HEAP);
         if (bucket.entries.isEmpty()) {
             unlink(bucket);
             byId[bucket.id] = null;
@@ -183,5 +183,11 @@ final class LfuPolicy implements ReplacementPolicy {
         if (bucket.next != null) {
             bucket.next.prev = bucket.prev;
         }
+    }
+
+    /** Bucket ids and heap indexes need a full int per entry. */
+    @Override
+    public boolean indexesEntries() {
+        return true;
     }
 }

@@ -5,7 +5,7 @@ import java.util.Collection;
 /**
  * The bookkeeping of one eviction rule inside one segment. The segment owns the table and calls these hooks
  * under its policy lock (a change holds its table lock too; see {@link Segment}); the policy keeps whatever order
- * it needs (through the entries' links and their one int of {@link Entry#state}, plus structures of its own) and
+ * it needs (through the entries' links and their {@link Entry#state()}, plus structures of its own) and
  * names the segment's next victim, which the segment evicts whenever the whole cache is over a limit
  * ({@link Evictor}): the rule is exact within a segment, and the segments share the cache's limits. Every hook
  * is O(1) or O(log n). {@code hash} is the key's full hash ({@link Keys}), for policies that count keys.
@@ -29,6 +29,14 @@ interface ReplacementPolicy {
 
     /** An entry left the segment (deleted, expired, evicted or cleared one by one). */
     void onRemove(Entry entry);
+
+    /**
+     * Whether the policy's per-entry state is an index (a full int) rather than at most two bits: the segment
+     * then makes {@link IndexedEntry} objects, 4 bytes larger.
+     */
+    default boolean indexesEntries() {
+        return false;
+    }
 
     /** A read found no live entry for the key; only frequency-aware policies care. */
     default void onMiss(long hash) {

@@ -81,6 +81,8 @@ final class Segment {
     /** Only the entries that have a deadline, soonest first: expiry work is O(expired · log n). */
     private final EntryHeap expiry = new EntryHeap(BY_DEADLINE, EntryHeap.EXPIRY_SLOT, false);
     private final ReplacementPolicy policy;
+    /** Whether entries carry a full int of policy state ({@link ReplacementPolicy#indexesEntries}). */
+    private final boolean indexed;
     private final Occupancy occupancy;
     private final StatsCounter stats;
     /** Reads the policy has not seen yet; null for policies that ignore reads (ttl, size). */
@@ -127,6 +129,7 @@ final class Segment {
         this.compression = compression;
         this.clearEpoch = clearEpoch;
         this.policy = ReplacementPolicy.create(policy, share);
+        this.indexed = this.policy.indexesEntries();
         this.clock = clock;
         this.tombstones = tombstoneNanos > 0 ? new Tombstones(tombstoneNanos) : null;
         this.occupancy = occupancy;
@@ -459,7 +462,7 @@ final class Segment {
             if (makeRoom) {
                 makeRoom(1, entryWeight, null, now);
             }
-            written = Entry.create(data, key.length, tagged, compressed, hash, deadline);
+            written = Entry.create(indexed, data, key.length, tagged, compressed, hash, deadline);
             written.version = clock.next();
             insert(written, hash);
             if (tombstones != null) {
@@ -1058,7 +1061,7 @@ final class Segment {
                 expiring.deadline = deadline;
             }
         } else {
-            entry = Entry.create(data, existing.keyBytes(), tagged, compressed, hash, deadline);
+            entry = Entry.create(indexed, data, existing.keyBytes(), tagged, compressed, hash, deadline);
             table.swap(existing, entry);
             policy.onSwap(existing, entry);
         }

@@ -59,7 +59,7 @@ final class TinyLfuPolicy implements ReplacementPolicy {
     static final int TRANSFERS_PER_OPERATION = 2;
     /** A candidate is admitted only if its estimate exceeds the victim's by more than this (see the class comment). */
     static final int ADMISSION_MARGIN = 1;
-    /** Region tags, kept in each entry's {@link Entry#state}. */
+    /** Region tags, kept in each entry's {@link Entry#state()} (two bits: a plain entry holds 0..3). */
     private static final int WINDOW = 0;
     private static final int PROBATION = 1;
     private static final int PROTECTED = 2;
@@ -78,7 +78,7 @@ final class TinyLfuPolicy implements ReplacementPolicy {
 
         void add(Entry entry) {
             entries.addLast(entry);
-            entry.state = tag;
+            entry.state(tag);
             weight += entry.weight();
         }
 
@@ -151,7 +151,7 @@ final class TinyLfuPolicy implements ReplacementPolicy {
     @Override
     public void onSwap(Entry old, Entry fresh) {
         regionOf(old).entries.swap(old, fresh);
-        fresh.state = old.state;
+        fresh.state(old.state());
     }
 
     @Override
@@ -195,7 +195,7 @@ final class TinyLfuPolicy implements ReplacementPolicy {
         for (Region region : regions()) {
             long weight = 0;
             for (Entry entry : region.entries.checkedEntries()) {
-                Invariants.check(entry.state == region.tag, "tinylfu region tag of " + entry);
+                Invariants.check(entry.state() == region.tag, "tinylfu region tag of " + entry);
                 weight += entry.weight();
                 all.add(entry);
             }
@@ -336,7 +336,7 @@ final class TinyLfuPolicy implements ReplacementPolicy {
     }
 
     private Region regionOf(Entry entry) {
-        return switch (entry.state) {
+        return switch (entry.state()) {
             case WINDOW -> window;
             case PROBATION -> probation;
             default -> protectedRegion;

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 1M entries of 16-byte keys and 64-byte values, used heap after GC per entry, minus the 80 bytes of key and value.
  * Run with {@code -Dtest=EntryFootprintTest -Dcachegrid.footprint=true}; add
  * {@code -DargLine=-XX:+UseCompactObjectHeaders} for the other header mode. Measured 65.0 B (default headers) and
- * 64.3 B (compact headers, MemoryProbe). The memory issue asked for <= 64 B when an entry was 32 B (56.9-57.0 and
+ * 64.3 B (compact headers, MemoryProbe); since the policy int left lru and tinylfu entries, MemoryProbe measures
+ * 63.7 B and 55.3 B. The memory issue asked for <= 64 B when an entry was 32 B (56.9-57.0 and
  * 57.1 B then); issue 11's contract adds an 8-byte version to every entry (its "Entry layout": "+8 B per entry"),
  * so the target here is that budget plus those 8 bytes, and the old one is missed by about 1 B.
  */

@@ -5,7 +5,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The checker run after every engine test is only worth something if it notices broken bookkeeping. */
 class InvariantCheckerTest {
@@ -29,7 +31,7 @@ class InvariantCheckerTest {
         EntryHeap heap = new EntryHeap(BY_WEIGHT, EntryHeap.POLICY_SLOT, false);
         List.of(c, b, a).forEach(heap::add);
         assertDoesNotThrow(heap::checkedEntries);
-        a.state = 2;
+        a.state(2);
         assertThrows(IllegalStateException.class, heap::checkedEntries);
     }
 
@@ -52,8 +54,26 @@ class InvariantCheckerTest {
             assertThrows(IllegalStateException.class, () -> policy.checkInvariants(List.of(a)), kind.configName());
             a.prev = a.next = null;
             b.prev = b.next = null;
-            a.state = b.state = Entry.NOT_IN_HEAP;
+            a.state(Entry.NOT_IN_HEAP);
+            b.state(Entry.NOT_IN_HEAP);
         }
+    }
+
+    @Test
+    void aPlainEntryHoldsOnlyTwoBitsOfStateWithoutTouchingItsKeyLengthOrFlags() {
+        Entry plain = tagged("plain", "red");
+        for (int state = 0; state <= Entry.MAX_SMALL_STATE; state++) {
+            plain.state(state);
+            assertEquals(state, plain.state());
+            assertEquals(5, plain.keyBytes());
+            assertTrue(plain.tagged());
+            assertEquals(List.of("red"), plain.tags());
+        }
+        assertThrows(IllegalStateException.class, () -> plain.state(Entry.MAX_SMALL_STATE + 1));
+        assertThrows(IllegalStateException.class, () -> plain.state(Entry.NOT_IN_HEAP));
+        Entry indexed = entry("indexed", 1);
+        indexed.state(1 << 20);
+        assertEquals(1 << 20, indexed.state());
     }
 
     @Test
@@ -62,7 +82,7 @@ class InvariantCheckerTest {
         policy.onInsert(a, Keys.hash("a"));
         policy.onInsert(b, Keys.hash("b"));
         policy.onAccess(b, Keys.hash("b"));
-        a.state = b.state;                               // the id of b's bucket
+        a.state(b.state());                              // the id of b's bucket
         assertThrows(IllegalStateException.class, () -> policy.checkInvariants(List.of(a, b)));
     }
 
@@ -106,8 +126,9 @@ class InvariantCheckerTest {
         return Entry.create(data, key.length(), true, Keys.hash(key), Entry.NO_DEADLINE);
     }
 
+    /** An indexed entry, which every policy can hold (a plain one holds only tinylfu's two bits of state). */
     private static Entry entry(String key, int valueBytes) {
-        return Entry.create(Entry.newData(Keys.encode(key), new byte[valueBytes]), key.length(),
+        return Entry.create(true, Entry.newData(Keys.encode(key), new byte[valueBytes]), key.length(), false, false,
                             Keys.hash(key), Entry.NO_DEADLINE);
     }
 }
