@@ -25,7 +25,7 @@ stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
 for i in "${!ports[@]}"; do
   CACHEGRID_NODE_ID="node-$((i + 1))" CACHEGRID_HOST=127.0.0.1 CACHEGRID_PORT="${ports[$i]}" \
-    CACHEGRID_PEERS="$peers" java ${JAVA_OPTS:-} -jar app/target/cachegrid.jar > "$logs/node-$((i + 1)).log" 2>&1 &
+    CACHEGRID_PEERS="$peers" java $CACHEGRID_JVM_DEFAULTS ${JAVA_OPTS:-} -jar app/target/cachegrid.jar > "$logs/node-$((i + 1)).log" 2>&1 &
   pids+=($!)
 done
 for port in "${ports[@]}"; do

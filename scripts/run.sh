@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 if [ "${CACHEGRID_SKIP_BUILD:-}" != "1" ]; then
   mvn -B -q -DskipTests package
 fi
-exec java ${JAVA_OPTS:-} -jar app/target/cachegrid.jar
+exec java $CACHEGRID_JVM_DEFAULTS ${JAVA_OPTS:-} -jar app/target/cachegrid.jar
