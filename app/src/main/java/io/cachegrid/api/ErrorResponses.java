@@ -131,6 +131,10 @@ public final class ErrorResponses {
         if (res.isSent()) {
             return;
         }
+        // the failed answer may have set its own headers before the error (a write whose log record fails does so
+        // as its answer is sent): an error must not go out with that answer's length or version
+        res.headers().remove(HeaderNames.CONTENT_LENGTH);
+        res.headers().remove(HeaderNames.ETAG);
         res.status(status);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
         res.send(Json.errorBody(error, detail));
