@@ -200,6 +200,21 @@ final class ClusterNode implements Cluster {
         return new PeerResponse(200, MediaTypes.APPLICATION_JSON_VALUE, answer.toByteArray());
     }
 
+    /**
+     * A member wrote a copy of {@code key} here as a replica. A member whose view is older (or newer) than this
+     * node's can still send one after this node's rebalance pass for the change, when it no longer owns the key: a
+     * copy no pass would ever hand over, and no delete would reach (deletes go to the owners). So a copy received
+     * outside this node's share asks for one more pass, which pushes it to the owners (newer versions win there, a
+     * tombstone included) and drops it here.
+     */
+    void replicaWritten(String key) {
+        ClusterView current = view();
+        if (current != null && current.installed() && rebalancer != null
+                && !current.owners(key).contains(current.self())) {
+            rebalancer.request();
+        }
+    }
+
     /** Counts a part of a batch or fan-out that a member sent this node over HTTP. */
     void partServed() {
         partsServed.increment();

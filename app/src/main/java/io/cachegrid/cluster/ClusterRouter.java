@@ -55,6 +55,9 @@ final class ClusterRouter implements Filter {
         }
         if (route == null) {
             chain.proceed();
+            if (mode.isPresent() && mode.get().equals(Internal.REPLICA)) {
+                replicaWritten(req);
+            }
             return;
         }
         ClusterView view = node.view();
@@ -121,6 +124,17 @@ final class ClusterRouter implements Filter {
         } else {
             keys.single(chain, req, res, view, key.get(), asOwner);
         }
+    }
+
+    /** After a replica's single-key write: a copy outside this node's share gets handed over. */
+    private void replicaWritten(RoutingRequest req) {
+        Method method = req.prologue().method();
+        if (method != Method.PUT && method != Method.DELETE) {
+            return;
+        }
+        KeyPaths.decode(PercentEncoding.originPath(req.path().absolute().rawPath()), KEY_PREFIX)
+                .filter(key -> !key.isEmpty())
+                .ifPresent(node::replicaWritten);
     }
 
     /** A part of a batch or fan-out, as {@link BatchRoute} and {@link FanOutRoute} send them to members. */

@@ -4,6 +4,7 @@ import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.Map;
 import java.util.Set;
 
@@ -90,6 +91,28 @@ class ClusterTombstonesTest {
             assertFalse(read.getBoolean("exists"), "read through node " + i + ": " + read);
             assertNull(engine(i).peek(key), "copy on node " + i);
         }
+    }
+
+    /**
+     * A member with another view can send a copy to a node outside the key's owners after that node's rebalance
+     * pass (KillRestartTest saw one: a key deleted through its owners kept a copy on a former owner). The copy must
+     * not stay there: it is handed to the owners, where the delete's tombstone wins, and dropped.
+     */
+    @Test
+    void aLateCopyOnAMemberThatDoesNotOwnTheKeyIsHandedOverAndDropped() {
+        String key = "stray/7";
+        assertEquals(200, cluster.node(0).put(path(key), "\"v1\"").status());
+        List<Integer> owners = holders(key);
+        assertEquals(2, owners.size());
+        int other = IntStream.range(0, 3).filter(i -> !owners.contains(i)).findFirst().orElseThrow();
+        long written = engine(owners.get(0)).peekStored(key).version();
+        assertTrue(cluster.node(1).delete(path(key)).json().getBoolean("deleted"));
+
+        TestNode.Reply late = replicaPut(other, key, "", "\"v1\"", written);
+        assertEquals(200, late.status(), late.body());
+        LocalCluster.await(() -> engine(other).peek(key) == null,
+                () -> "the copy on node " + other + ", which does not own " + key + ", to be handed over and dropped");
+        assertGoneEverywhere(key);
     }
 
     @Test
