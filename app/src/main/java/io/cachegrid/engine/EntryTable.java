@@ -115,9 +115,14 @@ final class EntryTable {
 
     /** Removes the entry, shifting the rest of its probe run back so no gap breaks it. */
     void remove(Entry entry) {
+        remove(entry, entry.hash());
+    }
+
+    /** {@link #remove(Entry)} for a caller that has the entry's key hash at hand (saves rehashing its key). */
+    void remove(Entry entry, long hash) {
         Entry[] table = slots;
         int mask = table.length - 1;
-        int hole = slotOf(entry);
+        int hole = slotOf(entry, hash);
         for (int i = (hole + 1) & mask; table[i] != null; i = (i + 1) & mask) {
             int home = (int) table[i].hash() & mask;
             // the entry at i may fill the hole unless its home lies cyclically in (hole, i]
@@ -181,9 +186,13 @@ final class EntryTable {
     }
 
     private int slotOf(Entry entry) {
+        return slotOf(entry, entry.hash());
+    }
+
+    private int slotOf(Entry entry, long hash) {
         Entry[] table = slots;
         int mask = table.length - 1;
-        for (int i = (int) entry.hash() & mask; ; i = (i + 1) & mask) {
+        for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
             Entry found = table[i];
             Invariants.check(found != null, "table lost " + entry);
             if (found == entry) {

@@ -45,6 +45,14 @@ interface ReplacementPolicy {
     /** The entry to evict next; null only when the policy holds nothing. Choosing does not remove it. */
     Entry victim();
 
+    /**
+     * The key hash of {@code victim}, an entry {@link #victim} just named: a policy that hashed it to choose
+     * answers from that, saving the eviction a second pass over the key's bytes; otherwise recomputed.
+     */
+    default long victimHash(Entry victim) {
+        return victim.hash();
+    }
+
     /** Forgets every entry at once. */
     void clear();
 

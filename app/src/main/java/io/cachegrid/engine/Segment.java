@@ -457,7 +457,7 @@ final class Segment {
             written = replace(existing, data, tagged, compressed, deadline, hash);
         } else {
             if (existing != null) {
-                remove(existing);   // the policy would evict it first anyway: the new value starts afresh
+                remove(existing, hash); // the policy would evict it first anyway: the new value starts afresh
             }
             if (makeRoom) {
                 makeRoom(1, entryWeight, null, now);
@@ -1109,11 +1109,12 @@ final class Segment {
         return weight + tagIndex.weight() + (tombstones == null ? 0 : tombstones.weight());
     }
 
+    /** Removes a victim {@link ReplacementPolicy#victim} just named. */
     private void evict(Entry victim, long now) {
+        remove(victim, policy.victimHash(victim));
         if (victim.isExpired(now)) {
-            expire(victim);
+            stats.expirations.increment();
         } else {
-            remove(victim);
             stats.evictions.increment();
         }
     }
@@ -1124,7 +1125,12 @@ final class Segment {
     }
 
     private void remove(Entry entry) {
-        table.remove(entry);
+        remove(entry, entry.hash());
+    }
+
+    /** {@link #remove(Entry)} with the entry's key hash at hand. */
+    private void remove(Entry entry, long hash) {
+        table.remove(entry, hash);
         weight -= entry.weight();
         if (compression != null) {
             compression.removed(entry);

@@ -109,6 +109,9 @@ final class TinyLfuPolicy implements ReplacementPolicy {
     private final HillClimber climber;
     /** Entries one climber step moves at most, plus one: the bound on how far a region may be from its budget. */
     private final long maxStepCount;
+    /** The entry {@link #victim} last chose by comparing frequencies, and its key hash (see {@link #victimHash}). */
+    private Entry hashedVictim;
+    private long hashedVictimHash;
     private double windowShare;
     private long mainMaxCount;
     private long mainMaxWeight;
@@ -176,8 +179,21 @@ final class TinyLfuPolicy implements ReplacementPolicy {
         if (mainVictim == null) {
             return candidate;
         }
-        boolean admit = sketch.frequency(candidate.hash()) > sketch.frequency(mainVictim.hash()) + ADMISSION_MARGIN;
-        return admit ? mainVictim : candidate;
+        long candidateHash = candidate.hash();
+        long mainVictimHash = mainVictim.hash();
+        boolean admit = sketch.frequency(candidateHash) > sketch.frequency(mainVictimHash) + ADMISSION_MARGIN;
+        hashedVictim = admit ? mainVictim : candidate;
+        hashedVictimHash = admit ? mainVictimHash : candidateHash;
+        return hashedVictim;
+    }
+
+    @Override
+    public long victimHash(Entry victim) {
+        if (victim == hashedVictim) {
+            hashedVictim = null;    // holds no entry longer than one eviction
+            return hashedVictimHash;
+        }
+        return victim.hash();
     }
 
     @Override
@@ -186,6 +202,7 @@ final class TinyLfuPolicy implements ReplacementPolicy {
             region.entries.clear();
             region.weight = 0;
         }
+        hashedVictim = null;
         climber.restartSample();
     }
 
