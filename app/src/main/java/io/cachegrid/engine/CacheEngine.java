@@ -128,7 +128,7 @@ public final class CacheEngine {
     public ValueView getView(String key) {
         byte[] encoded = Keys.encode(key);
         long hash = Keys.hash(encoded);
-        return segmentFor(hash).get(encoded, hash, ticker.nanos());
+        return segmentFor(hash).get(encoded, hash, ticker);
     }
 
     /** Like {@link #get} but counts nothing and leaves the policy's order alone. */
@@ -151,16 +151,14 @@ public final class CacheEngine {
     public Stored getStored(String key) {
         byte[] encoded = Keys.encode(key);
         long hash = Keys.hash(encoded);
-        long now = ticker.nanos();
-        return stored(segmentFor(hash).get(encoded, hash, now), encoded.length, now);
+        return stored(segmentFor(hash).get(encoded, hash, ticker), encoded.length, ticker);
     }
 
     /** Like {@link #getStored} but counts nothing and leaves the policy's order alone. */
     public Stored peekStored(String key) {
         byte[] encoded = Keys.encode(key);
         long hash = Keys.hash(encoded);
-        long now = ticker.nanos();
-        return stored(segmentFor(hash).peek(encoded, hash, now), encoded.length, now);
+        return stored(segmentFor(hash).peek(encoded, hash, ticker.nanos()), encoded.length, ticker);
     }
 
     /**
@@ -808,13 +806,13 @@ public final class CacheEngine {
     }
 
     /** The live entry read as {@code view} (null for none) as a {@link Stored}. */
-    private static Stored stored(ValueView view, int keyLength, long now) {
+    private static Stored stored(ValueView view, int keyLength, Ticker clock) {
         if (view == null) {
             return null;
         }
         int keyEnd = Entry.keyEnd(keyLength);
         List<String> tags = view.offset() > keyEnd ? Tags.decode(view.storedArray(), keyEnd) : List.of();
-        long ttl = view.deadline == Entry.NO_DEADLINE ? -1 : Math.max(0, view.deadline - now);
+        long ttl = view.deadline == Entry.NO_DEADLINE ? -1 : Math.max(0, view.deadline - clock.nanos());
         return new Stored(view, view.version, ttl, tags);
     }
 }

@@ -194,7 +194,9 @@ final class EntryTable {
         int mask = table.length - 1;
         for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
             Entry found = table[i];
-            Invariants.check(found != null, "table lost " + entry);
+            if (found == null) {                  // not Invariants.check: its message would be built on every step
+                throw new IllegalStateException("invariant broken: table lost " + entry);
+            }
             if (found == entry) {
                 return i;
             }

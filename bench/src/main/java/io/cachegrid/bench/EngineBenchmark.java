@@ -1,5 +1,6 @@
 package io.cachegrid.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -45,6 +46,8 @@ public class EngineBenchmark {
     public String impl;
 
     String[] trace;
+    /** The trace's keys as bytes, from which {@link #getNewKey} and {@link #putNewKey} build a new String per call. */
+    byte[][] traceBytes;
     byte[] value;
     CacheEngine engine;
     Cache<String, byte[]> caffeine;
@@ -59,6 +62,10 @@ public class EngineBenchmark {
         trace = new String[TRACE_LENGTH];
         for (int i = 0; i < TRACE_LENGTH; i++) {
             trace[i] = keys[Zipf.scatter(zipf.next(), KEY_SPACE)];
+        }
+        traceBytes = new byte[TRACE_LENGTH][];
+        for (int i = 0; i < TRACE_LENGTH; i++) {
+            traceBytes[i] = trace[i].getBytes(StandardCharsets.ISO_8859_1);
         }
         value = new byte[64];
         if (impl.equals("caffeine")) {
@@ -92,6 +99,12 @@ public class EngineBenchmark {
         String next(String[] trace) {
             return trace[index++ & MASK];
         }
+
+        /** A new String of the next key, as a server has for every request: no cached hash, no shared identity. */
+        String nextNew(byte[][] traceBytes) {
+            byte[] bytes = traceBytes[index++ & MASK];
+            return new String(bytes, 0, bytes.length, StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Benchmark
@@ -102,6 +115,23 @@ public class EngineBenchmark {
     @Benchmark
     public void put(Cursor cursor) {
         put(cursor.next(trace));
+    }
+
+    /**
+     * {@link #get} with the key as a request has it: a String made for this call (Helidon decodes the request path
+     * into a new String; the key is a substring of it). Caffeine then computes the String's hash and compares its
+     * characters on a hit, as the engine always does; in {@link #get} it reuses the trace's String objects, whose
+     * hash is cached and which equal the stored key by identity.
+     */
+    @Benchmark
+    public Object getNewKey(Cursor cursor) {
+        return read(cursor.nextNew(traceBytes));
+    }
+
+    /** {@link #put} with a new key String per call, as in {@link #getNewKey}. */
+    @Benchmark
+    public void putNewKey(Cursor cursor) {
+        put(cursor.nextNew(traceBytes));
     }
 
     @Benchmark
