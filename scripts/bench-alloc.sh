@@ -45,7 +45,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 port=$(free_port)
-cmd=(java ${BENCH_SERVER_OPTS:-} "-Xlog:gc+heap=debug:file=$work/gc.log" -jar "$JAR")
+cmd=(java ${CACHEGRID_JVM_DEFAULTS} ${BENCH_SERVER_OPTS:-} "-Xlog:gc+heap=debug:file=$work/gc.log" -jar "$JAR")
 echo "server: CACHEGRID_HOST=127.0.0.1 CACHEGRID_PORT=$port CACHEGRID_LOG_LEVEL=warning ${cmd[*]}" >&2
 CACHEGRID_HOST=127.0.0.1 CACHEGRID_PORT=$port CACHEGRID_LOG_LEVEL=warning CACHEGRID_MAX_SIZE=1000000 \
   "${cmd[@]}" > "$work/cachegrid.log" 2>&1 &

@@ -69,7 +69,7 @@ if [ -n "$JFR" ]; then
   jfr_opts=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
 fi
 CACHEGRID_HOST=127.0.0.1 CACHEGRID_PORT=$cg_port CACHEGRID_LOG_LEVEL=warning CACHEGRID_MAX_SIZE=1000000 \
-  java ${BENCH_SERVER_OPTS:-} "${jfr_opts[@]}" -jar "${BENCH_JAR:-app/target/cachegrid.jar}" > "$work/cachegrid.log" 2>&1 &
+  java ${CACHEGRID_JVM_DEFAULTS} ${BENCH_SERVER_OPTS:-} "${jfr_opts[@]}" -jar "${BENCH_JAR:-app/target/cachegrid.jar}" > "$work/cachegrid.log" 2>&1 &
 pids+=($!)
 
 # --- nginx: a 64-byte file, no access log, as many workers as cores ---------------------------------------

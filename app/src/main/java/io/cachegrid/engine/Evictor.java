@@ -12,12 +12,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * victims, in turn (round robin, the cursor kept across calls so no segment is always the first to pay). The
  * entry just written is its own victim only when nothing else is left to evict.
  *
- * <p><b>One lock, taken only when the cache is full.</b> Every eviction runs under this class's lock, so two
- * writers that both find the cache one entry over its limit do not both evict: evictions happen only while a
- * limit is exceeded, so the cache never ends short of a limit by more than the last victim, and the evictions
- * counted are exactly the entries evicted. A writer asks for the lock only after it has released its own
- * segment's locks, and the holder takes one segment's locks at a time, so no thread ever waits for a segment
- * while holding another: no deadlock. A put into a cache with room never takes it (the check is two loads).
+ * <p><b>A full cache's usual put takes no lock of this class.</b> It pays for what it adds from its own segment,
+ * under the segment's locks it already holds ({@code Segment.makeRoomForOwnGrowth}): it evicts only while a limit
+ * would be exceeded <em>and</em> its own growth in that limit is positive, so two writers evicting at once each
+ * evict what they add and no more. This lock serializes the rest: a put whose own segment has nothing to give
+ * (only the key it replaces), and every {@link #evictUntilWithin}, which removes an excess left by concurrent
+ * writers. Under it two writers that both find the cache one entry over its limit do not both evict: such
+ * evictions happen only while a limit is exceeded, so the cache never ends short of a limit by more than the last
+ * victim, and the evictions counted are exactly the entries evicted. A writer asks for the lock only after it has
+ * released its own segment's locks, and the holder takes one segment's locks at a time, so no thread ever waits
+ * for a segment while holding another: no deadlock. (Before, every insert into a full cache took this lock and
+ * its segment's locks twice: inserts into a full cache ran one at a time.)
  *
  * <p>What is left: two writers that both found room for one more entry may both store it, so the totals can
  * exceed a limit by the puts in flight, until each of them calls {@link #evictUntilWithin} (Caffeine's bound is

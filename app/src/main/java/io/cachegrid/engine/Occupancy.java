@@ -36,6 +36,16 @@ final class Occupancy {
         return items.get() + extraItems > maxItems || weight.get() + extraWeight > maxWeight;
     }
 
+    /** Whether {@code extraItems} more entries would break the item limit. */
+    boolean itemsExceededBy(long extraItems) {
+        return items.get() + extraItems > maxItems;
+    }
+
+    /** Whether {@code extraWeight} more bytes would break the memory limit. */
+    boolean weightExceededBy(long extraWeight) {
+        return weight.get() + extraWeight > maxWeight;
+    }
+
     boolean exceeded() {
         return exceededBy(0, 0);
     }

@@ -454,11 +454,13 @@ final class Segment {
      */
     private Entry store(byte[] key, long hash, Entry existing, byte[] data, boolean tagged, boolean compressed,
                         long entryWeight, long deadline, long now, boolean makeRoom) {
-        if (!makeRoom && overLimitsWith(existing == null ? 1 : 0,
-                                        entryWeight - (existing == null ? 0 : existing.weight()))) {
+        if (!makeRoom && !makeRoomForOwnGrowth(existing == null ? 1 : 0,
+                                               entryWeight - (existing == null ? 0 : existing.weight()), existing,
+                                               now)) {
+            publish();     // the victims it did evict
             return null;
         }
-        Entry written;     // without makeRoom nothing is evicted: only the Evictor's lock holder may evict
+        Entry written;
         if (existing != null && (!makeRoom || makeRoom(0, entryWeight - existing.weight(), existing, now))) {
             written = replace(existing, data, tagged, compressed, deadline, hash);
         } else {
@@ -1103,6 +1105,30 @@ final class Segment {
             evict(victim, now);
         }
         return true;
+    }
+
+    /**
+     * Without the {@link Evictor}'s lock: evicts this segment's victims (never {@code spared}) while the cache would
+     * exceed a limit <em>and this write's own growth in that limit</em> (its unpublished change plus the extra) is
+     * positive, so a put into a full cache pays for its entry from its own segment under the locks it holds. It
+     * never evicts for an excess that others' writes made (their own {@link Evictor#evictUntilWithin} removes that),
+     * so two writers evicting at once each evict only what they add: the cache does not end short of its limits.
+     * Returns false, having published nothing yet, when the segment has no victim left but {@code spared}: the
+     * caller asks again under the Evictor's lock, which may evict elsewhere.
+     */
+    private boolean makeRoomForOwnGrowth(int extraItems, long extraWeight, Entry spared, long now) {
+        while (true) {
+            long items = table.size() - publishedCount + extraItems;
+            long bytes = held() - publishedWeight + extraWeight;
+            if (!(items > 0 && occupancy.itemsExceededBy(items) || bytes > 0 && occupancy.weightExceededBy(bytes))) {
+                return true;
+            }
+            Entry victim = policy.victim();
+            if (victim == null || victim == spared) {
+                return false;
+            }
+            evict(victim, now);
+        }
     }
 
     /** Whether the cache would exceed a limit with this much more, counting this change's unpublished part. */

@@ -33,21 +33,22 @@ public final class VersionClock {
     }
 
     /**
-     * A new version: larger than every version this clock has given or observed, and at least wall << 16. Within
-     * a millisecond only the first write moves the clock to the wall (a CAS); the others count on with one atomic
-     * add, which never fails and retries as a CAS does when two threads write at once (the clock is one shared
-     * word: with two writing threads, retried CASes took about a tenth of a put).
+     * A new version: larger than every version this clock has given or observed, and at least wall << 16. One
+     * atomic add, which never fails and retries as a CAS does when two threads write at once (the clock is one
+     * shared word: with two writing threads, retried CASes took about a tenth of a put), and no read of the word
+     * before it (a read then a write moved its cache line between the cores twice). Only the first write of a
+     * millisecond then moves the clock up to the wall, with a CAS; the numbers skipped are never handed out.
      */
     public long next() {
         long wall = wallMillis.getAsLong() << COUNTER_BITS;
-        long previous = last.get();
-        while (previous < wall) {
-            if (last.compareAndSet(previous, wall)) {
-                return wall;                                   // every earlier version is <= previous < wall
+        long taken = last.incrementAndGet();                   // > every version given or observed before
+        while (taken < wall) {                                 // the first write of a new millisecond
+            if (last.compareAndSet(taken, wall)) {
+                return wall;                                   // nobody took anything after `taken` < wall
             }
-            previous = last.get();
+            taken = last.incrementAndGet();
         }
-        return last.incrementAndGet();                         // > the clock, which is already >= wall
+        return taken;
     }
 
     /** Advances this clock to at least {@code remote}, so every later {@link #next} is larger; returns the clock. */

@@ -70,4 +70,38 @@ class VersionClockTest {
         }
         assertEquals(200_000, seen.size());
     }
+
+    /** Every third reading moves the wall a millisecond on, so most calls race to move the clock up to the wall. */
+    @Test
+    void concurrentCallersGetDistinctVersionsAtLeastTheWallWhileItMoves() throws InterruptedException {
+        AtomicLong readings = new AtomicLong(3_000);
+        VersionClock clock = new VersionClock(() -> readings.incrementAndGet() / 3);
+        ConcurrentHashMap<Long, Boolean> seen = new ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                long last = 0;
+                for (int i = 0; i < 50_000; i++) {
+                    long wallBefore = readings.get() / 3;
+                    long version = thread == 0 && i % 100 == 0 ? clock.observe(clock.current() + 5) : clock.next();
+                    if (version <= last || (thread != 0 || i % 100 != 0) && version < wallBefore << 16) {
+                        problems.add(version + " after " + last + ", wall " + wallBefore);
+                    }
+                    if (thread != 0 || i % 100 != 0) {
+                        if (seen.put(version, Boolean.TRUE) != null) {
+                            problems.add("duplicate " + version);
+                        }
+                    }
+                    last = version;
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(List.of(), problems);
+        assertEquals(200_000 - 500, seen.size());
+    }
 }
