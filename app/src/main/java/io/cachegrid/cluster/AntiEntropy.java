@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.cachegrid.api.ApiLimits;
@@ -46,6 +47,7 @@ final class AntiEntropy implements AutoCloseable {
     private final ApiLimits limits;
     private final PeerClient client;
     private final Supplier<ClusterView> views;
+    private final Consumer<String> pulled;
     private final double intervalSeconds;
     private final AntiEntropyStats stats = new AntiEntropyStats();
     private final RetryingTask task;
@@ -65,6 +67,16 @@ final class AntiEntropy implements AutoCloseable {
 
     AntiEntropy(CacheEngine engine, ApiLimits limits, PeerClient client, Supplier<ClusterView> views,
                 double intervalSeconds) {
+        this(engine, limits, client, views, intervalSeconds, key -> { });
+    }
+
+    /**
+     * @param pulled told the key of every copy a pass stores here (a view change during the pass can leave one
+     *               outside this node's share: {@link ClusterNode#replicaWritten} hands it over)
+     */
+    AntiEntropy(CacheEngine engine, ApiLimits limits, PeerClient client, Supplier<ClusterView> views,
+                double intervalSeconds, Consumer<String> pulled) {
+        this.pulled = pulled;
         this.engine = engine;
         this.limits = limits;
         this.client = client;
@@ -247,7 +259,7 @@ final class AntiEntropy implements AutoCloseable {
             JsonWriter request = new JsonWriter().beginObject().name("keys").beginArray();
             keys.subList(from, keys.size()).forEach(request::value);
             PeerResponse answer = send(peer, DigestService.FETCH_PATH, request.endArray().endObject());
-            PushItems.Applied applied = PushItems.apply(engine, limits, answer.body());
+            PushItems.Applied applied = PushItems.apply(engine, limits, answer.body(), pulled);
             stats.pulled(applied.stored());
             int answered = JsonSlice.parse(answer.body()).members().get("answered").asNumber().intValueExact();
             if (answered < 1) {

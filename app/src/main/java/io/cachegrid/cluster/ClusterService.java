@@ -60,7 +60,9 @@ final class ClusterService implements HttpService {
         }
         PushItems.Applied applied;
         try {
-            applied = PushItems.apply(engine, node.limits(), Bodies.read(req));
+            // a copy pushed here by a member whose view says this node owns the key, when this node's view says it
+            // does not, is handed over by one more rebalance pass, as a single replica write is
+            applied = PushItems.apply(engine, node.limits(), Bodies.read(req), node::replicaWritten);
         } catch (PushItems.InvalidItem e) {
             ClusterResponses.json(res, Status.BAD_REQUEST_400, new JsonWriter().beginObject().name("error")
                     .value("invalid push").name("detail").value(String.valueOf(e.getMessage())).endObject());

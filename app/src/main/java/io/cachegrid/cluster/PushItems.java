@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.cachegrid.api.ApiException;
 import io.cachegrid.api.ApiLimits;
@@ -144,12 +145,18 @@ final class PushItems {
      * @throws InvalidItem for a malformed body or an item over the limits
      */
     static Applied apply(CacheEngine engine, ApiLimits limits, byte[] body) {
+        return apply(engine, limits, body, key -> { });
+    }
+
+    /** {@link #apply(CacheEngine, ApiLimits, byte[])}, telling {@code stored} the key of every item it stored. */
+    static Applied apply(CacheEngine engine, ApiLimits limits, byte[] body, Consumer<String> storedKey) {
         List<Item> items = parse(body, limits);
         long stored = 0;
         long present = 0;
         for (Item item : items) {
             if (store(engine, item)) {
                 stored++;
+                storedKey.accept(item.key());
             } else {
                 present++;
             }

@@ -58,6 +58,18 @@ class ClusterTombstonesTest {
         return holders;
     }
 
+    /** Whether {@code member}'s view makes it an owner of the key. */
+    private static boolean owns(int member, String key) {
+        ClusterView view = ((ClusterNode) cluster.node(member).server().cluster()).view();
+        return view.owners(key).contains(view.self());
+    }
+
+    /** The first key {@code prefix + n} that {@code member} owns, or does not own. */
+    private static String key(String prefix, int member, boolean owned) {
+        return IntStream.range(0, 1_000).mapToObj(n -> prefix + n).filter(k -> owns(member, k) == owned)
+                .findFirst().orElseThrow();
+    }
+
     /** A member's replicated PUT of a copy at {@code version}. */
     private static TestNode.Reply replicaPut(int member, String key, String query, String json, long version) {
         TestNode node = cluster.node(member);
@@ -180,19 +192,43 @@ class ClusterTombstonesTest {
         String key = "pushed";
         long base = engine(1).versionClock().current() + 1_000_000;
         assertEquals(200, replicaDelete(1, key, base + 5).status(), "a delete of a key this member never held");
+        String fresh = key("fresh/", 1, true); // a copy on a member that does not own it would be handed over
         JsonObject answer = push(1, "{\"items\":[{\"key\":\"pushed\",\"value\":\"old\",\"ttl\":null,\"version\":\""
-                + (base + 4) + "\"},{\"key\":\"fresh\",\"value\":\"new\",\"ttl\":null,\"tags\":[\"t\"],\"version\":\""
-                + (base + 6) + "\"}]}").json();
+                + (base + 4) + "\"},{\"key\":\"" + fresh + "\",\"value\":\"new\",\"ttl\":null,\"tags\":[\"t\"],"
+                + "\"version\":\"" + (base + 6) + "\"}]}").json();
         assertEquals(1, answer.getInt("stored"), answer.toString());
         assertEquals(1, answer.getInt("present"), answer.toString());
         assertNull(engine(1).peek(key), "the old copy did not undo the delete");
-        assertEquals(base + 6, engine(1).peekStored("fresh").version(), "a pushed copy keeps its version");
-        JsonObject again = push(1, "{\"items\":[{\"key\":\"fresh\",\"value\":\"older\",\"ttl\":null,\"version\":\""
-                + (base + 5) + "\"}]}").json();
+        assertEquals(base + 6, engine(1).peekStored(fresh).version(), "a pushed copy keeps its version");
+        JsonObject again = push(1, "{\"items\":[{\"key\":\"" + fresh + "\",\"value\":\"older\",\"ttl\":null,"
+                + "\"version\":\"" + (base + 5) + "\"}]}").json();
         assertEquals(0, again.getInt("stored"), "an older copy never replaces a newer one");
-        assertEquals("\"new\"", new String(engine(1).peek("fresh")));
+        assertEquals("\"new\"", new String(engine(1).peek(fresh)));
         assertEquals(400, push(1, "{\"items\":[{\"key\":\"x\",\"value\":1,\"ttl\":null}]}").status(),
                      "a push must say each copy's version");
+    }
+
+    /**
+     * A member whose view still makes this one an owner pushes it a copy (rebalancing, anti-entropy) after this
+     * member's own pass for the change: the copy is handed over to the owners and dropped here, as a single late
+     * replica write is. (It stayed: a deleted key came back on a member that no delete reached, KillRestartTest.)
+     */
+    @Test
+    void aPushedCopyOnAMemberThatDoesNotOwnTheKeyIsHandedOverAndDropped() {
+        String key = key("stray-push/", 1, false);
+        // not a version from the future: the owners' clocks observe it, and a later test's delete on a member that
+        // did not would be older than the writes of members that did
+        long version = engine(1).versionClock().current() + 1;
+        JsonObject answer = push(1, "{\"items\":[{\"key\":\"" + key + "\",\"value\":\"pushed\",\"ttl\":null,"
+                + "\"version\":\"" + version + "\"}]}").json();
+        assertEquals(1, answer.getInt("stored"), answer.toString());
+        LocalCluster.await(() -> engine(1).peek(key) == null,
+                () -> "the pushed copy on node 1, which does not own " + key + ", to be handed over and dropped");
+        for (int member = 0; member < 3; member++) {
+            if (owns(member, key)) {
+                assertEquals(version, engine(member).peekStored(key).version(), "owner " + member + " took it over");
+            }
+        }
     }
 
     @Test
