@@ -26,9 +26,8 @@ import io.helidon.http.Method;
  * as primary first asks the other live members for their copy ({@code POST /cluster/fetch}, concurrently, live
  * or tombstone, with its version), stores the newest if it is newer than its own ({@code Condition.newer} or a
  * versioned delete, decided under the key's lock: read repair), and then serves the read normally (a write it
- * decides as primary, a counter or a condition, does the same first: {@link #repairBeforeWrite}). After that, for
- * a window after each change (and after each of our own rebalancing runs), only a miss asks. Outside both a read
- * costs no extra hop.
+ * decides as primary does the same first: {@link #repairBeforeWrite}). After that, for a window after each change
+ * (and after each of our own rebalancing runs), only a miss asks. Outside both a read or write costs no extra hop.
  */
 final class HandoffReads {
 
@@ -118,13 +117,13 @@ final class HandoffReads {
     }
 
     /**
-     * Before this node decides a write of a key it owns (a counter, a compare-and-set, set-if-absent decide on the
-     * copy held here): while repair is pending, brings in the newest copy first, as for a read.
+     * Before this node decides a write of a key it owns: exactly as before a read. A counter, a compare-and-set or
+     * set-if-absent decide on the copy held here; and every write takes its version from this node's clock, which
+     * has not seen a copy it has not received: a delete (or put) decided without the newest copy could get a
+     * version older than that copy, which the other owners would then keep (a deleted key that came back).
      */
     void repairBeforeWrite(String key, ClusterView view) {
-        if (repairPending.getAsBoolean()) {
-            repairIfMissing(key, view);
-        }
+        repairIfMissing(key, view);
     }
 
     /** The version of the one item of a fetch answer, or 0 when the member holds nothing for the key. */

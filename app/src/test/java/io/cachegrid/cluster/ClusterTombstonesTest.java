@@ -12,6 +12,7 @@ import io.cachegrid.TestNode;
 import io.cachegrid.api.CacheService;
 import io.cachegrid.engine.CacheEngine;
 import io.cachegrid.engine.Stored;
+import io.cachegrid.engine.VersionClock;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,7 +171,7 @@ class ClusterTombstonesTest {
 
     @Test
     void aDeleteCopyThatOvertakesThePutCopyStillWins() {
-        String key = "overtaken";
+        String key = key("overtaken/", 0, true); // member 0 keeps the copy written to it at the end
         long base = engine(0).versionClock().current() + 1_000_000;
         for (int member = 0; member < 3; member++) {
             assertEquals(200, replicaDelete(member, key, base + 2).status());
@@ -229,6 +230,37 @@ class ClusterTombstonesTest {
                 assertEquals(version, engine(member).peekStored(key).version(), "owner " + member + " took it over");
             }
         }
+    }
+
+    /**
+     * Right after a change a key's primary may not have received the key's newest copy yet, and its clock may be
+     * behind the version the other owner holds. A delete it decided from its own clock alone got a version older
+     * than that copy: the other owner refused it, kept the value and the key came back (seen once in
+     * KillRestartTest). The primary first brings in the newest copy, so its delete outranks it everywhere.
+     */
+    @Test
+    void aDeleteOnAPrimaryThatLacksTheNewestCopyStillOutranksIt() {
+        String key = key("handoff-delete/", 0, true);
+        ClusterNode zero = (ClusterNode) cluster.node(0).server().cluster();
+        List<NodeAddress> owners = zero.view().owners(key);
+        int primary = member(owners.get(0));
+        int other = member(owners.get(1));
+        // the other owner's copy carries a version from a clock about a second ahead of the primary's
+        long ahead = Math.max(engine(primary).versionClock().current(),
+                              System.currentTimeMillis() << VersionClock.COUNTER_BITS) + (1_000L << VersionClock.COUNTER_BITS);
+        assertEquals(200, replicaPut(other, key, "", "\"acknowledged\"", ahead).status());
+        ((ClusterNode) cluster.node(primary).server().cluster()).handoff().extend(); // as after a change
+
+        JsonObject deleted = cluster.node(primary).delete(path(key)).json();
+        assertTrue(deleted.getBoolean("deleted"), "the primary brought the copy in and deleted it: " + deleted);
+        assertGoneEverywhere(key);
+        assertTrue(Long.compareUnsigned(engine(other).tombstoneVersion(key), ahead) > 0,
+                   "the delete outranks the copy it removed");
+    }
+
+    private static int member(NodeAddress address) {
+        return IntStream.range(0, 3).filter(i -> cluster.address(i).equals(address.toString())).findFirst()
+                .orElseThrow(() -> new AssertionError("no member at " + address));
     }
 
     @Test
