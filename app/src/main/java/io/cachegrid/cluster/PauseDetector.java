@@ -59,7 +59,6 @@ final class PauseDetector implements AutoCloseable {
     void tick() {
         long now = clock.getAsLong();
         long gap = now - last;
-        last = now;
         if (gap > thresholdNanos) {
             try {
                 LOG.log(System.Logger.Level.WARNING, "this node was paused for {0} ms: comparing copies with the "
@@ -69,6 +68,7 @@ final class PauseDetector implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "pause handling failed", e);
             }
         }
+        last = now; // only now: until the pause is handled, overdue() tells every request of it
     }
 
     @Override

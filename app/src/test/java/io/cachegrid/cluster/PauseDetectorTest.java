@@ -1,8 +1,11 @@
 package io.cachegrid.cluster;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,25 @@ class PauseDetectorTest {
             detector.tick();
             assertEquals(1, pauses.get(), "reported once");
             assertEquals(false, detector.overdue());
+        }
+    }
+
+    /**
+     * From the wake-up until the pause is handled (repair marked pending), {@code overdue()} stays true: a read
+     * served in between must see one or the other (FreezeTest once got two stale reads right as the frozen member resumed).
+     */
+    @Test
+    void aWakeUpStaysOverdueUntilThePauseIsHandled() {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        AtomicReference<PauseDetector> self = new AtomicReference<>();
+        List<Boolean> overdueWhileHandling = new ArrayList<>();
+        try (PauseDetector detector = new PauseDetector(Duration.ofSeconds(1),
+                () -> overdueWhileHandling.add(self.get().overdue()), now::get)) {
+            self.set(detector);
+            now.addAndGet(Duration.ofSeconds(10).toNanos());
+            detector.tick();
+            assertEquals(List.of(true), overdueWhileHandling);
+            assertEquals(false, detector.overdue(), "handled: the ticker moved on");
         }
     }
 }
