@@ -48,7 +48,9 @@ class KillRestartTest {
             LOG.log(System.Logger.Level.INFO, "restart: {0}", history.summary());
 
             Map<String, Expectation> expected = Expectation.lastAcknowledged(history);
-            Settle settled = Settle.await(new StateCheck(cluster, expected), ALL, true, Duration.ofSeconds(20));
+            // longer than one anti-entropy interval (30 s by default): a copy that a write around the restart did
+            // not reach is brought in line by the next pass, which is what the design promises, not sooner
+            Settle settled = Settle.await(new StateCheck(cluster, expected), ALL, true, Duration.ofSeconds(40));
             Report live = LiveReads.check(history);
             LOG.log(System.Logger.Level.INFO, "restart: {0}\n{1}", live.text(), settled.text());
             assertTrue(live.clean() && settled.clean(), () -> "member " + KILLED + " was killed and restarted ("
