@@ -202,8 +202,8 @@ final class ClusterNode implements Cluster {
     }
 
     /**
-     * A member wrote a copy of {@code key} here as a replica (a single write, a rebalancing or anti-entropy push, or
-     * a copy this node pulled). A member whose view is older (or newer) than this
+     * A member wrote a copy of {@code key} here (a replica's single write, a write it sent here as to the key's
+     * primary, a rebalancing or anti-entropy push, or a copy this node pulled). A member whose view is older (or newer) than this
      * node's can still send one after this node's rebalance pass for the change, when it no longer owns the key: a
      * copy no pass would ever hand over, and no delete would reach (deletes go to the owners). So a copy received
      * outside this node's share asks for one more pass, which pushes it to the owners (newer versions win there, a

@@ -55,6 +55,11 @@ final class KeyRoute {
                 node.handoff().repairBeforeWrite(key, view); // conditions and counters decide on the newest copy
             } // a write is copied to the other owners by the service, before it answers (Replicator)
             chain.proceed();
+            if (asOwner && method != Method.GET) {
+                // a member with another view chose this node as the primary: if this node's view disagrees, its
+                // copy is outside its share, and no delete sent to the owners would reach it
+                node.replicaWritten(key);
+            }
             return;
         }
         byte[] body = method == Method.PUT ? Bodies.read(req) : null;

@@ -233,6 +233,29 @@ class ClusterTombstonesTest {
     }
 
     /**
+     * A member whose view makes this one the key's primary sends it the write as to the owner; this member's view
+     * says it does not own the key. Its copy is handed over to the owners and dropped here, or a later delete, which
+     * goes to the owners, would never reach it (KillRestartTest: a deleted key's copy stayed on one member for 40 s).
+     */
+    @Test
+    void aWriteSentAsToThePrimaryOfAKeyThisMemberDoesNotOwnIsHandedOverAndDropped() {
+        String key = key("owner-mode/", 1, false);
+        TestNode node = cluster.node(1);
+        TestNode.Reply written = node.send(HttpRequest.newBuilder(node.uri(path(key)))
+                .header("Content-Type", "application/json")
+                .header(CacheService.INTERNAL_HEADER, Internal.OWNER)
+                .PUT(HttpRequest.BodyPublishers.ofString("\"as-owner\"")));
+        assertEquals(200, written.status(), written.body());
+        LocalCluster.await(() -> engine(1).peek(key) == null,
+                () -> "the copy on node 1, which does not own " + key + ", to be handed over and dropped");
+        for (int member = 0; member < 3; member++) {
+            if (owns(member, key)) {
+                assertEquals("\"as-owner\"", new String(engine(member).peek(key)), "owner " + member + " holds it");
+            }
+        }
+    }
+
+    /**
      * Right after a change a key's primary may not have received the key's newest copy yet, and its clock may be
      * behind the version the other owner holds. A delete it decided from its own clock alone got a version older
      * than that copy: the other owner refused it, kept the value and the key came back (seen once in
